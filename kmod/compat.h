@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memsan: kernel API differences between the supported kernels, each behind
+ * one small helper so the rest of memsan reads the same on every version.
+ * Supported: 6.1 (Debian bookworm).  Later kernels add a branch here.
+ */
+#ifndef _MEMSAN_COMPAT_H
+#define _MEMSAN_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/shrinker.h>
+#include <linux/reciprocal_div.h>
+#include <linux/slab.h>
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0) || LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#error "memsan: this kernel version is not supported yet (6.1 is)"
+#endif
+
+/*
+ * The slab cache of a slab folio.  struct slab is private to mm/; in 6.1 with
+ * SLUB it overlays struct page with the cache pointer after the flags word
+ * and a two-word list head.
+ */
+struct memsan_slab_layout_61 {
+	unsigned long flags;
+	void *list[2];
+	struct kmem_cache *slab_cache;
+};
+
+static inline struct kmem_cache *memsan_folio_slab_cache(struct folio *folio)
+{
+	return ((struct memsan_slab_layout_61 *)folio)->slab_cache;
+}
+
+/*
+ * struct kmem_cache is private to mm/ too: slub_def.h needs mm/slab.h, which
+ * a module cannot include.  This is the head of 6.1's SLUB struct kmem_cache
+ * up to the fields memsan reads; memsan_compat_check() verifies it against a
+ * cache of known geometry at load time and refuses to load if it is wrong.
+ */
+struct memsan_kmem_cache_61 {
+	void __percpu *cpu_slab;
+	slab_flags_t flags;
+	unsigned long min_partial;
+	unsigned int size;		/* distance between objects */
+	unsigned int object_size;	/* bytes the user may touch */
+	struct reciprocal_value reciprocal_size;
+	unsigned int offset;
+#ifdef CONFIG_SLUB_CPU_PARTIAL
+	unsigned int cpu_partial;
+	unsigned int cpu_partial_slabs;
+#endif
+	unsigned int oo;
+	unsigned int min;
+	gfp_t allocflags;
+	int refcount;
+	void (*ctor)(void *obj);
+	unsigned int inuse;
+	unsigned int align;
+	unsigned int red_left_pad;	/* left redzone when slub_debug is on */
+	const char *name;
+};
+
+static inline const struct memsan_kmem_cache_61 *memsan_cache_fields(struct kmem_cache *s)
+{
+	return (const struct memsan_kmem_cache_61 *)s;
+}
+
+/* Offset of the first object in a slot (SLUB's left redzone when debugging). */
+static inline unsigned int memsan_cache_left_pad(struct kmem_cache *s)
+{
+	return memsan_cache_fields(s)->red_left_pad;
+}
+
+/* Distance from one object to the next. */
+static inline unsigned int memsan_cache_stride(struct kmem_cache *s)
+{
+	return memsan_cache_fields(s)->size;
+}
+
+/* Bytes of an object its user may touch. */
+static inline unsigned int memsan_cache_object_size(struct kmem_cache *s)
+{
+	return memsan_cache_fields(s)->object_size;
+}
+
+static inline const char *memsan_cache_name(struct kmem_cache *s)
+{
+	return memsan_cache_fields(s)->name;
+}
+
+/* Objects read after free by design (RCU lookups): never quarantined. */
+static inline bool memsan_cache_typesafe_by_rcu(struct kmem_cache *s)
+{
+	return memsan_cache_fields(s)->flags & SLAB_TYPESAFE_BY_RCU;
+}
+
+int memsan_compat_check(void);
+
+static inline int memsan_register_shrinker(struct shrinker *s, const char *name)
+{
+	return register_shrinker(s, "%s", name);
+}
+
+static inline void memsan_unregister_shrinker(struct shrinker *s)
+{
+	unregister_shrinker(s);
+}
+
+#endif /* _MEMSAN_COMPAT_H */

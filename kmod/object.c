@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: metadata of tracked objects.
+ *
+ * Slab objects have no room for memsan's metadata (the slab layout is fixed in
+ * a stock kernel), so records live in a hash table keyed by object address.
+ * Records come from pages taken from the page allocator: the slab hooks run
+ * in any context and must never call the slab allocator they watch.
+ */
+#include <linux/hash.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+
+#include "memsan.h"
+
+#define OBJECT_HASH_BITS	16
+#define OBJECT_LOCK_BITS	10
+
+static struct memsan_object **object_hash;
+static raw_spinlock_t object_locks[1 << OBJECT_LOCK_BITS];
+
+/* Free records, and the pages they were carved from. */
+static struct memsan_object *pool_free;
+static LIST_HEAD(pool_pages);
+static DEFINE_RAW_SPINLOCK(pool_lock);
+
+static_assert(sizeof(struct memsan_object) <= 64);
+
+static unsigned int object_bucket(unsigned long addr)
+{
+	return hash_long(addr >> 3, OBJECT_HASH_BITS);
+}
+
+static raw_spinlock_t *object_lock(unsigned int bucket)
+{
+	return &object_locks[bucket >> (OBJECT_HASH_BITS - OBJECT_LOCK_BITS)];
+}
+
+/* Under pool_lock: carve a new page into free records. */
+static bool pool_grow(void)
+{
+	struct page *page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
+	struct memsan_object *obj;
+	unsigned int i;
+
+	if (!page)
+		return false;
+	list_add(&page->lru, &pool_pages);
+	obj = page_address(page);
+	for (i = 0; i < PAGE_SIZE / sizeof(*obj); i++) {
+		obj[i].quarantine_next = pool_free;
+		pool_free = &obj[i];
+	}
+	memsan_count(MEMSAN_COUNTER_METADATA_BYTES, PAGE_SIZE);
+	return true;
+}
+
+/**
+ * memsan_object_alloc() - get a zeroed metadata record
+ *
+ * Safe in any context but NMI.  Return: the record, or NULL when the page
+ * allocator has nothing to give without sleeping.
+ */
+struct memsan_object *memsan_object_alloc(void)
+{
+	struct memsan_object *obj = NULL;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pool_lock, flags);
+	if (pool_free || pool_grow()) {
+		obj = pool_free;
+		pool_free = obj->quarantine_next;
+	}
+	raw_spin_unlock_irqrestore(&pool_lock, flags);
+	if (obj)
+		memset(obj, 0, sizeof(*obj));
+	return obj;
+}
+
+void memsan_object_free(struct memsan_object *obj)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pool_lock, flags);
+	obj->quarantine_next = pool_free;
+	pool_free = obj;
+	raw_spin_unlock_irqrestore(&pool_lock, flags);
+}
+
+/* Under the bucket lock: the slot pointing at the record for @addr. */
+static struct memsan_object **object_slot(unsigned int bucket, unsigned long addr)
+{
+	struct memsan_object **slot = &object_hash[bucket];
+
+	while (*slot && (*slot)->addr != addr)
+		slot = &(*slot)->hash_next;
+	return slot;
+}
+
+/**
+ * memsan_object_insert() - add the record of a new object
+ * @obj: filled-in record
+ *
+ * A record left at the same address (an object freed behind memsan's back,
+ * e.g. while a probe was missed) is replaced: the allocator handing the
+ * address out again proves the old object gone.  A quarantined record there
+ * would mean the allocator reused memory memsan holds: memsan turns off.
+ */
+void memsan_object_insert(struct memsan_object *obj)
+{
+	unsigned int bucket = object_bucket(obj->addr);
+	struct memsan_object **slot, *old;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(object_lock(bucket), flags);
+	slot = object_slot(bucket, obj->addr);
+	old = *slot;
+	if (old) {
+		obj->hash_next = old->hash_next;
+		*slot = obj;
+	} else {
+		obj->hash_next = object_hash[bucket];
+		object_hash[bucket] = obj;
+	}
+	raw_spin_unlock_irqrestore(object_lock(bucket), flags);
+
+	if (old) {
+		MEMSAN_WARN_ON(old->state == MEMSAN_OBJECT_QUARANTINED);
+		memsan_object_free(old);
+	} else {
+		memsan_count(MEMSAN_COUNTER_OBJECTS, 1);
+	}
+}
+
+/**
+ * memsan_object_remove() - unlink the record of @addr
+ *
+ * Return: the record, now owned by the caller, or NULL.
+ */
+struct memsan_object *memsan_object_remove(unsigned long addr)
+{
+	unsigned int bucket = object_bucket(addr);
+	struct memsan_object **slot, *obj;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(object_lock(bucket), flags);
+	slot = object_slot(bucket, addr);
+	obj = *slot;
+	if (obj)
+		*slot = obj->hash_next;
+	raw_spin_unlock_irqrestore(object_lock(bucket), flags);
+	if (obj)
+		memsan_count(MEMSAN_COUNTER_OBJECTS, -1);
+	return obj;
+}
+
+/**
+ * memsan_object_lookup() - copy the record of the object starting at @addr
+ *
+ * Return: whether there is one.
+ */
+bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy)
+{
+	unsigned int bucket = object_bucket(addr);
+	struct memsan_object *obj;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(object_lock(bucket), flags);
+	obj = *object_slot(bucket, addr);
+	if (obj)
+		*copy = *obj;
+	raw_spin_unlock_irqrestore(object_lock(bucket), flags);
+	return obj;
+}
+
+/**
+ * memsan_object_mark_freed() - move a live object to the quarantined state
+ * @addr:	object start
+ * @stack:	free stack
+ * @release:	how the quarantine will give it back
+ * @old_state:	the state found: 0 (untracked), live or quarantined
+ *
+ * The check and the change are one step under the bucket lock, so of two
+ * racing frees exactly one wins and the other is a double free.
+ *
+ * Return: the record if this call moved it to quarantined, else NULL.
+ */
+struct memsan_object *memsan_object_mark_freed(unsigned long addr, depot_stack_handle_t stack,
+					       u8 release, u8 *old_state)
+{
+	unsigned int bucket = object_bucket(addr);
+	struct memsan_object *obj;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(object_lock(bucket), flags);
+	obj = *object_slot(bucket, addr);
+	*old_state = obj ? obj->state : 0;
+	if (obj && obj->state == MEMSAN_OBJECT_LIVE) {
+		obj->state = MEMSAN_OBJECT_QUARANTINED;
+		obj->free_stack = stack;
+		obj->free_pid = task_pid_nr(current);
+		obj->release = release;
+	} else {
+		obj = NULL;
+	}
+	raw_spin_unlock_irqrestore(object_lock(bucket), flags);
+	return obj;
+}
+
+/**
+ * memsan_objects_purge_cache() - forget the live objects of a dying cache
+ *
+ * kmem_cache_destroy() of a cache with live objects is a leak the kernel
+ * reports itself; memsan only has to drop records that would otherwise point
+ * at a freed cache.  Quarantined objects were released before.
+ */
+void memsan_objects_purge_cache(struct kmem_cache *cache)
+{
+	unsigned int bucket;
+
+	for (bucket = 0; bucket < (1U << OBJECT_HASH_BITS); bucket++) {
+		struct memsan_object **slot = &object_hash[bucket];
+		struct memsan_object *dead = NULL, *obj;
+		unsigned long flags;
+
+		raw_spin_lock_irqsave(object_lock(bucket), flags);
+		while ((obj = *slot)) {
+			if (obj->cache == cache && obj->state == MEMSAN_OBJECT_LIVE) {
+				*slot = obj->hash_next;
+				obj->hash_next = dead;
+				dead = obj;
+			} else {
+				slot = &obj->hash_next;
+			}
+		}
+		raw_spin_unlock_irqrestore(object_lock(bucket), flags);
+
+		while ((obj = dead)) {
+			dead = obj->hash_next;
+			shadow_clear(&memsan_shadow, obj->addr, obj->slot_size);
+			memsan_count(MEMSAN_COUNTER_OBJECTS, -1);
+			memsan_object_free(obj);
+		}
+	}
+}
+
+int memsan_objects_init(void)
+{
+	unsigned int i;
+
+	object_hash = vzalloc(array_size(1U << OBJECT_HASH_BITS, sizeof(*object_hash)));
+	if (!object_hash)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(object_locks); i++)
+		raw_spin_lock_init(&object_locks[i]);
+	memsan_count(MEMSAN_COUNTER_METADATA_BYTES,
+		     (1UL << OBJECT_HASH_BITS) * sizeof(*object_hash));
+	return 0;
+}
+
+/* Called with every hook gone: nothing else touches the table. */
+void memsan_objects_exit(void)
+{
+	struct page *page, *tmp;
+
+	vfree(object_hash);
+	object_hash = NULL;
+	list_for_each_entry_safe(page, tmp, &pool_pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	pool_free = NULL;
+}

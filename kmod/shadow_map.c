@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: the shadow map of the kernel's linear mapping.
+ *
+ * The freestanding library in shadow/ does the work; this file gives it
+ * memory.  Its directory has one slot per page of the linear map (8 bytes per
+ * 4 KiB page) and its 512-byte chunks are carved out of whole pages taken
+ * from the page allocator, which the slab hooks may call in atomic context
+ * and which none of them probes.  Chunks live until memsan is unloaded.
+ */
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+
+#include "memsan.h"
+
+struct shadow_map memsan_shadow;
+
+static unsigned char **shadow_dir;
+static LIST_HEAD(chunk_pages);		/* pages chunks are carved from */
+static struct page *chunk_page;		/* page being carved */
+static unsigned int chunk_next;		/* next free chunk in chunk_page */
+static DEFINE_RAW_SPINLOCK(chunk_lock);
+
+#define CHUNKS_PER_PAGE (PAGE_SIZE / SHADOW_CHUNK_SIZE)
+
+static void *shadow_alloc_chunk(void *ctx)
+{
+	unsigned long flags;
+	void *chunk = NULL;
+
+	raw_spin_lock_irqsave(&chunk_lock, flags);
+	if (!chunk_page || chunk_next == CHUNKS_PER_PAGE) {
+		struct page *page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
+
+		if (!page)
+			goto out;
+		list_add(&page->lru, &chunk_pages);
+		chunk_page = page;
+		chunk_next = 0;
+		memsan_count(MEMSAN_COUNTER_SHADOW_BYTES, PAGE_SIZE);
+	}
+	chunk = page_address(chunk_page) + chunk_next * SHADOW_CHUNK_SIZE;
+	chunk_next++;
+out:
+	raw_spin_unlock_irqrestore(&chunk_lock, flags);
+	return chunk;
+}
+
+/* Chunks are only given back all at once, by memsan_shadow_exit(). */
+static void shadow_free_chunk(void *ctx, void *chunk)
+{
+}
+
+static const struct shadow_ops memsan_shadow_ops = {
+	.alloc_chunk = shadow_alloc_chunk,
+	.free_chunk = shadow_free_chunk,
+};
+
+/**
+ * memsan_shadow_init() - set up an empty shadow map of the linear mapping
+ *
+ * The directory covers [PAGE_OFFSET, high_memory): every slab object and
+ * every large kmalloc lives there, on x86_64 and on arm64.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memsan_shadow_init(void)
+{
+	unsigned long npages = ((unsigned long)high_memory - PAGE_OFFSET) >> PAGE_SHIFT;
+
+	shadow_dir = vzalloc(array_size(npages, sizeof(*shadow_dir)));
+	if (!shadow_dir)
+		return -ENOMEM;
+	memsan_count(MEMSAN_COUNTER_SHADOW_BYTES, npages * sizeof(*shadow_dir));
+	shadow_map_init(&memsan_shadow, &memsan_shadow_ops, PAGE_OFFSET, npages, shadow_dir);
+	return 0;
+}
+
+void memsan_shadow_exit(void)
+{
+	struct page *page, *tmp;
+
+	shadow_map_destroy(&memsan_shadow);
+	list_for_each_entry_safe(page, tmp, &chunk_pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	chunk_page = NULL;
+	vfree(shadow_dir);
+	shadow_dir = NULL;
+}

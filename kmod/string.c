@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: checked string and memory functions.
+ *
+ * memsan.mk makes an instrumented module call these instead of the kernel's
+ * (kmod/memsan_redirect.h).  Each checks exactly the bytes the real function
+ * reads and writes, then calls it.  The report names the caller of the
+ * string function, like a report of a plain access does.
+ */
+#include <linux/export.h>
+#include <linux/string.h>
+
+#include "memsan.h"
+
+#define check_read(p, n)	memsan_check_range(p, n, false, _RET_IP_)
+#define check_write(p, n)	memsan_check_range(p, n, true, _RET_IP_)
+
+/* Bytes of a string of length @len bounded by @max the functions look at. */
+static size_t bounded_len(size_t len, size_t max)
+{
+	return len < max ? len + 1 : max;
+}
+
+void *__memsan_memcpy(void *dst, const void *src, size_t len);
+void *__memsan_memcpy(void *dst, const void *src, size_t len)
+{
+	check_read(src, len);
+	check_write(dst, len);
+	return memcpy(dst, src, len);
+}
+EXPORT_SYMBOL(__memsan_memcpy);
+
+void *__memsan_memmove(void *dst, const void *src, size_t len);
+void *__memsan_memmove(void *dst, const void *src, size_t len)
+{
+	check_read(src, len);
+	check_write(dst, len);
+	return memmove(dst, src, len);
+}
+EXPORT_SYMBOL(__memsan_memmove);
+
+void *__memsan_memset(void *dst, int c, size_t len);
+void *__memsan_memset(void *dst, int c, size_t len)
+{
+	check_write(dst, len);
+	return memset(dst, c, len);
+}
+EXPORT_SYMBOL(__memsan_memset);
+
+int __memsan_memcmp(const void *a, const void *b, size_t len);
+int __memsan_memcmp(const void *a, const void *b, size_t len)
+{
+	check_read(a, len);
+	check_read(b, len);
+	return memcmp(a, b, len);
+}
+EXPORT_SYMBOL(__memsan_memcmp);
+
+void *__memsan_memchr(const void *s, int c, size_t len);
+void *__memsan_memchr(const void *s, int c, size_t len)
+{
+	void *found = memchr(s, c, len);
+
+	check_read(s, found ? (size_t)(found - s) + 1 : len);
+	return found;
+}
+EXPORT_SYMBOL(__memsan_memchr);
+
+size_t __memsan_strlen(const char *s);
+size_t __memsan_strlen(const char *s)
+{
+	size_t len = strlen(s);
+
+	check_read(s, len + 1);
+	return len;
+}
+EXPORT_SYMBOL(__memsan_strlen);
+
+size_t __memsan_strnlen(const char *s, size_t max);
+size_t __memsan_strnlen(const char *s, size_t max)
+{
+	size_t len = strnlen(s, max);
+
+	check_read(s, bounded_len(len, max));
+	return len;
+}
+EXPORT_SYMBOL(__memsan_strnlen);
+
+char *__memsan_strcpy(char *dst, const char *src);
+char *__memsan_strcpy(char *dst, const char *src)
+{
+	size_t len = strlen(src) + 1;
+
+	check_read(src, len);
+	check_write(dst, len);
+	return strcpy(dst, src);
+}
+EXPORT_SYMBOL(__memsan_strcpy);
+
+/* strncpy() reads up to the NUL or @len bytes and always writes @len bytes. */
+char *__memsan_strncpy(char *dst, const char *src, size_t len);
+char *__memsan_strncpy(char *dst, const char *src, size_t len)
+{
+	check_read(src, bounded_len(strnlen(src, len), len));
+	check_write(dst, len);
+	return strncpy(dst, src, len);
+}
+EXPORT_SYMBOL(__memsan_strncpy);
+
+size_t __memsan_strlcpy(char *dst, const char *src, size_t size);
+size_t __memsan_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	check_read(src, len + 1);
+	if (size)
+		check_write(dst, min(len, size - 1) + 1);
+	return strlcpy(dst, src, size);
+}
+EXPORT_SYMBOL(__memsan_strlcpy);
+
+ssize_t __memsan_strscpy(char *dst, const char *src, size_t size);
+ssize_t __memsan_strscpy(char *dst, const char *src, size_t size)
+{
+	size_t n;
+
+	if (!size)
+		return strscpy(dst, src, size);
+	n = bounded_len(strnlen(src, size), size);
+	check_read(src, n);
+	check_write(dst, n);
+	return strscpy(dst, src, size);
+}
+EXPORT_SYMBOL(__memsan_strscpy);
+
+char *__memsan_strcat(char *dst, const char *src);
+char *__memsan_strcat(char *dst, const char *src)
+{
+	size_t dlen = strlen(dst), slen = strlen(src);
+
+	check_read(dst, dlen + 1);
+	check_read(src, slen + 1);
+	check_write(dst + dlen, slen + 1);
+	return strcat(dst, src);
+}
+EXPORT_SYMBOL(__memsan_strcat);
+
+char *__memsan_strncat(char *dst, const char *src, size_t count);
+char *__memsan_strncat(char *dst, const char *src, size_t count)
+{
+	size_t dlen = strlen(dst), slen = strnlen(src, count);
+
+	check_read(dst, dlen + 1);
+	check_read(src, bounded_len(slen, count));
+	check_write(dst + dlen, slen + 1);
+	return strncat(dst, src, count);
+}
+EXPORT_SYMBOL(__memsan_strncat);
+
+int __memsan_strcmp(const char *a, const char *b);
+int __memsan_strcmp(const char *a, const char *b)
+{
+	size_t i = 0;
+
+	while (a[i] == b[i] && a[i])
+		i++;
+	check_read(a, i + 1);
+	check_read(b, i + 1);
+	return strcmp(a, b);
+}
+EXPORT_SYMBOL(__memsan_strcmp);
+
+int __memsan_strncmp(const char *a, const char *b, size_t count);
+int __memsan_strncmp(const char *a, const char *b, size_t count)
+{
+	size_t i = 0;
+
+	while (i < count && a[i] == b[i] && a[i])
+		i++;
+	check_read(a, min(i + 1, count));
+	check_read(b, min(i + 1, count));
+	return strncmp(a, b, count);
+}
+EXPORT_SYMBOL(__memsan_strncmp);
+
+char *__memsan_strchr(const char *s, int c);
+char *__memsan_strchr(const char *s, int c)
+{
+	char *found = strchr(s, c);
+
+	check_read(s, found ? (size_t)(found - s) + 1 : strlen(s) + 1);
+	return found;
+}
+EXPORT_SYMBOL(__memsan_strchr);
+
+char *__memsan_strrchr(const char *s, int c);
+char *__memsan_strrchr(const char *s, int c)
+{
+	check_read(s, strlen(s) + 1);
+	return strrchr(s, c);
+}
+EXPORT_SYMBOL(__memsan_strrchr);
