@@ -10,6 +10,8 @@
  */
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
@@ -58,23 +60,46 @@ static const struct shadow_ops memsan_shadow_ops = {
 	.free_chunk = shadow_free_chunk,
 };
 
+/*
+ * The page frames of RAM, over all nodes.  RAM need not start at page frame
+ * 0 (arm64 boards), and arm64 places it at a random offset in its linear
+ * map, so the directory starts at the first frame, not at PAGE_OFFSET.
+ */
+static void ram_pfn_range(unsigned long *start, unsigned long *end)
+{
+	int nid;
+
+	*start = ULONG_MAX;
+	*end = 0;
+	for_each_online_node(nid) {
+		*start = min(*start, node_start_pfn(nid));
+		*end = max(*end, node_end_pfn(nid));
+	}
+}
+
 /**
  * memsan_shadow_init() - set up an empty shadow map of the linear mapping
  *
- * The directory covers [PAGE_OFFSET, high_memory): every slab object and
+ * The directory covers the linear map of all RAM: every slab object and
  * every large kmalloc lives there, on x86_64 and on arm64.
  *
  * Return: 0 or -ENOMEM.
  */
 int memsan_shadow_init(void)
 {
-	unsigned long npages = ((unsigned long)high_memory - PAGE_OFFSET) >> PAGE_SHIFT;
+	unsigned long start_pfn, end_pfn, npages;
+
+	ram_pfn_range(&start_pfn, &end_pfn);
+	if (start_pfn >= end_pfn)
+		return -ENOMEM;
+	npages = end_pfn - start_pfn;
 
 	shadow_dir = vzalloc(array_size(npages, sizeof(*shadow_dir)));
 	if (!shadow_dir)
 		return -ENOMEM;
 	memsan_count(MEMSAN_COUNTER_SHADOW_BYTES, npages * sizeof(*shadow_dir));
-	shadow_map_init(&memsan_shadow, &memsan_shadow_ops, PAGE_OFFSET, npages, shadow_dir);
+	shadow_map_init(&memsan_shadow, &memsan_shadow_ops,
+			(unsigned long)pfn_to_kaddr(start_pfn), npages, shadow_dir);
 	return 0;
 }
 

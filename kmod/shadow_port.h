@@ -11,6 +11,7 @@
 
 #define shadow_cmpxchg_ptr(ptr, old, new)	cmpxchg(ptr, old, new)
 #define shadow_read_once(x)			READ_ONCE(x)
-#define shadow_atomic_inc_ulong(p)		((void)__atomic_add_fetch(p, 1, __ATOMIC_RELAXED))
+/* an unsigned long has atomic_long_t's layout; gcc's __atomic needs libatomic on arm64 */
+#define shadow_atomic_inc_ulong(p)		atomic_long_inc((atomic_long_t *)(p))
 
 #endif /* _MEMSAN_SHADOW_PORT_H */

@@ -26,10 +26,27 @@ static unsigned int skip_own_frames(const unsigned long *entries, unsigned int n
 	return i < nr ? i : 0;
 }
 
+/* Index of @addr in @entries, or @nr. */
+static unsigned int find_frame(const unsigned long *entries, unsigned int nr, unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (entries[i] == addr)
+			break;
+	return i;
+}
+
 /**
  * memsan_save_stack() - save the current stack to the stack depot
  * @first:	address to show as the innermost frame (the probed function), or 0
  * @ret_addr:	return address of the probed function: frames before it are cut
+ *
+ * The trace should contain @ret_addr.  From a probe on a function's first
+ * instruction it may not: on arm64 the return address is still in the link
+ * register, not in a frame record, and the unwinder goes from the probed
+ * function (the exception's pc) straight to the caller's caller.  Then the
+ * trace is cut after @first and @ret_addr is put back by hand.
  *
  * Safe in any context but NMI: the depot allocates with GFP_NOWAIT.
  *
@@ -38,26 +55,22 @@ static unsigned int skip_own_frames(const unsigned long *entries, unsigned int n
 depot_stack_handle_t memsan_save_stack(unsigned long first, unsigned long ret_addr)
 {
 	unsigned long entries[MEMSAN_STACK_DEPTH];
-	unsigned int nr, start, i;
+	unsigned int nr, i;
 
-	nr = stack_trace_save(entries + 1, MEMSAN_STACK_DEPTH - 1, 0);
-	start = 0;
-	for (i = 0; i < nr; i++) {
-		if (entries[i + 1] == ret_addr) {
-			start = i;
-			break;
-		}
+	/* two free slots in front, for @first and @ret_addr */
+	nr = stack_trace_save(entries + 2, MEMSAN_STACK_DEPTH - 2, 0) + 2;
+	i = find_frame(entries + 2, nr - 2, ret_addr) + 2;
+	if (i == nr && first) {
+		i = find_frame(entries + 2, nr - 2, first) + 2;
+		if (i < nr)
+			entries[i] = ret_addr;	/* replaces @first, which goes before it */
 	}
 	if (i == nr)
-		start = skip_own_frames(entries + 1, nr);
-	/* entries[start + 1] is the caller; put the probed function before it */
-	if (first) {
-		entries[start] = first;
-	} else {
-		start++;
-	}
-	nr = filter_irq_stacks(entries + start, nr + 1 - start);
-	return stack_depot_save(entries + start, nr, GFP_NOWAIT | __GFP_NOWARN);
+		i = skip_own_frames(entries + 2, nr - 2) + 2;
+	if (first)
+		entries[--i] = first;
+	nr = filter_irq_stacks(entries + i, nr - i);
+	return stack_depot_save(entries + i, nr, GFP_NOWAIT | __GFP_NOWARN);
 }
 
 /**
