@@ -108,6 +108,7 @@ enum alloc_kind {
 	ALLOC_BULK,		/* kmem_cache_alloc_bulk() */
 	ALLOC_REALLOC,		/* krealloc() */
 	ALLOC_KVMALLOC,		/* kvmalloc_node(): slab or vmalloc */
+	ALLOC_KSIZE,		/* ksize(): the caller may now use the whole slot */
 };
 
 /**
@@ -173,8 +174,10 @@ static int alloc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	call->old = NULL;
 	if (hook->kind == ALLOC_BULK)
 		call->bulk = (void **)memsan_arch_arg(regs, 3);
-	if (hook->kind == ALLOC_REALLOC)
+	if (hook->kind == ALLOC_REALLOC || hook->kind == ALLOC_KSIZE)
 		call->old = (const void *)memsan_arch_arg(regs, 0);
+	if (hook->kind == ALLOC_KSIZE)
+		return 0;	/* no stack needed */
 
 	redzone = READ_ONCE(memsan_redzone);
 	if (hook->grows && redzone && call->size &&
@@ -259,6 +262,15 @@ static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 			break;
 		track_object((void *)ret, call->size, call->stack);
 		break;
+	case ALLOC_KSIZE:
+		/*
+		 * Like KASAN: code that asked ksize() may use what it returned.
+		 * Same stack: the record is replaced, its history kept.
+		 */
+		if (ret && memsan_object_lookup((unsigned long)call->old, &old) &&
+		    old.state == MEMSAN_OBJECT_LIVE && ret > old.size)
+			track_object(call->old, ret, old.alloc_stack);
+		break;
 	case ALLOC_KVMALLOC:
 		/* tracked by the nested kmalloc hook already, or vmalloc */
 		if (is_vmalloc_addr((void *)ret) || memsan_object_lookup(ret, &old))
@@ -302,6 +314,7 @@ static struct alloc_hook alloc_hooks[] = {
 	ALLOC_HOOK("kmem_cache_alloc_bulk", ALLOC_BULK, 2, 0, NO_ARG, false),
 	ALLOC_HOOK("krealloc", ALLOC_REALLOC, 1, NO_ARG, NO_ARG, false),
 	ALLOC_HOOK("kvmalloc_node", ALLOC_KVMALLOC, 0, NO_ARG, NO_ARG, false),
+	ALLOC_HOOK("ksize", ALLOC_KSIZE, 0, NO_ARG, NO_ARG, false),
 };
 
 /* === Free === */
