@@ -44,66 +44,38 @@ void memsan_check_range(const void *addr, size_t size, bool is_write, unsigned l
 		memsan_report_access((unsigned long)addr, size, is_write, ip);
 }
 
-#define DEFINE_ASAN_ACCESS(size)						\
-	void __asan_load##size##_noabort(unsigned long addr)			\
+#define DEFINE_ASAN_CHECK(kind, size, is_write)				\
+	void __asan_##kind##size##_noabort(unsigned long addr)			\
 	{									\
 		if (memsan_enabled() && unlikely(range_bad(addr, size)))	\
-			memsan_report_access(addr, size, false, _RET_IP_);	\
+			memsan_report_access(addr, size, is_write, _RET_IP_);	\
 	}									\
-	EXPORT_SYMBOL(__asan_load##size##_noabort);				\
-	void __asan_store##size##_noabort(unsigned long addr)			\
-	{									\
-		if (memsan_enabled() && unlikely(range_bad(addr, size)))	\
-			memsan_report_access(addr, size, true, _RET_IP_);	\
-	}									\
-	EXPORT_SYMBOL(__asan_store##size##_noabort);				\
-	void __asan_load##size(unsigned long addr)				\
-		__alias(__asan_load##size##_noabort);				\
-	EXPORT_SYMBOL(__asan_load##size);					\
-	void __asan_store##size(unsigned long addr)				\
-		__alias(__asan_store##size##_noabort);				\
-	EXPORT_SYMBOL(__asan_store##size)
+	EXPORT_SYMBOL(__asan_##kind##size##_noabort)
 
-/* gcc declares these itself; the prototypes only keep -Wmissing-prototypes quiet */
-#define DECLARE_ASAN_ACCESS(size)						\
-	void __asan_load##size##_noabort(unsigned long addr);			\
-	void __asan_store##size##_noabort(unsigned long addr);			\
-	void __asan_load##size(unsigned long addr);				\
-	void __asan_store##size(unsigned long addr)
+DEFINE_ASAN_CHECK(load, 1, false);
+DEFINE_ASAN_CHECK(store, 1, true);
+DEFINE_ASAN_CHECK(load, 2, false);
+DEFINE_ASAN_CHECK(store, 2, true);
+DEFINE_ASAN_CHECK(load, 4, false);
+DEFINE_ASAN_CHECK(store, 4, true);
+DEFINE_ASAN_CHECK(load, 8, false);
+DEFINE_ASAN_CHECK(store, 8, true);
+DEFINE_ASAN_CHECK(load, 16, false);
+DEFINE_ASAN_CHECK(store, 16, true);
 
-DECLARE_ASAN_ACCESS(1);
-DECLARE_ASAN_ACCESS(2);
-DECLARE_ASAN_ACCESS(4);
-DECLARE_ASAN_ACCESS(8);
-DECLARE_ASAN_ACCESS(16);
-
-DEFINE_ASAN_ACCESS(1);
-DEFINE_ASAN_ACCESS(2);
-DEFINE_ASAN_ACCESS(4);
-DEFINE_ASAN_ACCESS(8);
-DEFINE_ASAN_ACCESS(16);
-
-void __asan_loadN_noabort(unsigned long addr, size_t size);
 void __asan_loadN_noabort(unsigned long addr, size_t size)
 {
 	memsan_check_range((const void *)addr, size, false, _RET_IP_);
 }
 EXPORT_SYMBOL(__asan_loadN_noabort);
 
-void __asan_storeN_noabort(unsigned long addr, size_t size);
 void __asan_storeN_noabort(unsigned long addr, size_t size)
 {
 	memsan_check_range((const void *)addr, size, true, _RET_IP_);
 }
 EXPORT_SYMBOL(__asan_storeN_noabort);
 
-void __asan_loadN(unsigned long addr, size_t size) __alias(__asan_loadN_noabort);
-EXPORT_SYMBOL(__asan_loadN);
-void __asan_storeN(unsigned long addr, size_t size) __alias(__asan_storeN_noabort);
-EXPORT_SYMBOL(__asan_storeN);
-
 /* Stack instrumentation is off (asan-stack=0): nothing to unpoison. */
-void __asan_handle_no_return(void);
 void __asan_handle_no_return(void)
 {
 }
@@ -114,14 +86,11 @@ EXPORT_SYMBOL(__asan_handle_no_return);
  * constructors that would call these (CONFIG_CONSTRUCTORS is off), so memsan
  * will call them itself.  Until then globals are untracked, never reported.
  */
-struct asan_global;
-void __asan_register_globals(struct asan_global *globals, size_t n);
 void __asan_register_globals(struct asan_global *globals, size_t n)
 {
 }
 EXPORT_SYMBOL(__asan_register_globals);
 
-void __asan_unregister_globals(struct asan_global *globals, size_t n);
 void __asan_unregister_globals(struct asan_global *globals, size_t n)
 {
 }

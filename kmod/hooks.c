@@ -554,5 +554,5 @@ void memsan_hooks_exit(void)
 	unregister_kprobes(free_probes, ARRAY_SIZE(free_probes));
 	synchronize_rcu_tasks();
 	while (atomic_read(&redirected_calls))
-		msleep(1);
+		msleep(20);
 }

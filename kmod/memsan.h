@@ -280,6 +280,7 @@ const struct memsan_report *memsan_report_get(u64 seq);
 void memsan_report_put(void);
 u64 memsan_reports_next_seq(void);
 u64 memsan_reports_first_seq(void);
+void memsan_reports_clear(void);
 
 /* === Runtime checks (check.c) === */
 
@@ -292,6 +293,46 @@ int memsan_netlink_init(void);
 void memsan_netlink_exit(void);
 /* A new report is in the ring.  Any context but NMI; must not allocate or sleep. */
 void memsan_netlink_report_ready(void);
+
+/*
+ * The runtime gcc's -fsanitize=kernel-address calls (outline checks with
+ * -fsanitize-recover: only the _noabort variants).  gcc knows these; the
+ * prototypes are for memsan's own definitions.
+ */
+#define MEMSAN_DECLARE_ASAN_ACCESS(size)					\
+	void __asan_load##size##_noabort(unsigned long addr);			\
+	void __asan_store##size##_noabort(unsigned long addr)
+MEMSAN_DECLARE_ASAN_ACCESS(1);
+MEMSAN_DECLARE_ASAN_ACCESS(2);
+MEMSAN_DECLARE_ASAN_ACCESS(4);
+MEMSAN_DECLARE_ASAN_ACCESS(8);
+MEMSAN_DECLARE_ASAN_ACCESS(16);
+void __asan_loadN_noabort(unsigned long addr, size_t size);
+void __asan_storeN_noabort(unsigned long addr, size_t size);
+void __asan_handle_no_return(void);
+struct asan_global;
+void __asan_register_globals(struct asan_global *globals, size_t n);
+void __asan_unregister_globals(struct asan_global *globals, size_t n);
+
+/* === Checked string functions (string.c), see memsan_redirect.h === */
+
+void *__memsan_memcpy(void *dst, const void *src, size_t len);
+void *__memsan_memmove(void *dst, const void *src, size_t len);
+void *__memsan_memset(void *dst, int c, size_t len);
+int __memsan_memcmp(const void *a, const void *b, size_t len);
+void *__memsan_memchr(const void *s, int c, size_t len);
+size_t __memsan_strlen(const char *s);
+size_t __memsan_strnlen(const char *s, size_t max);
+char *__memsan_strcpy(char *dst, const char *src);
+char *__memsan_strncpy(char *dst, const char *src, size_t len);
+size_t __memsan_strlcpy(char *dst, const char *src, size_t size);
+ssize_t __memsan_strscpy(char *dst, const char *src, size_t size);
+char *__memsan_strcat(char *dst, const char *src);
+char *__memsan_strncat(char *dst, const char *src, size_t count);
+int __memsan_strcmp(const char *a, const char *b);
+int __memsan_strncmp(const char *a, const char *b, size_t count);
+char *__memsan_strchr(const char *s, int c);
+char *__memsan_strrchr(const char *s, int c);
 
 /* === debugfs (debugfs.c) === */
 

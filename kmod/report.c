@@ -41,6 +41,7 @@ static_assert(ARRAY_SIZE(memsan_bug_names) == MEMSAN_BUG_COUNT);
 /* The ring of kept reports; slot = seq % REPORT_RING_SLOTS.  Sequences start at 1. */
 static struct memsan_report *ring;
 static u64 ring_next_seq = 1;
+static u64 ring_cleared_seq = 1;	/* reports before it were cleared */
 static DEFINE_RAW_SPINLOCK(ring_lock);
 
 /* Report being built, one at a time: too big for the stack. */
@@ -72,7 +73,12 @@ static bool site_seen(unsigned long ip, enum memsan_bug_type type)
 	return false;	/* table full: report rather than suppress */
 }
 
-/* === Rendering === */
+/*
+ * === Rendering ===
+ *
+ * Addresses are printed in full, as KASAN's %px does: a report is for
+ * debugging and the console already requires privilege to read.
+ */
 
 static __printf(2, 3) void report_line(struct memsan_report *r, const char *fmt, ...)
 {
@@ -129,7 +135,7 @@ static void render_object(struct memsan_report *r)
 		render_stack(r, &r->free);
 	}
 	report_blank(r);
-	report_line(r, "The buggy address belongs to the object at %px", (void *)r->obj_addr);
+	report_line(r, "The buggy address belongs to the object at %016lx", r->obj_addr);
 	if (r->cache_name[0])
 		report_line(r, " which belongs to the cache %s of size %u", r->cache_name,
 			    r->cache_size);
@@ -146,8 +152,7 @@ static void render_object(struct memsan_report *r)
 		dist = r->addr - r->obj_addr;
 	}
 	report_line(r, "The buggy address is located %lu bytes %s", dist, rel);
-	report_line(r, " %lu-byte region [%px, %px)", r->obj_size, (void *)r->obj_addr,
-		    (void *)end);
+	report_line(r, " %lu-byte region [%016lx, %016lx)", r->obj_size, r->obj_addr, end);
 }
 
 static void render(struct memsan_report *r)
@@ -157,11 +162,10 @@ static void render(struct memsan_report *r)
 	report_line(r, REPORT_FRAME);
 	report_line(r, "BUG: MEMSAN: %s in %pS", memsan_bug_names[r->type], (void *)r->ip);
 	if (r->is_free)
-		report_line(r, "Free of addr %px by task %s/%d", (void *)r->addr, r->comm, r->pid);
+		report_line(r, "Free of addr %016lx by task %s/%d", r->addr, r->comm, r->pid);
 	else
-		report_line(r, "%s of size %lu at addr %px by task %s/%d",
-			    r->is_write ? "Write" : "Read", r->size, (void *)r->addr, r->comm,
-			    r->pid);
+		report_line(r, "%s of size %lu at addr %016lx by task %s/%d",
+			    r->is_write ? "Write" : "Read", r->size, r->addr, r->comm, r->pid);
 	report_blank(r);
 	report_line(r, "CPU: %d PID: %d Comm: %s", r->cpu, r->pid, r->comm);
 	report_line(r, "Call Trace:");
@@ -366,12 +370,31 @@ u64 memsan_reports_next_seq(void)
 	return READ_ONCE(ring_next_seq);
 }
 
-/* Oldest sequence number still in the ring. */
+/* Oldest sequence number still in the ring and not cleared. */
 u64 memsan_reports_first_seq(void)
 {
 	u64 next = READ_ONCE(ring_next_seq);
+	u64 first = next > REPORT_RING_SLOTS ? next - REPORT_RING_SLOTS : 1;
 
-	return next > REPORT_RING_SLOTS ? next - REPORT_RING_SLOTS : 1;
+	return max(first, READ_ONCE(ring_cleared_seq));
+}
+
+/**
+ * memsan_reports_clear() - forget every report so far
+ *
+ * Readers no longer see them, and their bug sites will be reported again.
+ * Sequence numbers go on increasing, so a reader's "since" stays valid.
+ */
+void memsan_reports_clear(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&report_lock, flags);
+	memset(sites, 0, sizeof(sites));
+	raw_spin_lock(&ring_lock);
+	WRITE_ONCE(ring_cleared_seq, ring_next_seq);
+	raw_spin_unlock(&ring_lock);
+	raw_spin_unlock_irqrestore(&report_lock, flags);
 }
 
 /**
@@ -386,7 +409,7 @@ const struct memsan_report *memsan_report_get(u64 seq)
 
 	raw_spin_lock_irq(&ring_lock);
 	r = &ring[seq % REPORT_RING_SLOTS];
-	if (r->seq == seq && seq)
+	if (r->seq == seq && seq >= ring_cleared_seq)
 		return r;
 	raw_spin_unlock_irq(&ring_lock);
 	return NULL;

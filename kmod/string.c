@@ -21,7 +21,6 @@ static size_t bounded_len(size_t len, size_t max)
 	return len < max ? len + 1 : max;
 }
 
-void *__memsan_memcpy(void *dst, const void *src, size_t len);
 void *__memsan_memcpy(void *dst, const void *src, size_t len)
 {
 	check_read(src, len);
@@ -30,7 +29,6 @@ void *__memsan_memcpy(void *dst, const void *src, size_t len)
 }
 EXPORT_SYMBOL(__memsan_memcpy);
 
-void *__memsan_memmove(void *dst, const void *src, size_t len);
 void *__memsan_memmove(void *dst, const void *src, size_t len)
 {
 	check_read(src, len);
@@ -39,7 +37,6 @@ void *__memsan_memmove(void *dst, const void *src, size_t len)
 }
 EXPORT_SYMBOL(__memsan_memmove);
 
-void *__memsan_memset(void *dst, int c, size_t len);
 void *__memsan_memset(void *dst, int c, size_t len)
 {
 	check_write(dst, len);
@@ -47,7 +44,6 @@ void *__memsan_memset(void *dst, int c, size_t len)
 }
 EXPORT_SYMBOL(__memsan_memset);
 
-int __memsan_memcmp(const void *a, const void *b, size_t len);
 int __memsan_memcmp(const void *a, const void *b, size_t len)
 {
 	check_read(a, len);
@@ -56,7 +52,6 @@ int __memsan_memcmp(const void *a, const void *b, size_t len)
 }
 EXPORT_SYMBOL(__memsan_memcmp);
 
-void *__memsan_memchr(const void *s, int c, size_t len);
 void *__memsan_memchr(const void *s, int c, size_t len)
 {
 	void *found = memchr(s, c, len);
@@ -66,7 +61,6 @@ void *__memsan_memchr(const void *s, int c, size_t len)
 }
 EXPORT_SYMBOL(__memsan_memchr);
 
-size_t __memsan_strlen(const char *s);
 size_t __memsan_strlen(const char *s)
 {
 	size_t len = strlen(s);
@@ -76,7 +70,6 @@ size_t __memsan_strlen(const char *s)
 }
 EXPORT_SYMBOL(__memsan_strlen);
 
-size_t __memsan_strnlen(const char *s, size_t max);
 size_t __memsan_strnlen(const char *s, size_t max)
 {
 	size_t len = strnlen(s, max);
@@ -86,7 +79,6 @@ size_t __memsan_strnlen(const char *s, size_t max)
 }
 EXPORT_SYMBOL(__memsan_strnlen);
 
-char *__memsan_strcpy(char *dst, const char *src);
 char *__memsan_strcpy(char *dst, const char *src)
 {
 	size_t len = strlen(src) + 1;
@@ -98,7 +90,6 @@ char *__memsan_strcpy(char *dst, const char *src)
 EXPORT_SYMBOL(__memsan_strcpy);
 
 /* strncpy() reads up to the NUL or @len bytes and always writes @len bytes. */
-char *__memsan_strncpy(char *dst, const char *src, size_t len);
 char *__memsan_strncpy(char *dst, const char *src, size_t len)
 {
 	check_read(src, bounded_len(strnlen(src, len), len));
@@ -107,7 +98,6 @@ char *__memsan_strncpy(char *dst, const char *src, size_t len)
 }
 EXPORT_SYMBOL(__memsan_strncpy);
 
-size_t __memsan_strlcpy(char *dst, const char *src, size_t size);
 size_t __memsan_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t len = strlen(src);
@@ -119,7 +109,6 @@ size_t __memsan_strlcpy(char *dst, const char *src, size_t size)
 }
 EXPORT_SYMBOL(__memsan_strlcpy);
 
-ssize_t __memsan_strscpy(char *dst, const char *src, size_t size);
 ssize_t __memsan_strscpy(char *dst, const char *src, size_t size)
 {
 	size_t n;
@@ -133,7 +122,6 @@ ssize_t __memsan_strscpy(char *dst, const char *src, size_t size)
 }
 EXPORT_SYMBOL(__memsan_strscpy);
 
-char *__memsan_strcat(char *dst, const char *src);
 char *__memsan_strcat(char *dst, const char *src)
 {
 	size_t dlen = strlen(dst), slen = strlen(src);
@@ -145,7 +133,6 @@ char *__memsan_strcat(char *dst, const char *src)
 }
 EXPORT_SYMBOL(__memsan_strcat);
 
-char *__memsan_strncat(char *dst, const char *src, size_t count);
 char *__memsan_strncat(char *dst, const char *src, size_t count)
 {
 	size_t dlen = strlen(dst), slen = strnlen(src, count);
@@ -157,7 +144,6 @@ char *__memsan_strncat(char *dst, const char *src, size_t count)
 }
 EXPORT_SYMBOL(__memsan_strncat);
 
-int __memsan_strcmp(const char *a, const char *b);
 int __memsan_strcmp(const char *a, const char *b)
 {
 	size_t i = 0;
@@ -170,7 +156,6 @@ int __memsan_strcmp(const char *a, const char *b)
 }
 EXPORT_SYMBOL(__memsan_strcmp);
 
-int __memsan_strncmp(const char *a, const char *b, size_t count);
 int __memsan_strncmp(const char *a, const char *b, size_t count)
 {
 	size_t i = 0;
@@ -183,7 +168,6 @@ int __memsan_strncmp(const char *a, const char *b, size_t count)
 }
 EXPORT_SYMBOL(__memsan_strncmp);
 
-char *__memsan_strchr(const char *s, int c);
 char *__memsan_strchr(const char *s, int c)
 {
 	char *found = strchr(s, c);
@@ -193,7 +177,6 @@ char *__memsan_strchr(const char *s, int c)
 }
 EXPORT_SYMBOL(__memsan_strchr);
 
-char *__memsan_strrchr(const char *s, int c);
 char *__memsan_strrchr(const char *s, int c)
 {
 	check_read(s, strlen(s) + 1);
