@@ -8,25 +8,49 @@
  */
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/uaccess.h>
 
 #include "memsan.h"
 
+/* The out-of-line part of a check. */
+static noinline bool range_bad_slow(unsigned long addr, size_t size)
+{
+	return shadow_checkN(&memsan_shadow, addr, size);
+}
+
+/*
+ * The inline part: an access inside one granule of the linear map costs two
+ * dependent loads and a compare.  Everything else (straddling accesses,
+ * sizes over 8, addresses outside the linear map: stack, globals, vmalloc,
+ * which memsan does not track) goes out of line.  Instrumented code may run
+ * with user access open (between user_access_begin() and _end()): every call
+ * out of the __asan_* functions closes it first, as KASAN's report path does.
+ */
 static __always_inline bool range_bad(unsigned long addr, size_t size)
 {
-	switch (size) {
-	case 1:
-		return shadow_check1(&memsan_shadow, addr);
-	case 2:
-		return shadow_check2(&memsan_shadow, addr);
-	case 4:
-		return shadow_check4(&memsan_shadow, addr);
-	case 8:
-		return shadow_check8(&memsan_shadow, addr);
-	case 16:
-		return shadow_check16(&memsan_shadow, addr);
-	default:
-		return shadow_checkN(&memsan_shadow, addr, size);
-	}
+	const struct shadow_region *fast = &memsan_shadow.fast;
+	unsigned long ua_flags;
+	bool bad;
+
+	if (likely(size <= SHADOW_GRANULE_SIZE &&
+		   (addr & SHADOW_GRANULE_MASK) + size <= SHADOW_GRANULE_SIZE &&
+		   addr - fast->base < fast->npages << SHADOW_PAGE_SHIFT))
+		return shadow_check_in_granule(&memsan_shadow, addr, size);
+	if (addr - fast->base >= fast->npages << SHADOW_PAGE_SHIFT && !memsan_shadow.nr_extra)
+		return false;
+	ua_flags = user_access_save();
+	bad = range_bad_slow(addr, size);
+	user_access_restore(ua_flags);
+	return bad;
+}
+
+static __always_inline void report_access(unsigned long addr, size_t size, bool is_write,
+					  unsigned long ip)
+{
+	unsigned long ua_flags = user_access_save();
+
+	memsan_report_access(addr, size, is_write, ip);
+	user_access_restore(ua_flags);
 }
 
 /**
@@ -38,9 +62,8 @@ static __always_inline bool range_bad(unsigned long addr, size_t size)
  */
 void memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip)
 {
-	if (!memsan_enabled())
-		return;
-	if (unlikely(range_bad((unsigned long)addr, size)))
+	/* called from memsan's own string functions: user access is closed */
+	if (memsan_enabled() && unlikely(shadow_checkN(&memsan_shadow, (unsigned long)addr, size)))
 		memsan_report_access((unsigned long)addr, size, is_write, ip);
 }
 
@@ -48,7 +71,7 @@ void memsan_check_range(const void *addr, size_t size, bool is_write, unsigned l
 	void __asan_##kind##size##_noabort(unsigned long addr)			\
 	{									\
 		if (memsan_enabled() && unlikely(range_bad(addr, size)))	\
-			memsan_report_access(addr, size, is_write, _RET_IP_);	\
+			report_access(addr, size, is_write, _RET_IP_);		\
 	}									\
 	EXPORT_SYMBOL(__asan_##kind##size##_noabort)
 
@@ -65,13 +88,15 @@ DEFINE_ASAN_CHECK(store, 16, true);
 
 void __asan_loadN_noabort(unsigned long addr, size_t size)
 {
-	memsan_check_range((const void *)addr, size, false, _RET_IP_);
+	if (memsan_enabled() && unlikely(range_bad(addr, size)))
+		report_access(addr, size, false, _RET_IP_);
 }
 EXPORT_SYMBOL(__asan_loadN_noabort);
 
 void __asan_storeN_noabort(unsigned long addr, size_t size)
 {
-	memsan_check_range((const void *)addr, size, true, _RET_IP_);
+	if (memsan_enabled() && unlikely(range_bad(addr, size)))
+		report_access(addr, size, true, _RET_IP_);
 }
 EXPORT_SYMBOL(__asan_storeN_noabort);
 

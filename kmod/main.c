@@ -28,6 +28,7 @@ const char *const memsan_counter_names[MEMSAN_COUNTER_COUNT] = {
 	[MEMSAN_COUNTER_UNTRACKED_NOMEM] = "untracked_nomem",
 	[MEMSAN_COUNTER_SHADOW_BYTES] = "shadow_bytes",
 	[MEMSAN_COUNTER_METADATA_BYTES] = "metadata_bytes",
+	[MEMSAN_COUNTER_NETLINK_DROPS] = "netlink_drops",
 };
 static_assert(ARRAY_SIZE(memsan_counter_names) == MEMSAN_COUNTER_COUNT);
 

