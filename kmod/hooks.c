@@ -30,19 +30,26 @@
 #include "compat.h"
 #include "memsan.h"
 
-/* The pointer (or cache) whose next free call goes to the allocator untouched. */
+/*
+ * The pointer whose next free call goes to the allocator untouched.  It is
+ * set with interrupts off until the call is done: an interrupt or softirq
+ * freeing on this CPU in between would otherwise consume or overwrite it.
+ */
 static DEFINE_PER_CPU(const void *, free_bypass);
 
-static void bypassed_call_begin(const void *ptr)
+static unsigned long bypassed_call_begin(const void *ptr)
 {
-	preempt_disable();
+	unsigned long flags;
+
+	local_irq_save(flags);
 	this_cpu_write(free_bypass, ptr);
+	return flags;
 }
 
-static void bypassed_call_end(void)
+static void bypassed_call_end(unsigned long flags)
 {
 	this_cpu_write(free_bypass, NULL);
-	preempt_enable();
+	local_irq_restore(flags);
 }
 
 /* True (and the bypass consumed) if this probed call must go through as is. */
@@ -59,9 +66,10 @@ static bool bypass_hit(const void *ptr)
  */
 void memsan_real_kfree(const void *ptr)
 {
-	bypassed_call_begin(ptr);
+	unsigned long flags = bypassed_call_begin(ptr);
+
 	kfree(ptr);
-	bypassed_call_end();
+	bypassed_call_end(flags);
 }
 
 /**
@@ -69,9 +77,10 @@ void memsan_real_kfree(const void *ptr)
  */
 void memsan_real_cache_free(struct kmem_cache *cache, void *ptr)
 {
-	bypassed_call_begin(ptr);
+	unsigned long flags = bypassed_call_begin(ptr);
+
 	kmem_cache_free(cache, ptr);
-	bypassed_call_end();
+	bypassed_call_end(flags);
 }
 
 /*
@@ -348,7 +357,7 @@ static void free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 	}
 
 	stack = memsan_save_stack(fn, ip);
-	obj = memsan_object_mark_freed((unsigned long)ptr, stack, release, &old_state);
+	obj = memsan_object_mark_freed(&slot, stack, release, &old_state);
 	if (!obj && old_state == MEMSAN_OBJECT_QUARANTINED) {
 		memsan_report_free(MEMSAN_BUG_DOUBLE_FREE, ptr, ip);
 		return;
@@ -532,8 +541,11 @@ int memsan_hooks_init(void)
 		return err;
 	}
 	for (i = 0; i < ARRAY_SIZE(alloc_hooks); i++) {
-		/* allocations may sleep with an instance held: room for many */
-		alloc_hooks[i].krp.maxactive = max_t(int, 64, 16 * num_possible_cpus());
+		/*
+		 * Allocations may sleep with an instance held, and a missed
+		 * allocation is an object memsan cannot check: room for many.
+		 */
+		alloc_hooks[i].krp.maxactive = max_t(int, 256, 64 * num_possible_cpus());
 		alloc_probes[i] = &alloc_hooks[i].krp;
 	}
 	err = register_kretprobes(alloc_probes, ARRAY_SIZE(alloc_probes));

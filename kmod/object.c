@@ -177,7 +177,7 @@ bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy)
 
 /**
  * memsan_object_mark_freed() - move a live object to the quarantined state
- * @addr:	object start
+ * @slot:	the object's slot, as the slab allocator sees it now
  * @stack:	free stack
  * @release:	how the quarantine will give it back
  * @old_state:	the state found: 0 (untracked), live or quarantined
@@ -185,19 +185,32 @@ bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy)
  * The check and the change are one step under the bucket lock, so of two
  * racing frees exactly one wins and the other is a double free.
  *
+ * A record whose cache is not the slot's cache is stale: its object went
+ * back to the allocator unseen (a missed probe) and the memory now belongs
+ * to another cache.  It is brought up to date from @slot, without its
+ * allocation history, so that the object is given back to the right cache.
+ *
  * Return: the record if this call moved it to quarantined, else NULL.
  */
-struct memsan_object *memsan_object_mark_freed(unsigned long addr, depot_stack_handle_t stack,
-					       u8 release, u8 *old_state)
+struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot,
+					       depot_stack_handle_t stack, u8 release,
+					       u8 *old_state)
 {
-	unsigned int bucket = object_bucket(addr);
+	unsigned int bucket = object_bucket(slot->start);
 	struct memsan_object *obj;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(object_lock(bucket), flags);
-	obj = *object_slot(bucket, addr);
+	obj = *object_slot(bucket, slot->start);
 	*old_state = obj ? obj->state : 0;
 	if (obj && obj->state == MEMSAN_OBJECT_LIVE) {
+		if (obj->cache != slot->cache || obj->slot_size != slot->slot_size) {
+			obj->cache = slot->cache;
+			obj->slot_size = slot->slot_size;
+			obj->size = slot->slot_size;
+			obj->alloc_stack = 0;
+			obj->alloc_pid = 0;
+		}
 		obj->state = MEMSAN_OBJECT_QUARANTINED;
 		obj->free_stack = stack;
 		obj->free_pid = task_pid_nr(current);
