@@ -59,25 +59,34 @@ static void release_list(struct memsan_object *list)
 	}
 }
 
+/*
+ * Under fifo_lock: unlink the object at *@pos (whose predecessor is @prev,
+ * NULL at the head) and append it to the list whose end is **@tail.
+ */
+static void move_out(struct memsan_object **pos, struct memsan_object *prev,
+		     struct memsan_object ***tail)
+{
+	struct memsan_object *obj = *pos;
+
+	*pos = obj->quarantine_next;
+	if (fifo_tail == obj)
+		fifo_tail = prev;
+	fifo_bytes -= obj->slot_size;
+	fifo_objects--;
+	memsan_count(MEMSAN_COUNTER_QUARANTINE_BYTES, -(long)obj->slot_size);
+	memsan_count(MEMSAN_COUNTER_QUARANTINE_OBJECTS, -1);
+	obj->quarantine_next = NULL;
+	**tail = obj;
+	*tail = &obj->quarantine_next;
+}
+
 /* Under fifo_lock: detach objects from the head until at most @budget bytes stay. */
 static struct memsan_object *detach_over(unsigned long budget, unsigned long max_objects)
 {
 	struct memsan_object *list = NULL, **tail = &list;
 
-	while (fifo_head && fifo_bytes > budget && max_objects--) {
-		struct memsan_object *obj = fifo_head;
-
-		fifo_head = obj->quarantine_next;
-		if (!fifo_head)
-			fifo_tail = NULL;
-		fifo_bytes -= obj->slot_size;
-		fifo_objects--;
-		memsan_count(MEMSAN_COUNTER_QUARANTINE_BYTES, -(long)obj->slot_size);
-		memsan_count(MEMSAN_COUNTER_QUARANTINE_OBJECTS, -1);
-		obj->quarantine_next = NULL;
-		*tail = obj;
-		tail = &obj->quarantine_next;
-	}
+	while (fifo_head && fifo_bytes > budget && max_objects--)
+		move_out(&fifo_head, NULL, &tail);
 	return list;
 }
 
@@ -130,26 +139,18 @@ void memsan_quarantine_shrink(unsigned long budget)
  */
 void memsan_quarantine_drop_cache(struct kmem_cache *cache)
 {
-	struct memsan_object *list = NULL, **tail = &list, **pos, *obj;
+	struct memsan_object *list = NULL, **tail = &list, **pos, *obj, *prev = NULL;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&fifo_lock, flags);
 	pos = &fifo_head;
-	fifo_tail = NULL;
 	while ((obj = *pos)) {
-		if (obj->cache != cache) {
-			fifo_tail = obj;
+		if (obj->cache == cache) {
+			move_out(pos, prev, &tail);
+		} else {
+			prev = obj;
 			pos = &obj->quarantine_next;
-			continue;
 		}
-		*pos = obj->quarantine_next;
-		fifo_bytes -= obj->slot_size;
-		fifo_objects--;
-		memsan_count(MEMSAN_COUNTER_QUARANTINE_BYTES, -(long)obj->slot_size);
-		memsan_count(MEMSAN_COUNTER_QUARANTINE_OBJECTS, -1);
-		obj->quarantine_next = NULL;
-		*tail = obj;
-		tail = &obj->quarantine_next;
 	}
 	raw_spin_unlock_irqrestore(&fifo_lock, flags);
 	release_list(list);

@@ -290,6 +290,42 @@ static enum memsan_bug_type access_bug_type(unsigned long first_bad)
 	}
 }
 
+/* What the caller knows of a bug; the rest of the report is filled here. */
+struct memsan_bug {
+	enum memsan_bug_type type;
+	bool is_free;
+	bool is_write;
+	unsigned long addr;
+	unsigned long size;
+	unsigned long ip;
+	unsigned long first_bad;
+};
+
+/* Report @bug unless its site was reported before (and report_all is off). */
+static void report(const struct memsan_bug *bug)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&report_lock, flags);
+	if (site_seen(bug->ip, bug->type) && !READ_ONCE(memsan_report_all)) {
+		raw_spin_unlock_irqrestore(&report_lock, flags);
+		memsan_count(MEMSAN_COUNTER_REPORTS_SUPPRESSED, 1);
+		return;
+	}
+	memset(&building, 0, offsetof(struct memsan_report, text));
+	building.type = bug->type;
+	building.is_free = bug->is_free;
+	building.is_write = bug->is_write;
+	building.addr = bug->addr;
+	building.size = bug->size;
+	building.ip = bug->ip;
+	building.first_bad = bug->first_bad;
+	publish(&building);
+	raw_spin_unlock_irqrestore(&report_lock, flags);
+	if (READ_ONCE(memsan_panic_on_report))
+		panic("memsan: panic_on_report set\n");
+}
+
 /**
  * memsan_report_access() - report a bad access by instrumented code
  * @addr:	first byte accessed
@@ -299,35 +335,18 @@ static enum memsan_bug_type access_bug_type(unsigned long first_bad)
  */
 void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsigned long ip)
 {
-	enum memsan_bug_type type;
-	unsigned long first_bad;
-	unsigned long flags;
+	struct memsan_bug bug = {
+		.is_write = is_write, .addr = addr, .size = size, .ip = ip,
+	};
 
 	if (!report_begin())
 		return;
-	first_bad = shadow_first_bad(&memsan_shadow, addr, size);
-	if (!first_bad)
-		goto out;	/* the object changed state since the check: no bug to show */
-
-	raw_spin_lock_irqsave(&report_lock, flags);
-	type = access_bug_type(first_bad);
-	if (site_seen(ip, type) && !READ_ONCE(memsan_report_all)) {
-		raw_spin_unlock_irqrestore(&report_lock, flags);
-		memsan_count(MEMSAN_COUNTER_REPORTS_SUPPRESSED, 1);
-		goto out;
+	bug.first_bad = shadow_first_bad(&memsan_shadow, addr, size);
+	/* no bad byte: the object changed state since the check, no bug to show */
+	if (bug.first_bad) {
+		bug.type = access_bug_type(bug.first_bad);
+		report(&bug);
 	}
-	memset(&building, 0, offsetof(struct memsan_report, text));
-	building.type = type;
-	building.is_write = is_write;
-	building.addr = addr;
-	building.size = size;
-	building.ip = ip;
-	building.first_bad = first_bad;
-	publish(&building);
-	raw_spin_unlock_irqrestore(&report_lock, flags);
-	if (READ_ONCE(memsan_panic_on_report))
-		panic("memsan: panic_on_report set\n");
-out:
 	report_end();
 }
 
@@ -339,27 +358,14 @@ out:
  */
 void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned long ip)
 {
-	unsigned long flags;
+	struct memsan_bug bug = {
+		.type = type, .is_free = true, .addr = (unsigned long)ptr, .ip = ip,
+		.first_bad = (unsigned long)ptr,
+	};
 
 	if (!report_begin())
 		return;
-	raw_spin_lock_irqsave(&report_lock, flags);
-	if (site_seen(ip, type) && !READ_ONCE(memsan_report_all)) {
-		raw_spin_unlock_irqrestore(&report_lock, flags);
-		memsan_count(MEMSAN_COUNTER_REPORTS_SUPPRESSED, 1);
-		goto out;
-	}
-	memset(&building, 0, offsetof(struct memsan_report, text));
-	building.type = type;
-	building.is_free = true;
-	building.addr = (unsigned long)ptr;
-	building.ip = ip;
-	building.first_bad = (unsigned long)ptr;
-	publish(&building);
-	raw_spin_unlock_irqrestore(&report_lock, flags);
-	if (READ_ONCE(memsan_panic_on_report))
-		panic("memsan: panic_on_report set\n");
-out:
+	report(&bug);
 	report_end();
 }
 
