@@ -72,6 +72,7 @@ enum free_check {
  * @obj_size:	the object's requested size, the S of "S-byte region"
  * @cache:	exact cache name, or NULL for any "kmalloc-*" cache
  * @freed:	what to check of the free stack
+ * @any_task:	the bug happens in interrupt context: no check of the task
  *
  * The case function, victim_<name>, is the function of the headline (the
  * one doing the access, or calling kfree) and the one in the allocation
@@ -86,6 +87,7 @@ struct expect {
 	unsigned long obj_size;
 	const char *cache;
 	enum free_check freed;
+	bool any_task;
 };
 
 #define SOOB	"slab-out-of-bounds"
@@ -97,6 +99,10 @@ struct expect {
 	{ .name = #_name, .bug = _bug, .access = ACC_##_acc,		\
 	  .size = _size, .offset = _off, .obj_size = _obj,		\
 	  .cache = _cache, .freed = FREE_##_freed }
+#define BAD_IN_IRQ(_name, _bug, _acc, _size, _off, _obj, _cache, _freed)	\
+	{ .name = #_name, .bug = _bug, .access = ACC_##_acc,		\
+	  .size = _size, .offset = _off, .obj_size = _obj,		\
+	  .cache = _cache, .freed = FREE_##_freed, .any_task = true }
 #define CLEAN(_name)	{ .name = #_name }
 
 static const struct expect cases[] = {
@@ -118,6 +124,7 @@ static const struct expect cases[] = {
 	    BY_CASE),
 	BAD(uaf_krealloc_moved,     UAF,   READ,   1,  0, 16, NULL, BY_CASE),
 	BAD(uaf_kfree_rcu,          UAF,   READ,   8,  0, 24, NULL, ANY),
+	BAD_IN_IRQ(uaf_in_irq,      UAF,   READ,   8,  0, 24, NULL, BY_CASE),
 	BAD(double_free_kfree,      DFREE, FREE,   0,  0, 32, NULL, BY_CASE),
 	BAD(double_free_kmem_cache, DFREE, FREE,   0,  0, 20, VICTIM_CACHE,
 	    BY_CASE),
@@ -531,8 +538,8 @@ static unsigned long check_access(struct check *c)
 	if (e->access != ACC_FREE && strtoul(m[1], NULL, 10) != e->size)
 		fail(c, "access line: size %s, expected %lu", m[1], e->size);
 	addr = strtoul(m[3], NULL, 16);
-	if (strcmp(m[4], c->st->comm) ||
-	    strtol(m[5], NULL, 10) != c->st->pid)
+	if (!c->e->any_task && (strcmp(m[4], c->st->comm) ||
+				strtol(m[5], NULL, 10) != c->st->pid))
 		fail(c, "access line: task %s/%s, expected %s/%d",
 		     m[4], m[5], c->st->comm, (int)c->st->pid);
 	free_strs(m, 6);
@@ -722,9 +729,9 @@ static int check_report(const struct state *st, const struct expect *e,
 	snprintf(c.func, sizeof(c.func), "victim_%s", e->name);
 	check_headline(&c);
 	addr = check_access(&c);
-	check_stack(&c, "Allocated", c.func, st->pid);
+	check_stack(&c, "Allocated", c.func, e->any_task ? -1 : st->pid);
 	if (e->freed == FREE_BY_CASE)
-		check_stack(&c, "Freed", c.func, st->pid);
+		check_stack(&c, "Freed", c.func, e->any_task ? -1 : st->pid);
 	else if (e->freed == FREE_ANY)
 		check_stack(&c, "Freed", NULL, -1);
 	obj = check_object(&c);

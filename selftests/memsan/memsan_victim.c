@@ -28,10 +28,12 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -334,6 +336,45 @@ static noinline int victim_uaf_kfree_rcu(void)
 	msleep(500);
 	OPTIMIZER_HIDE_VAR(obj);
 	v = READ_ONCE(obj->value);
+	barrier_data(&v);
+	return 0;
+}
+
+/*
+ * The same bug in hard interrupt context: an hrtimer callback calls this
+ * function again, which then allocates 24 bytes with GFP_ATOMIC, frees
+ * them and reads 8 bytes at offset 0.  Checks, hooks, the quarantine and the
+ * report all run in IRQ context, in whatever task the timer interrupted.
+ */
+static struct hrtimer victim_irq_timer;
+static DECLARE_COMPLETION(victim_irq_done);
+static int victim_uaf_in_irq(void);
+
+static enum hrtimer_restart victim_irq_timer_fn(struct hrtimer *timer)
+{
+	victim_uaf_in_irq();
+	complete(&victim_irq_done);
+	return HRTIMER_NORESTART;
+}
+
+static noinline int victim_uaf_in_irq(void)
+{
+	u64 *p, v;
+
+	if (!in_hardirq()) {
+		reinit_completion(&victim_irq_done);
+		hrtimer_init(&victim_irq_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+		victim_irq_timer.function = victim_irq_timer_fn;
+		hrtimer_start(&victim_irq_timer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+		wait_for_completion(&victim_irq_done);
+		return 0;
+	}
+	p = kmalloc(victim_size(24), GFP_ATOMIC);
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[0]);
 	barrier_data(&v);
 	return 0;
 }
@@ -732,6 +773,7 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(uaf_write_kmem_cache),
 	VICTIM_CASE(uaf_krealloc_moved),
 	VICTIM_CASE(uaf_kfree_rcu),
+	VICTIM_CASE(uaf_in_irq),
 	VICTIM_CASE(double_free_kfree),
 	VICTIM_CASE(double_free_kmem_cache),
 	VICTIM_CASE(invalid_free_interior),
