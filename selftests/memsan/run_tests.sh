@@ -111,13 +111,19 @@ mkdir -p /tmp
 TMPD=$(mktemp -d /tmp/run_tests.XXXXXX) || exit 1
 trap 'rm -rf "$TMPD"' EXIT
 
+PARAM_TESTS="insmod_rejects_bad_track insmod_rejects_unaligned_redzone
+insmod_rejects_huge_quarantine insmod_rejects_bad_bool defaults sysfs_rejects_bad_track
+sysfs_rejects_bad_redzone sysfs_rejects_bad_quarantine_kb sysfs_accepts_good_values"
+
 echo "KTAP version 1"
-# insmod x2, memsan_test, rmmod x2, dmesg_clean, load_unload
-echo "1..$((nr_cases + 6))"
+# params, insmod x2, memsan_test, rmmod x2, dmesg_clean, load_unload
+echo "1..$((9 + nr_cases + 6))"
 
 grep -q " $DEBUGFS debugfs " /proc/mounts ||
 	mount -t debugfs debugfs "$DEBUGFS" ||
 	diag "cannot mount debugfs on $DEBUGFS"
+
+sub_ktap "$PARAM_TESTS" ./params.sh
 
 MARK="memsan run_tests.sh: start $$"
 echo "$MARK" > /dev/kmsg
