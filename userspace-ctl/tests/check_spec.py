@@ -9,8 +9,8 @@ import sys
 try:
     import yaml
 except ImportError:
-    print("check_spec: SKIP (no python3-yaml)")
-    sys.exit(0)
+    print("check_spec: error: PyYAML is missing (apt-get install python3-yaml)")
+    sys.exit(1)
 
 UAPI = sys.argv[1] if len(sys.argv) > 1 else "../../kmod/uapi"
 spec = yaml.safe_load(open(f"{UAPI}/memsan.yaml"))
