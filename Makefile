@@ -8,6 +8,7 @@
 #   make demo     boot a QEMU guest, load memsan and a buggy module, show the report
 #   make check    every test: unit, fuzz smoke, selftests in the guests, CLI
 #   make deps     install the Debian packages the build and the tests need
+#   make bench [ARCH=x86_64|arm64|all]   benchmarks: measured ratios, never a failure
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 ARCH ?=
@@ -40,9 +41,13 @@ demo:
 deps:
 	bash scripts/install-deps
 
+bench:
+	bash scripts/bench
+
 clean:
 	-$(KMAKE) M=$(CURDIR) clean
 	rm -f kmod/Module.symvers
 	-$(MAKE) -C userspace-ctl clean
 	-$(MAKE) -C selftests/memsan KDIR=$(KDIR) clean
 	-$(MAKE) -C shadow clean
+	-$(MAKE) -C bench KDIR=$(KDIR) clean

@@ -1,0 +1,195 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest_bench.sh: run in a guest by scripts/bench (through qemu-scripts/vm-run)
+# with memsan.ko, bench_inst.ko and bench_plain.ko in the current directory.
+# Prints one "FIG <name>: <value> [(target <op> <target>)]" line per figure.
+# Every figure is a ratio of two medians measured in this one boot.
+#
+# Order: bench_plain alone (memsan not loaded); insmod memsan (track=modules):
+# bench_plain as a bystander, bench_inst; track=all; rmmod memsan; bench_plain
+# alone again (the baselines are the median over both plain-only phases).
+#
+# Environment: BENCH_REPS (default 5) repetitions per measurement.
+
+REPS=${BENCH_REPS:-5}
+DBG=/sys/kernel/debug
+PARAMS=/sys/module/memsan/parameters
+STATS=$DBG/memsan/stats
+failed=0
+
+die() { echo "guest_bench: $*" >&2; exit 1; }
+
+# sizes of each run (TCG guests are slow: keep a run around 0.1 s)
+N_WORKLOAD=4000
+N_CHECK=40000
+N_ALLOC=20000
+N_SCALE=40000
+SCALE_PAGES=1024
+CHECKS="check1 check2 check4 check8 check16 checkN"
+ALLOCS="alloc16 alloc128 alloc1024 alloccache"
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# run MOD CMD N [ARG]: elapsed ns of one run
+run() {
+	echo "$2 $3 $4" >"$DBG/$1/run" || die "$1: '$2 $3 $4' failed"
+	cat "$DBG/$1/run"
+}
+
+# measure MOD CMD N [ARG]: one warm-up run, then REPS runs; prints the samples
+measure() {
+	run "$@" >/dev/null
+	i=0
+	while [ $i -lt "$REPS" ]; do
+		run "$@"
+		i=$((i + 1))
+	done
+}
+
+# record KEY MOD CMD N [ARG]: append samples to variable S_KEY
+record() {
+	key=$1
+	shift
+	s=$(measure "$@" | tr '\n' ' ')
+	eval "S_$key=\"\${S_$key} $s\""
+}
+
+med() { eval "median \$S_$1"; }
+
+counter() { awk -v k="$1:" '$1 == k {print $2}' "$STATS"; }
+
+# fig NAME NUM DEN [OP TARGET]: prints NAME: NUM/DEN
+fig() {
+	awk -v name="$1" -v a="$2" -v b="$3" -v op="$4" -v t="$5" -v unit="$6" 'BEGIN {
+		if (b == "" || b + 0 == 0 || a == "") {
+			printf "FIG %s: not measured (no data)\n", name; exit
+		}
+		line = sprintf("FIG %s: %.3f%s", name, a / b, unit)
+		if (op != "")
+			line = line sprintf(" (target %s %s)", op, t)
+		print line
+	}'
+}
+
+plain_phase() {
+	record wl_plain bench_plain workload $N_WORKLOAD
+	for c in $CHECKS; do
+		record "${c}_plain" bench_plain "$c" $N_CHECK
+	done
+	record callfloor_plain bench_plain callfloor $N_CHECK
+	for a in $ALLOCS; do
+		record "${a}_plain" bench_plain "$a" $N_ALLOC
+	done
+	record scale1_plain bench_plain scale $N_SCALE 1
+	record scaleM_plain bench_plain scale $N_SCALE $SCALE_PAGES
+}
+
+[ -d "$DBG/bench_plain" ] || insmod ./bench_plain.ko || die "insmod bench_plain.ko failed"
+[ -d /sys/module/memsan ] && die "memsan is already loaded"
+
+echo "# phase 1: memsan not loaded" >&2
+plain_phase
+
+echo "# phase 2: memsan loaded, track=modules" >&2
+insmod ./memsan.ko || die "insmod memsan.ko failed"
+for a in $ALLOCS; do
+	record "${a}_bys" bench_plain "$a" $N_ALLOC
+done
+insmod ./bench_inst.ko || die "insmod bench_inst.ko failed"
+# Memory first, while no other bench_inst object has been shadowed
+# Memory: N live objects of SIZE bytes (+ the 16-byte redzone: slot SLOT)
+MEM_N=16384
+MEM_SIZE=112
+MEM_SLOT=128
+sh0=$(counter shadow_bytes); md0=$(counter metadata_bytes); ob0=$(counter objects_tracked)
+run bench_inst hold $MEM_N $MEM_SIZE >/dev/null
+sh1=$(counter shadow_bytes); md1=$(counter metadata_bytes); ob1=$(counter objects_tracked)
+run bench_inst release 0 >/dev/null
+echo "# memory: shadow $sh0 -> $sh1, metadata $md0 -> $md1, objects $ob0 -> $ob1" >&2
+record wl_inst bench_inst workload $N_WORKLOAD
+for c in $CHECKS; do
+	record "${c}_inst" bench_inst "$c" $N_CHECK
+done
+for a in $ALLOCS; do
+	record "${a}_inst" bench_inst "$a" $N_ALLOC
+done
+record scale1_inst bench_inst scale $N_SCALE 1
+record scaleM_inst bench_inst scale $N_SCALE $SCALE_PAGES
+
+# Quarantine: free 4x the budget, sample quarantine_bytes after each 1/8 of it
+qkb=$(cat $PARAMS/quarantine_kb)
+QSIZE=1000	# + 16-byte redzone: kmalloc-1024
+qchunk=$((qkb / 8))	# 1 KiB objects: 1/8 of the budget
+qpeak=0
+i=0
+while [ $i -lt 32 ]; do
+	run bench_inst churn $qchunk $QSIZE >/dev/null
+	q=$(counter quarantine_bytes)
+	[ "$q" -gt "$qpeak" ] && qpeak=$q
+	i=$((i + 1))
+done
+echo "# quarantine: peak $qpeak bytes, budget $((qkb * 1024)) bytes" >&2
+
+echo "# phase 3: memsan loaded, track=all" >&2
+echo all >$PARAMS/track || die "cannot set track=all"
+for a in $ALLOCS; do
+	record "${a}_all" bench_plain "$a" $N_ALLOC
+done
+echo modules >$PARAMS/track
+
+echo "# phase 4: memsan unloaded" >&2
+rmmod bench_inst || failed=1
+rmmod memsan || failed=1
+[ -d /sys/module/memsan ] || plain_phase
+
+# === figures ===
+fig workload "$(med wl_inst)" "$(med wl_plain)" "<=" 2.0 x
+
+# check: overall = sum of per-size medians
+ci=0; cp=0
+for c in $CHECKS; do
+	i=$(med "${c}_inst"); p=$(med "${c}_plain")
+	ci=$((ci + i)); cp=$((cp + p))
+done
+fig check "$ci" "$cp" "<=" 4 x
+for c in $CHECKS; do
+	sz=${c#check}
+	fig "check_size$sz" "$(med "${c}_inst")" "$(med "${c}_plain")" "" "" x
+done
+# check cost per access, ns: (inst - plain) / (16 accesses * N_CHECK)
+for c in $CHECKS; do
+	sz=${c#check}
+	fig "check_ns_per_access_size$sz" "$(($(med "${c}_inst") - $(med "${c}_plain")))" \
+		"$((16 * N_CHECK))" "" "" " ns"
+done
+
+# control: the same loop with an empty call per access, no memsan at all
+fig check_call_floor_size8 "$(med callfloor_plain)" "$(med check8_plain)" "" "" x
+
+ai=0; ap=0; ab=0; aa=0
+for a in $ALLOCS; do
+	i=$(med "${a}_inst"); p=$(med "${a}_plain"); b=$(med "${a}_bys"); l=$(med "${a}_all")
+	ai=$((ai + i)); ap=$((ap + p)); ab=$((ab + b)); aa=$((aa + l))
+	sz=${a#alloc}
+	fig "alloc_instrumented_$sz" "$i" "$p" "" "" x
+	fig "alloc_bystander_$sz" "$b" "$p" "" "" x
+	fig "alloc_bystander_track_all_$sz" "$l" "$p" "" "" x
+done
+fig alloc_instrumented "$ai" "$ap" "<=" 3 x
+fig alloc_bystander "$ab" "$ap" "<=" 1.3 x
+fig alloc_bystander_track_all "$aa" "$ap" "" "" x
+
+fig memory_shadow_per_slot_byte "$((sh1 - sh0))" "$((MEM_N * MEM_SLOT))" "<=" 0.13
+fig memory_shadow_per_requested_byte "$((sh1 - sh0))" "$((MEM_N * MEM_SIZE))" "" ""
+fig memory_metadata_per_object "$((md1 - md0))" "$MEM_N" "<=" 64 " bytes"
+fig memory_quarantine_peak_vs_budget "$qpeak" "$((qkb * 1024))" "<=" 1.0
+
+fig scaling_1_page "$(med scale1_inst)" "$(med scale1_plain)" "" "" x
+fig scaling_${SCALE_PAGES}_pages "$(med scaleM_inst)" "$(med scaleM_plain)" "" "" x
+fig scaling_${SCALE_PAGES}_vs_1_page_check_cost \
+	"$(($(med scaleM_inst) - $(med scaleM_plain)))" \
+	"$(($(med scale1_inst) - $(med scale1_plain)))" "" "" x
+
+rmmod bench_plain || failed=1
+exit $failed
