@@ -356,30 +356,42 @@ static void free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 		return;		/* swallowed: the allocator would corrupt itself */
 	}
 
-	stack = memsan_save_stack(fn, ip);
-	obj = memsan_object_mark_freed(&slot, stack, release, &old_state);
+	/*
+	 * The free stack is saved only for an object that is quarantined: most
+	 * frees reaching here are of untracked objects sharing a page with
+	 * tracked ones, and go straight back to the allocator.  Until the
+	 * record is in the FIFO, only this CPU writes it.
+	 */
+	obj = memsan_object_mark_freed(&slot, release, &old_state);
 	if (!obj && old_state == MEMSAN_OBJECT_QUARANTINED) {
 		memsan_report_free(MEMSAN_BUG_DOUBLE_FREE, ptr, ip);
 		return;
 	}
-	if (!obj && memsan_caller_tracked(ip) && cache_trackable(slot.cache)) {
-		/* an object memsan never saw allocated, freed by tracked code */
-		obj = memsan_object_alloc();
-		if (obj) {
-			obj->addr = slot.start;
-			obj->cache = slot.cache;
-			obj->size = slot.cache ? memsan_cache_object_size(slot.cache) : slot.slot_size;
-			obj->slot_size = slot.slot_size;
-			obj->free_stack = stack;
-			obj->free_pid = task_pid_nr(current);
-			obj->state = MEMSAN_OBJECT_QUARANTINED;
-			obj->release = release;
-			memsan_object_insert(obj);
-		}
-	}
-	if (!obj) {
+	if (!obj && !(memsan_caller_tracked(ip) && cache_trackable(slot.cache))) {
 		memsan_release_object((unsigned long)ptr, cache, release);
 		return;
+	}
+
+	stack = memsan_save_stack(fn, ip);
+	if (obj) {
+		WRITE_ONCE(obj->free_stack, stack);
+	} else {
+		/* an object memsan never saw allocated, freed by tracked code */
+		obj = memsan_object_alloc();
+		if (!obj) {
+			memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
+			memsan_release_object((unsigned long)ptr, cache, release);
+			return;
+		}
+		obj->addr = slot.start;
+		obj->cache = slot.cache;
+		obj->size = slot.cache ? memsan_cache_object_size(slot.cache) : slot.slot_size;
+		obj->slot_size = slot.slot_size;
+		obj->free_stack = stack;
+		obj->free_pid = task_pid_nr(current);
+		obj->state = MEMSAN_OBJECT_QUARANTINED;
+		obj->release = release;
+		memsan_object_insert(obj);
 	}
 	if (shadow_poison(&memsan_shadow, obj->addr, obj->slot_size, SHADOW_FREED))
 		memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);

@@ -165,8 +165,7 @@ void memsan_object_insert(struct memsan_object *obj);
 struct memsan_object *memsan_object_remove(unsigned long addr);
 bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy);
 struct memsan_slot;
-struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot,
-					       depot_stack_handle_t stack, u8 release,
+struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u8 release,
 					       u8 *old_state);
 void memsan_objects_purge_cache(struct kmem_cache *cache);
 

@@ -178,7 +178,6 @@ bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy)
 /**
  * memsan_object_mark_freed() - move a live object to the quarantined state
  * @slot:	the object's slot, as the slab allocator sees it now
- * @stack:	free stack
  * @release:	how the quarantine will give it back
  * @old_state:	the state found: 0 (untracked), live or quarantined
  *
@@ -192,8 +191,7 @@ bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy)
  *
  * Return: the record if this call moved it to quarantined, else NULL.
  */
-struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot,
-					       depot_stack_handle_t stack, u8 release,
+struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u8 release,
 					       u8 *old_state)
 {
 	unsigned int bucket = object_bucket(slot->start);
@@ -212,7 +210,7 @@ struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot,
 			obj->alloc_pid = 0;
 		}
 		obj->state = MEMSAN_OBJECT_QUARANTINED;
-		obj->free_stack = stack;
+		obj->free_stack = 0;	/* the caller saves it */
 		obj->free_pid = task_pid_nr(current);
 		obj->release = release;
 	} else {

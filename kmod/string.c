@@ -103,9 +103,14 @@ size_t __memsan_strlcpy(char *dst, const char *src, size_t size)
 	size_t len = strlen(src);
 
 	check_read(src, len + 1);
-	if (size)
-		check_write(dst, min(len, size - 1) + 1);
-	return strlcpy(dst, src, size);
+	if (size) {
+		size_t copy = min(len, size - 1);
+
+		check_write(dst, copy + 1);
+		memcpy(dst, src, copy);
+		dst[copy] = '\0';
+	}
+	return len;	/* strlcpy()'s semantics, without the deprecated call */
 }
 EXPORT_SYMBOL(__memsan_strlcpy);
 

@@ -95,14 +95,12 @@ struct expect {
 #define DFREE	"double-free"
 #define IFREE	"invalid-free"
 
-#define BAD(_name, _bug, _acc, _size, _off, _obj, _cache, _freed)	\
+#define BAD_CASE(_name, _bug, _acc, _size, _off, _obj, _cache, _freed, _any)	\
 	{ .name = #_name, .bug = _bug, .access = ACC_##_acc,		\
 	  .size = _size, .offset = _off, .obj_size = _obj,		\
-	  .cache = _cache, .freed = FREE_##_freed }
-#define BAD_IN_IRQ(_name, _bug, _acc, _size, _off, _obj, _cache, _freed)	\
-	{ .name = #_name, .bug = _bug, .access = ACC_##_acc,		\
-	  .size = _size, .offset = _off, .obj_size = _obj,		\
-	  .cache = _cache, .freed = FREE_##_freed, .any_task = true }
+	  .cache = _cache, .freed = FREE_##_freed, .any_task = _any }
+#define BAD(...)	BAD_CASE(__VA_ARGS__, false)
+#define BAD_IN_IRQ(...)	BAD_CASE(__VA_ARGS__, true)
 #define CLEAN(_name)	{ .name = #_name }
 
 static const struct expect cases[] = {
