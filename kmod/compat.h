@@ -7,6 +7,7 @@
 #ifndef _MEMSAN_COMPAT_H
 #define _MEMSAN_COMPAT_H
 
+#include <linux/ftrace.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <linux/reciprocal_div.h>
@@ -97,6 +98,28 @@ static inline bool memsan_cache_typesafe_by_rcu(struct kmem_cache *s)
 }
 
 int memsan_compat_check(void);
+
+/*
+ * ftrace callbacks that redirect a call.  6.1 saves a full pt_regs for an
+ * ops with FTRACE_OPS_FL_SAVE_REGS on both x86_64 and arm64, and returns to
+ * the instruction pointer found there afterwards.  (Later arm64 kernels only
+ * have ftrace_regs: a branch here will use its accessors.)
+ */
+#ifndef CONFIG_DYNAMIC_FTRACE_WITH_REGS
+#error "memsan needs CONFIG_DYNAMIC_FTRACE_WITH_REGS"
+#endif
+
+/* Nth (0-based) integer argument of the traced function. */
+static __always_inline unsigned long memsan_ftrace_arg(struct ftrace_regs *fregs, unsigned int n)
+{
+	return regs_get_kernel_argument(ftrace_get_regs(fregs), n);
+}
+
+/* Make the traced call continue in @fn, a function with the same signature. */
+static __always_inline void memsan_ftrace_redirect(struct ftrace_regs *fregs, void *fn)
+{
+	instruction_pointer_set(ftrace_get_regs(fregs), (unsigned long)fn);
+}
 
 static inline int memsan_register_shrinker(struct shrinker *s, const char *name)
 {

@@ -1,24 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memsan: hooks on the slab API.
+ * memsan: hooks on the kernel's slab functions.
  *
- * Allocation functions get a kretprobe: the entry handler decides whether the
- * call is tracked (and may grow a variable-size kmalloc by a redzone), the
- * return handler records the new object and poisons its redzone.
+ * Instrumented modules call memsan's wrappers of the slab API directly
+ * (slab_api.c).  The hooks here catch what the wrappers cannot see:
  *
- * Free functions get a kprobe whose pre-handler redirects the call into a
+ * Free functions get an ftrace callback that redirects the call into a
  * memsan function with the same signature when memsan has something to do
- * with the pointer: poison it and hold it in the quarantine, or report a
- * double or invalid free and swallow it.  The redirected function runs in the
- * caller's context, not in the probe handler, so it can unwind the stack and
- * call the real free function.  It does so with a per-CPU bypass naming the
- * pointer: the probe lets exactly that call through.
+ * with the pointer (its page has shadow): an object allocated by a module and
+ * freed by the kernel on its behalf (kfree_rcu(), kvfree(), krealloc()), or
+ * any object with track=all.  The redirected function runs in the caller's
+ * context, not in the callback, so it can unwind the stack and call the real
+ * free function.  It does so with a per-CPU bypass naming the pointer: the
+ * callback lets exactly that call through.  Every other free costs one
+ * lookup in the shadow directory.
  *
- * Rules every handler keeps: never call a probed function without the
+ * Allocation functions get a kretprobe only while track=all: the entry
+ * handler decides whether the call is tracked (and may grow a variable-size
+ * kmalloc by a redzone), the return handler records the new object.  With
+ * track=modules (the default) the rest of the kernel's allocations pay
+ * nothing.
+ *
+ * Rules every handler keeps: never call a hooked function without the
  * bypass, never allocate with kmalloc, and work in any context, on every CPU
  * at once.
  */
 #include <linux/delay.h>
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
@@ -52,8 +60,8 @@ static void bypassed_call_end(unsigned long flags)
 	local_irq_restore(flags);
 }
 
-/* True (and the bypass consumed) if this probed call must go through as is. */
-static bool bypass_hit(const void *ptr)
+/* True (and the bypass consumed) if this hooked call must go through as is. */
+static __always_inline bool bypass_hit(const void *ptr)
 {
 	if (likely(__this_cpu_read(free_bypass) != ptr) || !ptr)
 		return false;
@@ -100,7 +108,7 @@ static void real_cache_destroy(struct kmem_cache *cache)
 }
 
 /* Is there shadow for the page of @addr, i.e. was anything there ever tracked? */
-static bool page_has_shadow(unsigned long addr)
+static __always_inline bool page_has_shadow(unsigned long addr)
 {
 	const struct shadow_region *r = &memsan_shadow.fast;
 	unsigned long idx = (addr - r->base) >> SHADOW_PAGE_SHIFT;
@@ -122,7 +130,8 @@ enum alloc_kind {
 
 /**
  * struct alloc_hook - one hooked allocation function
- * @krp:	its kretprobe
+ * @krp:	its kretprobe, set up anew at each registration
+ * @symbol:	the function
  * @kind:	enum alloc_kind
  * @size_arg:	argument holding the requested size (or the count, for bulk)
  * @cache_arg:	argument holding the kmem_cache, or NO_ARG
@@ -131,6 +140,7 @@ enum alloc_kind {
  */
 struct alloc_hook {
 	struct kretprobe krp;
+	const char *symbol;
 	u8 kind;
 	s8 size_arg;
 	s8 cache_arg;
@@ -152,31 +162,25 @@ static struct alloc_hook *to_alloc_hook(struct kretprobe_instance *ri)
 	return container_of(get_kretprobe(ri), struct alloc_hook, krp);
 }
 
-/* Caches whose objects may be read after free by design are not tracked. */
-static bool cache_trackable(struct kmem_cache *cache)
-{
-	return !cache || !memsan_cache_typesafe_by_rcu(cache);
-}
-
 static int alloc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct alloc_hook *hook = to_alloc_hook(ri);
 	struct alloc_call *call = (struct alloc_call *)ri->data;
 	unsigned long ret = memsan_arch_entry_ret(regs);
 	unsigned long caller = ret;
-	unsigned int redzone;
 
 	if (!memsan_enabled())
 		return 1;
 	if (hook->caller_arg != NO_ARG)
 		caller = memsan_arch_arg(regs, hook->caller_arg);
-	if (!memsan_caller_tracked(caller))
+	/* memsan's own calls: its wrappers record what they allocate */
+	if (within_module(caller, THIS_MODULE) || !memsan_caller_tracked(caller))
 		return 1;	/* no return handler: the cheap path */
 
 	call->cache = NULL;
 	if (hook->cache_arg != NO_ARG)
 		call->cache = (struct kmem_cache *)memsan_arch_arg(regs, hook->cache_arg);
-	if (!cache_trackable(call->cache))
+	if (!memsan_cache_trackable(call->cache))
 		return 1;
 	call->size = memsan_arch_arg(regs, hook->size_arg);
 	call->bulk = NULL;
@@ -188,58 +192,11 @@ static int alloc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (hook->kind == ALLOC_KSIZE)
 		return 0;	/* no stack needed */
 
-	redzone = READ_ONCE(memsan_redzone);
-	if (hook->grows && redzone && call->size &&
-	    call->size <= KMALLOC_MAX_CACHE_SIZE - redzone)
-		memsan_arch_set_arg(regs, hook->size_arg, call->size + redzone);
+	if (hook->grows)
+		memsan_arch_set_arg(regs, hook->size_arg, memsan_grown_size(call->size));
 
 	call->stack = memsan_save_stack((unsigned long)hook->krp.kp.addr, ret);
 	return 0;
-}
-
-/*
- * Record a new object and poison what the caller did not ask for.  @size 0
- * means "the whole object" (kmem_cache allocations).
- */
-static void track_object(const void *ptr, unsigned long size, depot_stack_handle_t stack)
-{
-	struct memsan_object *obj;
-	struct memsan_slot slot;
-	enum memsan_ptr_kind kind;
-	u8 redzone;
-
-	if (ZERO_OR_NULL_PTR(ptr))
-		return;
-	kind = memsan_classify_ptr(ptr, &slot);
-	if (kind != MEMSAN_PTR_SLAB && kind != MEMSAN_PTR_LARGE)
-		return;
-	if (!cache_trackable(slot.cache))
-		return;
-	if (!size)
-		size = slot.cache ? memsan_cache_object_size(slot.cache) : slot.slot_size;
-	if (MEMSAN_WARN_ON(size > slot.slot_size))
-		return;
-
-	obj = memsan_object_alloc();
-	if (!obj) {
-		memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
-		return;
-	}
-	redzone = kind == MEMSAN_PTR_LARGE ? SHADOW_PAGE_REDZONE : SHADOW_REDZONE_RIGHT;
-	if (shadow_mark_object(&memsan_shadow, slot.start, size, slot.slot_size, redzone)) {
-		memsan_object_free(obj);
-		memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
-		return;
-	}
-	obj->addr = slot.start;
-	obj->cache = slot.cache;
-	obj->size = size;
-	obj->slot_size = slot.slot_size;
-	obj->alloc_stack = stack;
-	obj->alloc_pid = task_pid_nr(current);
-	obj->state = MEMSAN_OBJECT_LIVE;
-	memsan_object_insert(obj);
-	memsan_count(MEMSAN_COUNTER_ALLOCS, 1);
 }
 
 static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -256,7 +213,7 @@ static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	switch (hook->kind) {
 	case ALLOC_BULK:
 		for (i = 0; i < ret && i < call->size; i++)
-			track_object(call->bulk[i], 0, call->stack);
+			memsan_track_object(call->bulk[i], 0, call->stack);
 		break;
 	case ALLOC_REALLOC:
 		/*
@@ -269,7 +226,7 @@ static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 			break;
 		if (memsan_object_lookup(ret, &old) && old.state != MEMSAN_OBJECT_LIVE)
 			break;
-		track_object((void *)ret, call->size, call->stack);
+		memsan_track_object((void *)ret, call->size, call->stack);
 		break;
 	case ALLOC_KSIZE:
 		/*
@@ -278,29 +235,23 @@ static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		 */
 		if (ret && memsan_object_lookup((unsigned long)call->old, &old) &&
 		    old.state == MEMSAN_OBJECT_LIVE && ret > old.size)
-			track_object(call->old, ret, old.alloc_stack);
+			memsan_track_object(call->old, ret, old.alloc_stack);
 		break;
 	case ALLOC_KVMALLOC:
 		/* tracked by the nested kmalloc hook already, or vmalloc */
 		if (is_vmalloc_addr((void *)ret) || memsan_object_lookup(ret, &old))
 			break;
-		track_object((void *)ret, call->size, call->stack);
+		memsan_track_object((void *)ret, call->size, call->stack);
 		break;
 	default:
-		track_object((void *)ret, call->cache ? 0 : call->size, call->stack);
+		memsan_track_object((void *)ret, call->cache ? 0 : call->size, call->stack);
 		break;
 	}
 	return 0;
 }
 
 #define ALLOC_HOOK(sym, k, sz, cache, caller, grow) {				\
-	.krp = {								\
-		.kp.symbol_name = sym,						\
-		.entry_handler = alloc_entry,					\
-		.handler = alloc_return,					\
-		.data_size = sizeof(struct alloc_call),				\
-	},									\
-	.kind = k, .size_arg = sz, .cache_arg = cache, .caller_arg = caller,	\
+	.symbol = sym, .kind = k, .size_arg = sz, .cache_arg = cache, .caller_arg = caller,	\
 	.grows = grow,								\
 }
 
@@ -326,244 +277,284 @@ static struct alloc_hook alloc_hooks[] = {
 	ALLOC_HOOK("ksize", ALLOC_KSIZE, 0, NO_ARG, NO_ARG, false),
 };
 
+static struct kretprobe *alloc_probes[ARRAY_SIZE(alloc_hooks)];
+
 /* === Free === */
-
-/* The probed free functions, for the innermost frame of free stacks. */
-static struct kprobe kfree_probe, cache_free_probe, cache_free_bulk_probe, cache_destroy_probe;
-
-/**
- * free_object() - memsan's side of a free of @ptr
- * @cache:	cache given to kmem_cache_free(), NULL for kfree()
- * @ptr:	the pointer
- * @release:	how to give it back later
- * @ip:		caller of the free function
- * @fn:		the free function, shown first in the free stack
- */
-static void free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigned long ip,
-			unsigned long fn)
-{
-	struct memsan_object *obj;
-	enum memsan_ptr_kind kind;
-	struct memsan_slot slot;
-	depot_stack_handle_t stack;
-	u8 old_state;
-
-	if (ZERO_OR_NULL_PTR(ptr))
-		return;
-	kind = memsan_classify_ptr(ptr, &slot);
-	if (kind == MEMSAN_PTR_INTERIOR || kind == MEMSAN_PTR_NOT_HEAP) {
-		memsan_report_free(MEMSAN_BUG_INVALID_FREE, ptr, ip);
-		return;		/* swallowed: the allocator would corrupt itself */
-	}
-
-	/*
-	 * The free stack is saved only for an object that is quarantined: most
-	 * frees reaching here are of untracked objects sharing a page with
-	 * tracked ones, and go straight back to the allocator.  Until the
-	 * record is in the FIFO, only this CPU writes it.
-	 */
-	obj = memsan_object_mark_freed(&slot, release, &old_state);
-	if (!obj && old_state == MEMSAN_OBJECT_QUARANTINED) {
-		memsan_report_free(MEMSAN_BUG_DOUBLE_FREE, ptr, ip);
-		return;
-	}
-	if (!obj && !(memsan_caller_tracked(ip) && cache_trackable(slot.cache))) {
-		memsan_release_object((unsigned long)ptr, cache, release);
-		return;
-	}
-
-	stack = memsan_save_stack(fn, ip);
-	if (obj) {
-		WRITE_ONCE(obj->free_stack, stack);
-	} else {
-		/* an object memsan never saw allocated, freed by tracked code */
-		obj = memsan_object_alloc();
-		if (!obj) {
-			memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
-			memsan_release_object((unsigned long)ptr, cache, release);
-			return;
-		}
-		obj->addr = slot.start;
-		obj->cache = slot.cache;
-		obj->size = slot.cache ? memsan_cache_object_size(slot.cache) : slot.slot_size;
-		obj->slot_size = slot.slot_size;
-		obj->free_stack = stack;
-		obj->free_pid = task_pid_nr(current);
-		obj->state = MEMSAN_OBJECT_QUARANTINED;
-		obj->release = release;
-		memsan_object_insert(obj);
-	}
-	if (shadow_poison(&memsan_shadow, obj->addr, obj->slot_size, SHADOW_FREED))
-		memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
-	memsan_count(MEMSAN_COUNTER_FREES, 1);
-	memsan_quarantine_put(obj);
-}
 
 /*
  * Redirect targets: same signatures as the functions they stand in for.
  * Unload waits for the calls inside them (the count) and for the calls on
- * their way in from a probe (synchronize_rcu_tasks()).
+ * their way in from a callback (synchronize_rcu_tasks()).
  */
 static atomic_t redirected_calls = ATOMIC_INIT(0);
 
 static void memsan_kfree(const void *ptr)
 {
 	atomic_inc(&redirected_calls);
-	free_object(NULL, (void *)ptr, MEMSAN_RELEASE_KFREE, _RET_IP_,
-		    (unsigned long)kfree_probe.addr);
+	memsan_free_object(NULL, (void *)ptr, MEMSAN_RELEASE_KFREE, _RET_IP_,
+			   (unsigned long)kfree);
 	atomic_dec(&redirected_calls);
 }
 
 static void memsan_kmem_cache_free(struct kmem_cache *cache, void *ptr)
 {
 	atomic_inc(&redirected_calls);
-	free_object(cache, ptr, MEMSAN_RELEASE_CACHE_FREE, _RET_IP_,
-		    (unsigned long)cache_free_probe.addr);
+	memsan_free_object(cache, ptr, MEMSAN_RELEASE_CACHE_FREE, _RET_IP_,
+			   (unsigned long)kmem_cache_free);
 	atomic_dec(&redirected_calls);
 }
 
-static void memsan_kmem_cache_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs)
+/**
+ * memsan_free_bulk() - memsan's side of kmem_cache_free_bulk()
+ * @cache:	the cache, or NULL for kfree_bulk()
+ * @nr:		number of pointers
+ * @ptrs:	the pointers
+ * @ip:		caller of kmem_cache_free_bulk()
+ */
+void memsan_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs, unsigned long ip)
 {
 	u8 release = cache ? MEMSAN_RELEASE_CACHE_FREE : MEMSAN_RELEASE_KFREE;
 	size_t i;
 
-	atomic_inc(&redirected_calls);
 	for (i = 0; i < nr; i++)
-		free_object(cache, ptrs[i], release, _RET_IP_,
-			    (unsigned long)cache_free_bulk_probe.addr);
+		memsan_free_object(cache, ptrs[i], release, ip,
+				   (unsigned long)kmem_cache_free_bulk);
+}
+
+static void memsan_kmem_cache_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs)
+{
+	atomic_inc(&redirected_calls);
+	memsan_free_bulk(cache, nr, ptrs, _RET_IP_);
 	atomic_dec(&redirected_calls);
 }
 
-static void memsan_kmem_cache_destroy(struct kmem_cache *cache)
+/**
+ * memsan_cache_destroy() - kmem_cache_destroy() after memsan let go of @cache
+ *
+ * The quarantine and the object records may hold objects of @cache: they go
+ * back first, or the cache would be destroyed with objects in use.
+ */
+void memsan_cache_destroy(struct kmem_cache *cache)
 {
-	atomic_inc(&redirected_calls);
 	if (cache) {
 		memsan_quarantine_drop_cache(cache);
 		memsan_objects_purge_cache(cache);
 	}
 	real_cache_destroy(cache);
+}
+
+static void memsan_kmem_cache_destroy(struct kmem_cache *cache)
+{
+	atomic_inc(&redirected_calls);
+	memsan_cache_destroy(cache);
 	atomic_dec(&redirected_calls);
 }
 
 /* Does memsan want this free?  Cheap: most frees are of untracked pages. */
-static bool free_wanted(const void *ptr, unsigned long ret)
+static __always_inline bool free_wanted(const void *ptr)
 {
 	if (!memsan_enabled() || ZERO_OR_NULL_PTR(ptr))
 		return false;
-	return page_has_shadow((unsigned long)ptr) || memsan_caller_tracked(ret);
+	return page_has_shadow((unsigned long)ptr) ||
+	       READ_ONCE(memsan_track) == MEMSAN_TRACK_ALL;
 }
 
-static int kfree_pre(struct kprobe *p, struct pt_regs *regs)
+static void notrace kfree_hook(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	const void *ptr = (const void *)memsan_arch_arg(regs, 0);
+	const void *ptr = (const void *)memsan_ftrace_arg(fregs, 0);
 
-	if (bypass_hit(ptr) || !free_wanted(ptr, memsan_arch_entry_ret(regs)))
-		return 0;
-	memsan_arch_redirect(regs, memsan_kfree);
-	return 1;
+	if (!bypass_hit(ptr) && free_wanted(ptr))
+		memsan_ftrace_redirect(fregs, memsan_kfree);
 }
 
-static int cache_free_pre(struct kprobe *p, struct pt_regs *regs)
+static void notrace cache_free_hook(unsigned long ip, unsigned long parent_ip,
+				    struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	const void *ptr = (const void *)memsan_arch_arg(regs, 1);
+	const void *ptr = (const void *)memsan_ftrace_arg(fregs, 1);
 
-	if (bypass_hit(ptr) || !free_wanted(ptr, memsan_arch_entry_ret(regs)))
-		return 0;
-	memsan_arch_redirect(regs, memsan_kmem_cache_free);
-	return 1;
+	if (!bypass_hit(ptr) && free_wanted(ptr))
+		memsan_ftrace_redirect(fregs, memsan_kmem_cache_free);
 }
 
-static int cache_free_bulk_pre(struct kprobe *p, struct pt_regs *regs)
+static void notrace cache_free_bulk_hook(unsigned long ip, unsigned long parent_ip,
+					 struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	if (!memsan_enabled() || !memsan_arch_arg(regs, 1))
-		return 0;
-	memsan_arch_redirect(regs, memsan_kmem_cache_free_bulk);
-	return 1;
+	if (memsan_enabled() && memsan_ftrace_arg(fregs, 1))
+		memsan_ftrace_redirect(fregs, memsan_kmem_cache_free_bulk);
 }
 
-static int cache_destroy_pre(struct kprobe *p, struct pt_regs *regs)
+static void notrace cache_destroy_hook(unsigned long ip, unsigned long parent_ip,
+				       struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	const void *cache = (const void *)memsan_arch_arg(regs, 0);
+	const void *cache = (const void *)memsan_ftrace_arg(fregs, 0);
 
-	if (!cache || READ_ONCE(destroy_bypass) == cache)
-		return 0;
-	memsan_arch_redirect(regs, memsan_kmem_cache_destroy);
-	return 1;
+	if (cache && READ_ONCE(destroy_bypass) != cache)
+		memsan_ftrace_redirect(fregs, memsan_kmem_cache_destroy);
 }
 
-/*
- * A post-handler, even an empty one, makes kprobes register its ftrace ops
- * with IPMODIFY, so that another ip-modifying user (livepatch) of the same
- * function is refused instead of silently colliding with the redirect.
+/**
+ * struct free_hook - an ftrace callback on one free function
+ * @ops:	the callback; IPMODIFY: a second ip-modifying user of the
+ *		function (livepatch) is refused instead of colliding with it
+ * @symbol:	the function
  */
-static void redirect_post(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
-{
+struct free_hook {
+	struct ftrace_ops ops;
+	const char *symbol;
+};
+
+#define FREE_HOOK(sym, fn) {							\
+	.ops = {								\
+		.func = fn,							\
+		.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY |	\
+			 FTRACE_OPS_FL_RECURSION,				\
+	},									\
+	.symbol = sym,								\
 }
 
-static struct kprobe kfree_probe = {
-	.symbol_name = "kfree", .pre_handler = kfree_pre, .post_handler = redirect_post,
+static struct free_hook free_hooks[] = {
+	FREE_HOOK("kfree", kfree_hook),
+	FREE_HOOK("kmem_cache_free", cache_free_hook),
+	FREE_HOOK("kmem_cache_free_bulk", cache_free_bulk_hook),
+	FREE_HOOK("kmem_cache_destroy", cache_destroy_hook),
 };
-static struct kprobe cache_free_probe = {
-	.symbol_name = "kmem_cache_free", .pre_handler = cache_free_pre,
-	.post_handler = redirect_post,
-};
-static struct kprobe cache_free_bulk_probe = {
-	.symbol_name = "kmem_cache_free_bulk", .pre_handler = cache_free_bulk_pre,
-	.post_handler = redirect_post,
-};
-static struct kprobe cache_destroy_probe = {
-	.symbol_name = "kmem_cache_destroy", .pre_handler = cache_destroy_pre,
-	.post_handler = redirect_post,
-};
-
-static struct kprobe *free_probes[] = {
-	&kfree_probe, &cache_free_probe, &cache_free_bulk_probe, &cache_destroy_probe,
-};
-
-static struct kretprobe *alloc_probes[ARRAY_SIZE(alloc_hooks)];
 
 /* === Registration === */
 
-unsigned long memsan_hooks_missed(void)
+/* Serialises switching the allocation probes on and off. */
+static DEFINE_MUTEX(alloc_probes_lock);
+static bool alloc_probes_on;
+static bool hooks_ready;
+static unsigned long missed_before;	/* by earlier registrations */
+
+static unsigned long alloc_probes_missed(void)
 {
 	unsigned long missed = 0;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(alloc_hooks); i++)
 		missed += alloc_hooks[i].krp.nmissed + alloc_hooks[i].krp.kp.nmissed;
-	for (i = 0; i < ARRAY_SIZE(free_probes); i++)
-		missed += free_probes[i]->nmissed;
 	return missed;
 }
 
 /**
- * memsan_hooks_init() - probe every slab entry point
+ * memsan_hooks_missed() - allocations the probes missed (track=all)
+ */
+unsigned long memsan_hooks_missed(void)
+{
+	return READ_ONCE(missed_before) + (READ_ONCE(alloc_probes_on) ? alloc_probes_missed() : 0);
+}
+
+static void alloc_probes_unregister(void)
+{
+	unregister_kretprobes(alloc_probes, ARRAY_SIZE(alloc_probes));
+	WRITE_ONCE(missed_before, missed_before + alloc_probes_missed());
+}
+
+static int alloc_probes_register(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(alloc_hooks); i++) {
+		/*
+		 * Allocations may sleep with an instance held, and a missed
+		 * allocation is an object memsan cannot check: room for many.
+		 * A kretprobe is set up anew before it is registered again.
+		 */
+		alloc_hooks[i].krp = (struct kretprobe) {
+			.kp.symbol_name = alloc_hooks[i].symbol,
+			.entry_handler = alloc_entry,
+			.handler = alloc_return,
+			.data_size = sizeof(struct alloc_call),
+			.maxactive = max_t(int, 256, 64 * num_possible_cpus()),
+		};
+		alloc_probes[i] = &alloc_hooks[i].krp;
+	}
+	err = register_kretprobes(alloc_probes, ARRAY_SIZE(alloc_probes));
+	if (err)
+		pr_err("memsan: cannot probe the slab allocation functions: %d\n", err);
+	return err;
+}
+
+/**
+ * memsan_hooks_set_track() - hook the allocation functions for @mode
+ * @mode:	enum memsan_track_mode about to take effect
+ *
+ * track=all needs every slab allocation seen; track=modules needs none of
+ * them (instrumented modules call memsan's wrappers).  Before memsan's init
+ * (parameters given to insmod) nothing is registered yet.
+ *
+ * Return: 0, or the registration error with the probes as they were.
+ */
+int memsan_hooks_set_track(int mode)
+{
+	bool want = mode == MEMSAN_TRACK_ALL;
+	int err = 0;
+
+	mutex_lock(&alloc_probes_lock);
+	if (hooks_ready && want && !alloc_probes_on)
+		err = alloc_probes_register();
+	else if (hooks_ready && !want && alloc_probes_on)
+		alloc_probes_unregister();
+	if (!err && hooks_ready)
+		WRITE_ONCE(alloc_probes_on, want);
+	mutex_unlock(&alloc_probes_lock);
+	return err;
+}
+
+static void free_hooks_unregister(unsigned int nr)
+{
+	while (nr--) {
+		unregister_ftrace_function(&free_hooks[nr].ops);
+		ftrace_free_filter(&free_hooks[nr].ops);
+	}
+}
+
+static int free_hooks_register(void)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(free_hooks); i++) {
+		struct free_hook *hook = &free_hooks[i];
+
+		err = ftrace_set_filter(&hook->ops, (unsigned char *)hook->symbol,
+					strlen(hook->symbol), 1);
+		if (!err)
+			err = register_ftrace_function(&hook->ops);
+		if (err) {
+			pr_err("memsan: cannot hook %s: %d\n", hook->symbol, err);
+			ftrace_free_filter(&hook->ops);
+			free_hooks_unregister(i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * memsan_hooks_init() - hook the slab free functions, and the allocation
+ * functions if track=all
  *
  * Frees are hooked before allocations so that no object is recorded whose
  * free memsan would miss.  Return: 0 or the first registration error.
  */
 int memsan_hooks_init(void)
 {
-	unsigned int i;
 	int err;
 
-	err = register_kprobes(free_probes, ARRAY_SIZE(free_probes));
-	if (err) {
-		pr_err("memsan: cannot probe the slab free functions: %d\n", err);
+	err = free_hooks_register();
+	if (err)
 		return err;
-	}
-	for (i = 0; i < ARRAY_SIZE(alloc_hooks); i++) {
-		/*
-		 * Allocations may sleep with an instance held, and a missed
-		 * allocation is an object memsan cannot check: room for many.
-		 */
-		alloc_hooks[i].krp.maxactive = max_t(int, 256, 64 * num_possible_cpus());
-		alloc_probes[i] = &alloc_hooks[i].krp;
-	}
-	err = register_kretprobes(alloc_probes, ARRAY_SIZE(alloc_probes));
+	mutex_lock(&alloc_probes_lock);
+	hooks_ready = true;
+	mutex_unlock(&alloc_probes_lock);
+	err = memsan_hooks_set_track(READ_ONCE(memsan_track));
 	if (err) {
-		pr_err("memsan: cannot probe the slab allocation functions: %d\n", err);
-		unregister_kprobes(free_probes, ARRAY_SIZE(free_probes));
+		hooks_ready = false;
+		free_hooks_unregister(ARRAY_SIZE(free_hooks));
 	}
 	return err;
 }
@@ -574,8 +565,13 @@ int memsan_hooks_init(void)
  */
 void memsan_hooks_exit(void)
 {
-	unregister_kretprobes(alloc_probes, ARRAY_SIZE(alloc_probes));
-	unregister_kprobes(free_probes, ARRAY_SIZE(free_probes));
+	mutex_lock(&alloc_probes_lock);
+	if (alloc_probes_on)
+		alloc_probes_unregister();
+	WRITE_ONCE(alloc_probes_on, false);
+	hooks_ready = false;
+	mutex_unlock(&alloc_probes_lock);
+	free_hooks_unregister(ARRAY_SIZE(free_hooks));
 	synchronize_rcu_tasks();
 	while (atomic_read(&redirected_calls))
 		msleep(20);

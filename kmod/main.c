@@ -51,11 +51,15 @@ static const char *const track_names[] = {
 static int track_set(const char *val, const struct kernel_param *kp)
 {
 	int mode = sysfs_match_string(track_names, val);
+	int err;
 
 	if (mode < 0) {
 		pr_err("memsan: track must be 'modules' or 'all', not '%s'\n", val);
 		return -EINVAL;
 	}
+	err = memsan_hooks_set_track(mode);
+	if (err)
+		return err;
 	WRITE_ONCE(memsan_track, mode);
 	return 0;
 }

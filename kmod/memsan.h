@@ -200,13 +200,24 @@ void memsan_quarantine_shrink(unsigned long budget);
 void memsan_quarantine_drop_cache(struct kmem_cache *cache);
 void memsan_release_object(unsigned long addr, struct kmem_cache *cache, u8 release);
 
-/* === Hooks (hooks.c) === */
+/* === Allocation and free of tracked objects (lifecycle.c) === */
+
+bool memsan_cache_trackable(struct kmem_cache *cache);
+size_t memsan_grown_size(size_t size);
+void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle_t stack);
+void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigned long ip,
+			unsigned long fn);
+
+/* === Hooks on the kernel's slab functions (hooks.c) === */
 
 int memsan_hooks_init(void);
 void memsan_hooks_exit(void);
+int memsan_hooks_set_track(int mode);
 unsigned long memsan_hooks_missed(void);
 void memsan_real_kfree(const void *ptr);
 void memsan_real_cache_free(struct kmem_cache *cache, void *ptr);
+void memsan_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs, unsigned long ip);
+void memsan_cache_destroy(struct kmem_cache *cache);
 
 /* === Reports (report.c) === */
 

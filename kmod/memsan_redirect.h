@@ -4,7 +4,9 @@
  * memsan.mk.  Declaring the string functions with an assembler name before
  * any kernel header does makes gcc emit every call to them, including the
  * calls it generates itself for builtins and struct copies, as calls to
- * memsan's checked versions.  FORTIFY_SOURCE is turned off for such objects
+ * memsan's checked versions.  The slab functions get memsan's wrappers the
+ * same way: the module's allocations and frees reach memsan without a probe
+ * (kmod/slab_api.c).  FORTIFY_SOURCE is turned off for such objects
  * (memsan.mk defines __NO_FORTIFY): its wrappers rename the calls back to
  * the unchecked symbols, and memsan's checks are exact where fortify's are
  * bounded by the compile-time object size.
@@ -31,5 +33,54 @@ int strcmp(const char *a, const char *b) __memsan_redirect(strcmp);
 int strncmp(const char *a, const char *b, __SIZE_TYPE__ len) __memsan_redirect(strncmp);
 char *strchr(const char *s, int c) __memsan_redirect(strchr);
 char *strrchr(const char *s, int c) __memsan_redirect(strrchr);
+
+/* The slab API, with the kernel's types spelt without its headers. */
+struct kmem_cache;
+struct list_lru;
+#define __memsan_gfp unsigned int
+
+void *__kmalloc(__SIZE_TYPE__ size, __memsan_gfp flags) __memsan_redirect(__kmalloc);
+void *__kmalloc_node(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
+	__memsan_redirect(__kmalloc_node);
+void *__kmalloc_node_track_caller(__SIZE_TYPE__ size, __memsan_gfp flags, int node,
+				  unsigned long caller)
+	__memsan_redirect(__kmalloc_node_track_caller);
+void *kmalloc_trace(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ size)
+	__memsan_redirect(kmalloc_trace);
+void *kmalloc_node_trace(struct kmem_cache *s, __memsan_gfp flags, int node, __SIZE_TYPE__ size)
+	__memsan_redirect(kmalloc_node_trace);
+void *kmalloc_large(__SIZE_TYPE__ size, __memsan_gfp flags) __memsan_redirect(kmalloc_large);
+void *kmalloc_large_node(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
+	__memsan_redirect(kmalloc_large_node);
+void *krealloc(const void *p, __SIZE_TYPE__ size, __memsan_gfp flags) __memsan_redirect(krealloc);
+__SIZE_TYPE__ ksize(const void *p) __memsan_redirect(ksize);
+void *kvmalloc_node(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
+	__memsan_redirect(kvmalloc_node);
+void *kmem_cache_alloc(struct kmem_cache *s, __memsan_gfp flags)
+	__memsan_redirect(kmem_cache_alloc);
+void *kmem_cache_alloc_lru(struct kmem_cache *s, struct list_lru *lru, __memsan_gfp flags)
+	__memsan_redirect(kmem_cache_alloc_lru);
+void *kmem_cache_alloc_node(struct kmem_cache *s, __memsan_gfp flags, int node)
+	__memsan_redirect(kmem_cache_alloc_node);
+int kmem_cache_alloc_bulk(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ nr, void **p)
+	__memsan_redirect(kmem_cache_alloc_bulk);
+void kfree(const void *p) __memsan_redirect(kfree);
+void kmem_cache_free(struct kmem_cache *s, void *p) __memsan_redirect(kmem_cache_free);
+void kmem_cache_free_bulk(struct kmem_cache *s, __SIZE_TYPE__ nr, void **p)
+	__memsan_redirect(kmem_cache_free_bulk);
+void kmem_cache_destroy(struct kmem_cache *s) __memsan_redirect(kmem_cache_destroy);
+char *kstrdup(const char *s, __memsan_gfp flags) __memsan_redirect(kstrdup);
+char *kstrndup(const char *s, __SIZE_TYPE__ max, __memsan_gfp flags) __memsan_redirect(kstrndup);
+void *kmemdup(const void *src, __SIZE_TYPE__ len, __memsan_gfp flags) __memsan_redirect(kmemdup);
+char *kmemdup_nul(const char *s, __SIZE_TYPE__ len, __memsan_gfp flags)
+	__memsan_redirect(kmemdup_nul);
+char *kasprintf(__memsan_gfp flags, const char *fmt, ...) __memsan_redirect(kasprintf);
+char *kvasprintf(__memsan_gfp flags, const char *fmt, __builtin_va_list args)
+	__memsan_redirect(kvasprintf);
+void *memdup_user(const void *src, __SIZE_TYPE__ len) __memsan_redirect(memdup_user);
+void *memdup_user_nul(const void *src, __SIZE_TYPE__ len) __memsan_redirect(memdup_user_nul);
+char *strndup_user(const char *s, long max) __memsan_redirect(strndup_user);
+
+#undef __memsan_gfp
 
 #endif /* _MEMSAN_REDIRECT_H */

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: the slab API as instrumented modules see it.
+ *
+ * memsan_redirect.h gives the slab functions of a module built with memsan.mk
+ * the assembler names of the functions here, so the module's allocations and
+ * frees reach memsan as plain calls: no probe, no trap, and the rest of the
+ * kernel's slab calls do not pay for them.  Each wrapper calls the real
+ * function and records or releases the object; the hooks on the kernel's
+ * free functions (hooks.c) catch the module's objects that the kernel frees
+ * on its behalf.
+ *
+ * Allocations the kernel makes for a module through a function not wrapped
+ * here (devm_kmalloc(), kstrdup_const(), ...) are not tracked unless
+ * track=all.
+ */
+#include <linux/export.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "memsan.h"
+
+/*
+ * Record @ptr, just returned by @fn to the caller at @ret.  @size 0: the whole
+ * object.  Returns @ptr, for the wrappers' tail.
+ */
+static void *tracked(void *ptr, size_t size, void *fn, unsigned long ret)
+{
+	if (memsan_enabled() && !ZERO_OR_NULL_PTR(ptr))
+		memsan_track_object(ptr, size, memsan_save_stack((unsigned long)fn, ret));
+	return ptr;
+}
+
+/* The same for an object of @cache. */
+static void *tracked_in(struct kmem_cache *cache, void *ptr, void *fn, unsigned long ret)
+{
+	return memsan_cache_trackable(cache) ? tracked(ptr, 0, fn, ret) : ptr;
+}
+
+/* The redzone, for variable-size kmalloc calls only: see the redzone parameter. */
+static size_t grown(size_t size)
+{
+	return memsan_enabled() ? memsan_grown_size(size) : size;
+}
+
+/* === kmalloc === */
+
+void *__memsan___kmalloc(size_t size, gfp_t flags)
+{
+	return tracked(__kmalloc(grown(size), flags), size, __kmalloc, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan___kmalloc);
+
+void *__memsan___kmalloc_node(size_t size, gfp_t flags, int node)
+{
+	return tracked(__kmalloc_node(grown(size), flags, node), size, __kmalloc_node, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan___kmalloc_node);
+
+void *__memsan___kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
+					   unsigned long caller)
+{
+	return tracked(__kmalloc_node_track_caller(grown(size), flags, node, caller), size,
+		       __kmalloc_node_track_caller, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan___kmalloc_node_track_caller);
+
+void *__memsan_kmalloc_trace(struct kmem_cache *cache, gfp_t flags, size_t size)
+{
+	return tracked(kmalloc_trace(cache, flags, size), size, kmalloc_trace, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmalloc_trace);
+
+void *__memsan_kmalloc_node_trace(struct kmem_cache *cache, gfp_t flags, int node, size_t size)
+{
+	return tracked(kmalloc_node_trace(cache, flags, node, size), size, kmalloc_node_trace,
+		       _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmalloc_node_trace);
+
+void *__memsan_kmalloc_large(size_t size, gfp_t flags)
+{
+	return tracked(kmalloc_large(size, flags), size, kmalloc_large, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmalloc_large);
+
+void *__memsan_kmalloc_large_node(size_t size, gfp_t flags, int node)
+{
+	return tracked(kmalloc_large_node(size, flags, node), size, kmalloc_large_node,
+		       _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmalloc_large_node);
+
+/*
+ * krealloc() frees a moved object with kfree(), which the free hook sends to
+ * the quarantine.  krealloc() of a quarantined pointer (a use-after-free)
+ * gives the pointer back: its record stays as it is.
+ */
+void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
+{
+	void *ptr = krealloc(old, size, flags);
+	struct memsan_object rec;
+
+	if (ptr && memsan_object_lookup((unsigned long)ptr, &rec) &&
+	    rec.state != MEMSAN_OBJECT_LIVE)
+		return ptr;
+	return tracked(ptr, size, krealloc, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_krealloc);
+
+/* Like KASAN: code that asked ksize() may use all it returned. */
+size_t __memsan_ksize(const void *ptr)
+{
+	size_t size = ksize(ptr);
+	struct memsan_object rec;
+
+	if (memsan_enabled() && size && memsan_object_lookup((unsigned long)ptr, &rec) &&
+	    rec.state == MEMSAN_OBJECT_LIVE && size > rec.size)
+		memsan_track_object(ptr, size, rec.alloc_stack);
+	return size;
+}
+EXPORT_SYMBOL(__memsan_ksize);
+
+/* A slab object, or vmalloc memory memsan does not track. */
+void *__memsan_kvmalloc_node(size_t size, gfp_t flags, int node)
+{
+	void *ptr = kvmalloc_node(size, flags, node);
+	struct memsan_object rec;
+
+	/* with track=all the nested kmalloc was recorded already */
+	if (!ptr || is_vmalloc_addr(ptr) || memsan_object_lookup((unsigned long)ptr, &rec))
+		return ptr;
+	return tracked(ptr, size, kvmalloc_node, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kvmalloc_node);
+
+/* === kmem_cache === */
+
+void *__memsan_kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags)
+{
+	return tracked_in(cache, kmem_cache_alloc(cache, flags), kmem_cache_alloc, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_alloc);
+
+void *__memsan_kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *lru,
+				    gfp_t flags)
+{
+	return tracked_in(cache, kmem_cache_alloc_lru(cache, lru, flags), kmem_cache_alloc_lru,
+			  _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_alloc_lru);
+
+void *__memsan_kmem_cache_alloc_node(struct kmem_cache *cache, gfp_t flags, int node)
+{
+	return tracked_in(cache, kmem_cache_alloc_node(cache, flags, node),
+			  kmem_cache_alloc_node, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_alloc_node);
+
+int __memsan_kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t flags, size_t nr,
+				   void **ptrs)
+{
+	int got = kmem_cache_alloc_bulk(cache, flags, nr, ptrs);
+	depot_stack_handle_t stack;
+	int i;
+
+	if (got <= 0 || !memsan_enabled() || !memsan_cache_trackable(cache))
+		return got;
+	stack = memsan_save_stack((unsigned long)kmem_cache_alloc_bulk, _RET_IP_);
+	for (i = 0; i < got; i++)
+		memsan_track_object(ptrs[i], 0, stack);
+	return got;
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_alloc_bulk);
+
+/* === Free === */
+
+void __memsan_kfree(const void *ptr)
+{
+	if (memsan_enabled())
+		memsan_free_object(NULL, (void *)ptr, MEMSAN_RELEASE_KFREE, _RET_IP_,
+				   (unsigned long)kfree);
+	else
+		kfree(ptr);
+}
+EXPORT_SYMBOL(__memsan_kfree);
+
+void __memsan_kmem_cache_free(struct kmem_cache *cache, void *ptr)
+{
+	if (memsan_enabled())
+		memsan_free_object(cache, ptr, MEMSAN_RELEASE_CACHE_FREE, _RET_IP_,
+				   (unsigned long)kmem_cache_free);
+	else
+		kmem_cache_free(cache, ptr);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_free);
+
+void __memsan_kmem_cache_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs)
+{
+	if (memsan_enabled())
+		memsan_free_bulk(cache, nr, ptrs, _RET_IP_);
+	else
+		kmem_cache_free_bulk(cache, nr, ptrs);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_free_bulk);
+
+void __memsan_kmem_cache_destroy(struct kmem_cache *cache)
+{
+	memsan_cache_destroy(cache);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_destroy);
+
+/* === Copies: the kernel allocates them for the caller === */
+
+/* Record a new string (or an error pointer, left alone). */
+static char *tracked_str(char *str, void *fn, unsigned long ret)
+{
+	if (IS_ERR_OR_NULL(str))
+		return str;
+	return tracked(str, strlen(str) + 1, fn, ret);
+}
+
+char *__memsan_kstrdup(const char *str, gfp_t flags)
+{
+	if (str)
+		memsan_check_range(str, strlen(str) + 1, false, _RET_IP_);
+	return tracked_str(kstrdup(str, flags), kstrdup, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kstrdup);
+
+char *__memsan_kstrndup(const char *str, size_t max, gfp_t flags)
+{
+	if (str)
+		memsan_check_range(str, min(strnlen(str, max) + 1, max), false, _RET_IP_);
+	return tracked_str(kstrndup(str, max, flags), kstrndup, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kstrndup);
+
+void *__memsan_kmemdup(const void *src, size_t len, gfp_t flags)
+{
+	memsan_check_range(src, len, false, _RET_IP_);
+	return tracked(kmemdup(src, len, flags), len, kmemdup, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmemdup);
+
+char *__memsan_kmemdup_nul(const char *str, size_t len, gfp_t flags)
+{
+	if (str)
+		memsan_check_range(str, len, false, _RET_IP_);
+	return tracked_str(kmemdup_nul(str, len, flags), kmemdup_nul, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmemdup_nul);
+
+char *__memsan_kvasprintf(gfp_t flags, const char *fmt, va_list args)
+{
+	return tracked_str(kvasprintf(flags, fmt, args), kvasprintf, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kvasprintf);
+
+char *__memsan_kasprintf(gfp_t flags, const char *fmt, ...)
+{
+	va_list args;
+	char *str;
+
+	va_start(args, fmt);
+	str = kvasprintf(flags, fmt, args);
+	va_end(args);
+	return tracked_str(str, kasprintf, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kasprintf);
+
+void *__memsan_memdup_user(const void __user *src, size_t len)
+{
+	void *ptr = memdup_user(src, len);
+
+	return IS_ERR(ptr) ? ptr : tracked(ptr, len, memdup_user, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_memdup_user);
+
+void *__memsan_memdup_user_nul(const void __user *src, size_t len)
+{
+	void *ptr = memdup_user_nul(src, len);
+
+	return IS_ERR(ptr) ? ptr : tracked(ptr, len + 1, memdup_user_nul, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_memdup_user_nul);
+
+char *__memsan_strndup_user(const char __user *src, long max)
+{
+	return tracked_str(strndup_user(src, max), strndup_user, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_strndup_user);
