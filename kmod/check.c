@@ -20,9 +20,10 @@ static noinline bool range_bad_slow(unsigned long addr, size_t size)
 
 /*
  * The inline part: an access inside one granule of the linear map costs two
- * dependent loads and a compare.  Everything else (straddling accesses,
- * sizes over 8, addresses outside the linear map: stack, globals, vmalloc,
- * which memsan does not track) goes out of line.  Instrumented code may run
+ * dependent loads and a compare, one of up to 16 bytes inside one page a
+ * little more.  Everything else (accesses straddling pages, bigger ones,
+ * addresses outside the linear map: stack, globals, vmalloc, which memsan
+ * does not track) goes out of line.  Instrumented code may run
  * with user access open (between user_access_begin() and _end()): every call
  * out of the __asan_* functions closes it first, as KASAN's report path does.
  */
@@ -37,19 +38,13 @@ static __always_inline bool range_bad(unsigned long addr, size_t size)
 		   addr - fast->base < fast->npages << SHADOW_PAGE_SHIFT))
 		return shadow_check_in_granule(&memsan_shadow, addr, size);
 	/*
-	 * A 16-byte access covering two whole granules of one page (struct
-	 * copies, u128): both shadow bytes must be 0.  One compare more, still
-	 * no call.
+	 * Up to 16 bytes in one page (struct copies, u128, odd sizes from
+	 * __asan_loadN): at most three shadow bytes, still no call.
 	 */
-	if (size == 2 * SHADOW_GRANULE_SIZE && !(addr & SHADOW_GRANULE_MASK) &&
-	    (addr & (SHADOW_PAGE_SIZE - 1)) <= SHADOW_PAGE_SIZE - size &&
-	    addr - fast->base < fast->npages << SHADOW_PAGE_SHIFT) {
-		const unsigned char *chunk =
-			READ_ONCE(fast->dir[(addr - fast->base) >> SHADOW_PAGE_SHIFT]);
-		unsigned long off = shadow_chunk_offset(addr);
-
-		return chunk && (READ_ONCE(chunk[off]) | READ_ONCE(chunk[off + 1]));
-	}
+	if (size && size <= 2 * SHADOW_GRANULE_SIZE &&
+	    (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - size &&
+	    addr - fast->base < fast->npages << SHADOW_PAGE_SHIFT)
+		return shadow_check_in_page(&memsan_shadow, addr, size);
 	if (addr - fast->base >= fast->npages << SHADOW_PAGE_SHIFT && !memsan_shadow.nr_extra)
 		return false;
 	ua_flags = user_access_save();

@@ -39,6 +39,7 @@ unsigned int memsan_quarantine_kb = 4096;
 unsigned int memsan_redzone = 16;
 bool memsan_report_all;
 bool memsan_panic_on_report;
+bool memsan_stack_trace = true;
 
 #define MEMSAN_QUARANTINE_KB_MAX	(1024 * 1024)
 #define MEMSAN_REDZONE_MAX		512
@@ -124,6 +125,13 @@ MODULE_PARM_DESC(report_all, "report every bad access, not only the first at eac
 
 module_param_named(panic_on_report, memsan_panic_on_report, bool, 0644);
 MODULE_PARM_DESC(panic_on_report, "panic after printing a report (default N)");
+
+/*
+ * Unwinding the stack is most of what a tracked allocation or free costs:
+ * like KASAN's kasan.stacktrace, it can be turned off.
+ */
+module_param_named(stack_trace, memsan_stack_trace, bool, 0644);
+MODULE_PARM_DESC(stack_trace, "save the allocation and free stacks of tracked objects for reports (default Y; N makes allocations and frees much cheaper)");
 
 /* === Parameters by name, for netlink: the same validation as sysfs === */
 

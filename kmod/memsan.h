@@ -35,6 +35,7 @@ extern unsigned int memsan_quarantine_kb;
 extern unsigned int memsan_redzone;
 extern bool memsan_report_all;
 extern bool memsan_panic_on_report;
+extern bool memsan_stack_trace;
 
 unsigned int memsan_config_count(void);
 const char *memsan_config_name(unsigned int i);

@@ -50,12 +50,16 @@ static unsigned int find_frame(const unsigned long *entries, unsigned int nr, un
  *
  * Safe in any context but NMI: the depot allocates with GFP_NOWAIT.
  *
- * Return: depot handle, 0 if the depot could not store the trace.
+ * Return: depot handle, 0 if the depot could not store the trace or the
+ * stack_trace parameter is off.
  */
 depot_stack_handle_t memsan_save_stack(unsigned long first, unsigned long ret_addr)
 {
 	unsigned long entries[MEMSAN_STACK_DEPTH];
 	unsigned int nr, i;
+
+	if (!READ_ONCE(memsan_stack_trace))
+		return 0;
 
 	/* two free slots in front, for @first and @ret_addr */
 	nr = stack_trace_save(entries + 2, MEMSAN_STACK_DEPTH - 2, 0) + 2;

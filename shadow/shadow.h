@@ -225,6 +225,35 @@ static shadow_inline int shadow_check_in_granule(const struct shadow_map *m, uns
 	return shadow_code_bad(code, (addr + size - 1) & SHADOW_GRANULE_MASK);
 }
 
+/**
+ * shadow_check_in_page() - check an access of up to 16 bytes known to lie in
+ *	one page of the fast region
+ * @m: shadow map.
+ * @addr: address accessed.
+ * @size: bytes accessed, 1..16, with addr..addr+size-1 in one page.
+ *
+ * At most three shadow bytes and no call, like shadow_check_in_granule():
+ * every granule but the last must be wholly accessible, the last up to the
+ * access's last byte.
+ *
+ * Return: 1 if the access is bad, 0 if it is fine or untracked.
+ */
+static shadow_inline int shadow_check_in_page(const struct shadow_map *m, unsigned long addr,
+					      unsigned long size)
+{
+	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT;
+	const unsigned char *chunk = shadow_read_once(m->fast.dir[idx]);
+	unsigned long off, last;
+
+	if (!chunk)
+		return 0;
+	last = shadow_chunk_offset(addr + size - 1);
+	for (off = shadow_chunk_offset(addr); off < last; off++)
+		if (shadow_read_once(chunk[off]))
+			return 1;
+	return shadow_code_bad(shadow_read_once(chunk[last]), (addr + size - 1) & SHADOW_GRANULE_MASK);
+}
+
 static shadow_inline int shadow_check_small(const struct shadow_map *m, unsigned long addr,
 					    unsigned long size)
 {

@@ -13,7 +13,7 @@ n=0
 failed=0
 
 echo "KTAP version 1"
-echo "1..9"
+echo "1..12"
 
 point() {
 	n=$((n + 1))
@@ -43,6 +43,19 @@ bad_insmod() {
 	else
 		point ok "$1"
 	fi
+}
+
+# stat NAME: a counter of /sys/kernel/debug/memsan/stats
+stat() {
+	sed -n "s/^$1: //p" /sys/kernel/debug/memsan/stats
+}
+
+# churn: slab allocations and frees by the kernel itself
+churn() {
+	for i in 1 2 3 4 5; do
+		cat /proc/self/status /proc/meminfo /proc/slabinfo > /dev/null 2>&1
+		ls -R /sys/module > /dev/null 2>&1
+	done
 }
 
 # bad_write NAME PARAM VALUE: the write fails and the value stays
@@ -86,6 +99,35 @@ fi
 bad_write sysfs_rejects_bad_track track everything
 bad_write sysfs_rejects_bad_redzone redzone 13
 bad_write sysfs_rejects_bad_quarantine_kb quarantine_kb -1
+
+# track switches the allocation hooks at run time: with no instrumented
+# module loaded, track=modules records nothing, track=all the kernel's objects.
+before=$(stat allocations_tracked)
+churn
+after=$(stat allocations_tracked)
+if [ -n "$before" ] && [ "$before" = "$after" ]; then
+	point ok track_modules_ignores_the_kernel
+else
+	point not_ok track_modules_ignores_the_kernel "allocations_tracked '$before' -> '$after'"
+fi
+echo all > $PARAMS/track
+churn
+all=$(stat allocations_tracked)
+if [ -n "$all" ] && [ "$all" -gt "$after" ]; then
+	point ok track_all_tracks_the_kernel
+else
+	point not_ok track_all_tracks_the_kernel "allocations_tracked '$after' -> '$all'"
+fi
+echo modules > $PARAMS/track
+before=$(stat allocations_tracked)
+churn
+after=$(stat allocations_tracked)
+if [ "$(cat $PARAMS/track)" = modules ] && [ -n "$before" ] && [ "$before" = "$after" ]; then
+	point ok track_modules_again_stops_tracking
+else
+	point not_ok track_modules_again_stops_tracking \
+		"track '$(cat $PARAMS/track)', allocations_tracked '$before' -> '$after'"
+fi
 
 if echo all > $PARAMS/track && echo 32 > $PARAMS/redzone &&
 	echo 0 > $PARAMS/quarantine_kb &&

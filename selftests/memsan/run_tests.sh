@@ -113,11 +113,12 @@ trap 'rm -rf "$TMPD"' EXIT
 
 PARAM_TESTS="insmod_rejects_bad_track insmod_rejects_unaligned_redzone
 insmod_rejects_huge_quarantine insmod_rejects_bad_bool defaults sysfs_rejects_bad_track
-sysfs_rejects_bad_redzone sysfs_rejects_bad_quarantine_kb sysfs_accepts_good_values"
+sysfs_rejects_bad_redzone sysfs_rejects_bad_quarantine_kb track_modules_ignores_the_kernel
+track_all_tracks_the_kernel track_modules_again_stops_tracking sysfs_accepts_good_values"
 
 echo "KTAP version 1"
 # params, insmod x2, memsan_test, rmmod x2, dmesg_clean, load_unload
-echo "1..$((9 + nr_cases + 6))"
+echo "1..$((12 + nr_cases + 6))"
 
 grep -q " $DEBUGFS debugfs " /proc/mounts ||
 	mount -t debugfs debugfs "$DEBUGFS" ||

@@ -186,6 +186,12 @@ static void check_range(const struct shadow_map *m, struct model *md, unsigned l
 	for (unsigned int i = 0; i < 5; i++)
 		CHECK(lib_check(m, addr, sizes[i]) == model_bad(md, addr, sizes[i]),
 		      "check%lu(%#lx)", sizes[i], addr);
+	/* the inline check, where its precondition holds */
+	for (unsigned long n = 1; n <= 16; n++)
+		if (addr - m->fast.base < m->fast.npages << SHADOW_PAGE_SHIFT &&
+		    (addr & SHADOW_PAGE_MASK) + n <= SHADOW_PAGE_SIZE)
+			CHECK(shadow_check_in_page(m, addr, n) == model_bad(md, addr, n),
+			      "check_in_page(%#lx, %lu)", addr, n);
 	CHECK(shadow_checkN(m, addr, size) == model_bad(md, addr, size), "checkN(%#lx, %lu)",
 	      addr, size);
 	bad = shadow_first_bad(m, addr, size);

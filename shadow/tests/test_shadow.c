@@ -215,11 +215,27 @@ static int lib_check(struct fx *fx, unsigned long addr, unsigned long size)
 	}									\
 } while (0)
 
+/* The inline check of up to 16 bytes, wherever its precondition holds. */
+static void fx_check_in_page_at(struct fx *fx, unsigned long addr)
+{
+	const struct shadow_region *r = &fx->map.fast;
+
+	for (unsigned long n = 1; n <= 16; n++) {
+		if (addr - r->base >= r->npages << SHADOW_PAGE_SHIFT ||
+		    (addr & SHADOW_PAGE_MASK) + n > SHADOW_PAGE_SIZE)
+			continue;
+		expect_same(shadow_check_in_page(&fx->map, addr, n), model_bad(&fx->md, addr, n),
+			    "check_in_page(%#lx, %lu)", addr, n);
+	}
+}
+
 /* Compare the fixed-size checks, checkN and first_bad with the model at one address. */
 static void fx_check_at(struct fx *fx, unsigned long addr, unsigned long max_n)
 {
 	static const unsigned long sizes[] = { 1, 2, 4, 8, 16 };
 	unsigned long n;
+
+	fx_check_in_page_at(fx, addr);
 
 	for (unsigned int i = 0; i < 5; i++) {
 		n = sizes[i];
