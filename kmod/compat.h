@@ -100,25 +100,40 @@ static inline bool memsan_cache_typesafe_by_rcu(struct kmem_cache *s)
 int memsan_compat_check(void);
 
 /*
- * ftrace callbacks that redirect a call.  6.1 saves a full pt_regs for an
- * ops with FTRACE_OPS_FL_SAVE_REGS on both x86_64 and arm64, and returns to
- * the instruction pointer found there afterwards.  (Later arm64 kernels only
- * have ftrace_regs: a branch here will use its accessors.)
+ * ftrace callbacks that redirect a call: the traced function continues at
+ * the instruction pointer the callback leaves in its registers.  x86_64 6.1
+ * has ftrace_regs (DYNAMIC_FTRACE_WITH_ARGS): the argument registers only,
+ * cheaper than a full pt_regs and enough to redirect, as livepatch does.
+ * arm64 6.1 has only the full pt_regs of FTRACE_OPS_FL_SAVE_REGS.
  */
-#ifndef CONFIG_DYNAMIC_FTRACE_WITH_REGS
-#error "memsan needs CONFIG_DYNAMIC_FTRACE_WITH_REGS"
+#if defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)
+#define MEMSAN_FTRACE_REDIRECT_FLAGS	FTRACE_OPS_FL_IPMODIFY
+
+static __always_inline struct pt_regs *memsan_ftrace_regs(struct ftrace_regs *fregs)
+{
+	return &fregs->regs;	/* the argument registers and ip are valid */
+}
+#elif defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
+#define MEMSAN_FTRACE_REDIRECT_FLAGS	(FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY)
+
+static __always_inline struct pt_regs *memsan_ftrace_regs(struct ftrace_regs *fregs)
+{
+	return ftrace_get_regs(fregs);
+}
+#else
+#error "memsan needs DYNAMIC_FTRACE_WITH_ARGS or DYNAMIC_FTRACE_WITH_REGS"
 #endif
 
 /* Nth (0-based) integer argument of the traced function. */
 static __always_inline unsigned long memsan_ftrace_arg(struct ftrace_regs *fregs, unsigned int n)
 {
-	return regs_get_kernel_argument(ftrace_get_regs(fregs), n);
+	return regs_get_kernel_argument(memsan_ftrace_regs(fregs), n);
 }
 
 /* Make the traced call continue in @fn, a function with the same signature. */
 static __always_inline void memsan_ftrace_redirect(struct ftrace_regs *fregs, void *fn)
 {
-	instruction_pointer_set(ftrace_get_regs(fregs), (unsigned long)fn);
+	instruction_pointer_set(memsan_ftrace_regs(fregs), (unsigned long)fn);
 }
 
 static inline int memsan_register_shrinker(struct shrinker *s, const char *name)

@@ -60,12 +60,16 @@ static void bypassed_call_end(unsigned long flags)
 	local_irq_restore(flags);
 }
 
-/* True (and the bypass consumed) if this hooked call must go through as is. */
+/*
+ * True (and the bypass consumed) if this hooked call must go through as is.
+ * The ftrace callbacks may run preemptible: only the CPU that set the bypass,
+ * with interrupts off, can find its own pointer there.
+ */
 static __always_inline bool bypass_hit(const void *ptr)
 {
-	if (likely(__this_cpu_read(free_bypass) != ptr) || !ptr)
+	if (likely(raw_cpu_read(free_bypass) != ptr) || !ptr)
 		return false;
-	__this_cpu_write(free_bypass, NULL);
+	raw_cpu_write(free_bypass, NULL);
 	return true;
 }
 
@@ -396,7 +400,10 @@ static void notrace cache_destroy_hook(unsigned long ip, unsigned long parent_ip
 /**
  * struct free_hook - an ftrace callback on one free function
  * @ops:	the callback; IPMODIFY: a second ip-modifying user of the
- *		function (livepatch) is refused instead of colliding with it
+ *		function (livepatch) is refused instead of colliding with it.
+ *		No FTRACE_OPS_FL_RECURSION: the callbacks call nothing that
+ *		can be traced (memsan is built without ftrace), so ftrace calls
+ *		them straight from the trampoline.
  * @symbol:	the function
  */
 struct free_hook {
@@ -407,8 +414,7 @@ struct free_hook {
 #define FREE_HOOK(sym, fn) {							\
 	.ops = {								\
 		.func = fn,							\
-		.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY |	\
-			 FTRACE_OPS_FL_RECURSION,				\
+		.flags = MEMSAN_FTRACE_REDIRECT_FLAGS,				\
 	},									\
 	.symbol = sym,								\
 }

@@ -77,7 +77,13 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 		return;
 	}
 	redzone = kind == MEMSAN_PTR_LARGE ? SHADOW_PAGE_REDZONE : SHADOW_REDZONE_RIGHT;
-	if (shadow_mark_object(&memsan_shadow, slot.start, size, slot.slot_size, redzone)) {
+	/*
+	 * The free hooks redirect a free when the pointer's page has shadow:
+	 * the page of a tracked object must have a chunk even when the object
+	 * fills its slot and no byte of the page is poisoned.
+	 */
+	if (shadow_reserve(&memsan_shadow, slot.start, 1) ||
+	    shadow_mark_object(&memsan_shadow, slot.start, size, slot.slot_size, redzone)) {
 		memsan_object_free(obj);
 		memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
 		return;

@@ -357,6 +357,28 @@ int shadow_mark_object(struct shadow_map *m, unsigned long obj, unsigned long si
 }
 
 /**
+ * shadow_reserve() - install the chunks of the pages of a range
+ * @m: shadow map.
+ * @addr: start, need not be aligned.
+ * @size: bytes, at least 1.
+ *
+ * The shadow reads the same afterwards; what changes is that the pages have a chunk.
+ * A user that tracks objects reserves their pages, so that a chunk in the directory
+ * says "this page may hold tracked objects" even where every byte is accessible.
+ *
+ * Return: 0, or -1 if the range wraps, is not entirely inside the regions or a chunk
+ * could not be allocated.
+ */
+int shadow_reserve(struct shadow_map *m, unsigned long addr, unsigned long size)
+{
+	unsigned long last = addr + size - 1;
+
+	if (!size || last < addr)
+		return -1;
+	return shadow_prepare(m, addr, last, 1);
+}
+
+/**
  * shadow_clear() - make every granule touching a range accessible
  * @m: shadow map.
  * @addr: start, need not be aligned.

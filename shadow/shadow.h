@@ -131,6 +131,7 @@ void shadow_map_destroy(struct shadow_map *m);
 int shadow_poison(struct shadow_map *m, unsigned long addr, unsigned long size,
 		  unsigned char value);
 int shadow_unpoison(struct shadow_map *m, unsigned long addr, unsigned long size);
+int shadow_reserve(struct shadow_map *m, unsigned long addr, unsigned long size);
 int shadow_mark_object(struct shadow_map *m, unsigned long obj, unsigned long size,
 		       unsigned long obj_size, unsigned char redzone);
 void shadow_clear(struct shadow_map *m, unsigned long addr, unsigned long size);

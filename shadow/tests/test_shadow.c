@@ -795,6 +795,50 @@ static void snapshot(struct fx *fx, unsigned char *buf)
 	}
 }
 
+/* shadow_reserve() installs chunks and nothing else. */
+static void test_reserve(void **state)
+{
+	struct fx *fx = fx_std();
+	struct shadow_map *m = &fx->map;
+	unsigned long size = (FAST_PAGES + EXTRA_PAGES) * 512;
+	unsigned char *before = malloc(size), *after = malloc(size);
+	unsigned long chunks = m->nr_chunks;
+
+	(void)state;
+	fx_mark(fx, FAST_BASE + 100 * 8, 13, 64, SHADOW_REDZONE_RIGHT);
+	snapshot(fx, before);
+	chunks = m->nr_chunks;
+	assert_null(m->fast.dir[5]);
+	assert_null(m->fast.dir[6]);
+
+	/* one byte: its page; a range across a boundary: both pages */
+	assert_int_equal(shadow_reserve(m, FAST_BASE + 5 * PAGE + 24, 1), 0);
+	assert_non_null(m->fast.dir[5]);
+	assert_int_equal(m->nr_chunks, chunks + 1);
+	assert_int_equal(shadow_reserve(m, FAST_BASE + 6 * PAGE - 8, 16), 0);
+	assert_non_null(m->fast.dir[6]);
+	assert_int_equal(m->nr_chunks, chunks + 2);
+	/* a page that has a chunk already: nothing new */
+	assert_int_equal(shadow_reserve(m, FAST_BASE + 100 * 8, 8), 0);
+	assert_int_equal(m->nr_chunks, chunks + 2);
+	snapshot(fx, after);
+	assert_memory_equal(before, after, size);
+
+	/* bad ranges and a failed allocation change nothing */
+	assert_int_equal(shadow_reserve(m, FAST_BASE + 7 * PAGE, 0), -1);
+	assert_int_equal(shadow_reserve(m, ~0UL - 8, 16), -1);
+	assert_int_equal(shadow_reserve(m, FAST_BASE + FAST_PAGES * PAGE - 8, 16), -1);
+	assert_null(m->fast.dir[7]);
+	fx->alloc.fail_after = 0;
+	assert_int_equal(shadow_reserve(m, FAST_BASE + 7 * PAGE, 1), -1);
+	assert_null(m->fast.dir[7]);
+	assert_int_equal(m->nr_chunks, chunks + 2);
+	fx_check_accounting(fx);
+	free(before);
+	free(after);
+	fx_free(fx);
+}
+
 static void test_alloc_failure(void **state)
 {
 	struct fx *fx = fx_std();
@@ -1167,6 +1211,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_codes),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_untracked_never_bad),
+		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_alloc_failure),
 		cmocka_unit_test(test_install_race),
 		cmocka_unit_test(test_accounting_destroy),
