@@ -19,8 +19,9 @@
  *   hold N SIZE      allocate and keep N objects of SIZE bytes
  *   release 0        free the held objects
  *   churn N SIZE     N allocation/free pairs of SIZE bytes (quarantine fill)
- *   scale N PAGES    N rounds of 8 loads + 8 stores spread over PAGES
- *                    kmalloc'd 4 KiB buffers (allocated before timing)
+ *   pages P          hold P page-sized kmalloc'd buffers (0: free them)
+ *   scale N          N rounds of 8 loads + 8 stores spread round-robin over
+ *                    the held buffers
  */
 #include <linux/module.h>
 #include <linux/debugfs.h>
@@ -230,25 +231,67 @@ BENCH_CHECK(bench_check8, u64)
 BENCH_CHECK(bench_check16, struct bench_16)
 BENCH_CHECK(bench_checkN, struct bench_n)
 
-static noinline int bench_scale(unsigned long n, unsigned long pages)
-{
-	u64 **bufs;
-	unsigned long i, p, j;
-	int ret = 0;
+/* === scaling: checks over many tracked pages === */
 
-	if (!pages || pages > 65536)
-		return -EINVAL;
-	bufs = vzalloc(pages * sizeof(*bufs));
-	if (!bufs)
-		return -ENOMEM;
-	for (p = 0; p < pages; p++) {
-		bufs[p] = kzalloc(BENCH_BUF_SIZE, GFP_KERNEL);
-		if (!bufs[p]) {
-			ret = -ENOMEM;
-			goto out;
-		}
+/*
+ * The buffers "pages" holds: PAGE_SIZE less room for memsan's redzone (16
+ * bytes by default), so that each takes one page-sized kmalloc slot in both
+ * builds and bench_inst's buffers spread over as many pages as bench_plain's
+ * (a 4096-byte request grows into a kmalloc-8k slot under memsan).
+ */
+#define BENCH_PAGE_OBJ_SIZE	(PAGE_SIZE - 64)
+#define BENCH_PAGES_MAX		(1UL << 20)
+
+static void **bench_pages;
+static unsigned long bench_npages;
+
+static void bench_pages_free(void)
+{
+	unsigned long p;
+
+	for (p = 0; p < bench_npages; p++) {
+		kfree(bench_pages[p]);
+		if (!(p & 1023))
+			cond_resched();
 	}
-	bench_last_ns = ktime_get_ns();
+	vfree(bench_pages);
+	bench_pages = NULL;
+	bench_npages = 0;
+}
+
+static noinline int bench_pages_hold(unsigned long pages)
+{
+	void *buf;
+
+	bench_pages_free();
+	if (!pages)
+		return 0;
+	if (pages > BENCH_PAGES_MAX)
+		return -EINVAL;
+	bench_pages = vzalloc(array_size(pages, sizeof(*bench_pages)));
+	if (!bench_pages)
+		return -ENOMEM;
+	while (bench_npages < pages) {
+		buf = kzalloc(BENCH_PAGE_OBJ_SIZE, GFP_KERNEL | __GFP_NOWARN);
+		if (!buf) {
+			bench_pages_free();
+			return -ENOMEM;
+		}
+		bench_pages[bench_npages++] = buf;
+		if (!(bench_npages & 1023))
+			cond_resched();
+	}
+	return 0;
+}
+
+static noinline int bench_scale(unsigned long n)
+{
+	u64 **bufs = (u64 **)bench_pages;
+	unsigned long pages = bench_npages;
+	unsigned long i, p, j;
+
+	if (!pages)
+		return -EINVAL;
 	for (i = 0, p = 0; i < n; i++) {
 		volatile u64 *buf = bufs[p];
 
@@ -257,12 +300,7 @@ static noinline int bench_scale(unsigned long n, unsigned long pages)
 		if (++p == pages)
 			p = 0;
 	}
-	bench_last_ns = ktime_get_ns() - bench_last_ns;
-out:
-	for (p = 0; p < pages && bufs[p]; p++)
-		kfree(bufs[p]);
-	vfree(bufs);
-	return ret;
+	return 0;
 }
 
 /* === allocations === */
@@ -347,8 +385,10 @@ static int bench_run(const char *cmd, unsigned long n, unsigned long arg)
 		ret = arg ? bench_hold(n, arg) : -EINVAL;
 	else if (!strcmp(cmd, "release"))
 		ret = (bench_release(), 0);
+	else if (!strcmp(cmd, "pages"))
+		ret = bench_pages_hold(n);
 	else if (!strcmp(cmd, "scale"))
-		return bench_scale(n, arg);	/* times itself */
+		ret = bench_scale(n);
 	else
 		return -EINVAL;
 	bench_last_ns = ktime_get_ns() - start;
@@ -406,6 +446,7 @@ static void __exit bench_exit(void)
 {
 	debugfs_remove_recursive(bench_dir);
 	bench_release();
+	bench_pages_free();
 	kmem_cache_destroy(bench_cache);
 }
 
