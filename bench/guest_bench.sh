@@ -11,8 +11,8 @@
 # alone again (the baselines are the median over both plain-only phases).
 #
 # Environment: BENCH_REPS (default 5) repetitions per measurement.
-# The 100k-page scaling figures need ~1 GiB of guest memory (102400 held
-# page-sized buffers); without it they are "not measured: <reason>".
+# The scaling figures need 2 CPUs and ~1 GiB of guest memory (102400 held
+# page-sized buffers); without them they are "not measured: <reason>".
 
 REPS=${BENCH_REPS:-5}
 DBG=/sys/kernel/debug
@@ -29,6 +29,8 @@ N_ALLOC=20000
 N_SCALE=102400	# at least SCALE_BIG: every held page is touched
 SCALE_PAGES=1024
 SCALE_BIG=102400
+N_PAR_PLAIN=100000	# allocation pairs per CPU (bench_plain: ~0.1 s)
+N_PAR_INST=20000
 CHECKS="check1 check2 check4 check8 check16 checkN"
 ALLOCS="alloc16 alloc128 alloc1024 alloccache"
 
@@ -121,6 +123,18 @@ scale_phase() {
 	done
 }
 
+# allocpar_phase MOD SUFFIX N: N kmalloc/kfree pairs on 1 CPU, then N on each
+# of 2 CPUs at once
+allocpar_phase() {
+	[ -d /sys/module/memsan ] && m0=$(counter probes_missed)
+	for c in 1 2; do
+		record "allocpar${c}_$2" "$1" allocpar "$3" $c ||
+			why "allocpar${c}_$2" "allocpar on $c CPUs failed in $1 ($(grep -c '^processor' /proc/cpuinfo) CPUs)"
+	done
+	[ -d /sys/module/memsan ] &&
+		echo "# allocpar: $1, probes_missed $m0 -> $(counter probes_missed)" >&2
+}
+
 plain_phase() {
 	record wl_plain bench_plain workload $N_WORKLOAD
 	for c in $CHECKS; do
@@ -130,6 +144,7 @@ plain_phase() {
 	for a in $ALLOCS; do
 		record "${a}_plain" bench_plain "$a" $N_ALLOC
 	done
+	allocpar_phase bench_plain plain $N_PAR_PLAIN
 	scale_phase bench_plain plain
 }
 
@@ -162,6 +177,7 @@ done
 for a in $ALLOCS; do
 	record "${a}_inst" bench_inst "$a" $N_ALLOC
 done
+allocpar_phase bench_inst inst $N_PAR_INST
 scale_phase bench_inst inst
 
 # Quarantine: free 4x the budget, sample quarantine_bytes after each 1/8 of it
@@ -248,8 +264,15 @@ fig scaling_1k_vs_1_page_check_cost "$(added $SCALE_PAGES)" "$added1" "" "" x
 notmeasured scaling_100k_vs_1_page_check_cost scale${SCALE_BIG}_plain scale${SCALE_BIG}_inst ||
 	fig scaling_100k_vs_1_page_check_cost "$(added $SCALE_BIG)" "$added1" "<=" 1.2 x
 
+# allocation throughput, 2 CPUs vs 1: (2 * N / t2) / (N / t1)
+notmeasured scaling_alloc_2cpu_vs_1cpu allocpar1_inst allocpar2_inst ||
+	fig scaling_alloc_2cpu_vs_1cpu "$((2 * $(med allocpar1_inst)))" "$(med allocpar2_inst)" ">=" 1.6 x
+notmeasured scaling_alloc_2cpu_vs_1cpu_plain allocpar1_plain allocpar2_plain ||
+	fig scaling_alloc_2cpu_vs_1cpu_plain "$((2 * $(med allocpar1_plain)))" "$(med allocpar2_plain)" "" "" x
+
 # the samples behind the scaling figures, for build/bench-<arch>.out
-for k in scale1_plain scale1_inst scale${SCALE_PAGES}_plain scale${SCALE_PAGES}_inst \
+for k in allocpar1_plain allocpar2_plain allocpar1_inst allocpar2_inst \
+	scale1_plain scale1_inst scale${SCALE_PAGES}_plain scale${SCALE_PAGES}_inst \
 	scale${SCALE_BIG}_plain scale${SCALE_BIG}_inst; do
 	eval "echo \"samples $k:\${S_$k}\""
 done
