@@ -19,8 +19,12 @@
  *   hold N SIZE      allocate and keep N objects of SIZE bytes
  *   release 0        free the held objects
  *   churn N SIZE     N allocation/free pairs of SIZE bytes (quarantine fill)
- *   scale N PAGES    N rounds of 8 loads + 8 stores spread over PAGES
- *                    kmalloc'd 4 KiB buffers (allocated before timing)
+ *   allocpar N CPUS  N kmalloc/kfree pairs of 128 bytes on each of the first
+ *                    CPUS online CPUs at once (one bound kthread per CPU,
+ *                    started together; elapsed: until the last one is done)
+ *   pages P          hold P page-sized kmalloc'd buffers (0: free them)
+ *   scale N          N rounds of 8 loads + 8 stores spread round-robin over
+ *                    the held buffers
  */
 #include <linux/module.h>
 #include <linux/debugfs.h>
@@ -31,6 +35,11 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/mutex.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/wait.h>
+#include <linux/cpumask.h>
+#include <linux/sched/task.h>
 
 #define BENCH_BUF_SIZE	4096
 #define BENCH_PKT_SIZE	256
@@ -230,25 +239,67 @@ BENCH_CHECK(bench_check8, u64)
 BENCH_CHECK(bench_check16, struct bench_16)
 BENCH_CHECK(bench_checkN, struct bench_n)
 
-static noinline int bench_scale(unsigned long n, unsigned long pages)
-{
-	u64 **bufs;
-	unsigned long i, p, j;
-	int ret = 0;
+/* === scaling: checks over many tracked pages === */
 
-	if (!pages || pages > 65536)
-		return -EINVAL;
-	bufs = vzalloc(pages * sizeof(*bufs));
-	if (!bufs)
-		return -ENOMEM;
-	for (p = 0; p < pages; p++) {
-		bufs[p] = kzalloc(BENCH_BUF_SIZE, GFP_KERNEL);
-		if (!bufs[p]) {
-			ret = -ENOMEM;
-			goto out;
-		}
+/*
+ * The buffers "pages" holds: PAGE_SIZE less room for memsan's redzone (16
+ * bytes by default), so that each takes one page-sized kmalloc slot in both
+ * builds and bench_inst's buffers spread over as many pages as bench_plain's
+ * (a 4096-byte request grows into a kmalloc-8k slot under memsan).
+ */
+#define BENCH_PAGE_OBJ_SIZE	(PAGE_SIZE - 64)
+#define BENCH_PAGES_MAX		(1UL << 20)
+
+static void **bench_pages;
+static unsigned long bench_npages;
+
+static void bench_pages_free(void)
+{
+	unsigned long p;
+
+	for (p = 0; p < bench_npages; p++) {
+		kfree(bench_pages[p]);
+		if (!(p & 1023))
+			cond_resched();
 	}
-	bench_last_ns = ktime_get_ns();
+	vfree(bench_pages);
+	bench_pages = NULL;
+	bench_npages = 0;
+}
+
+static noinline int bench_pages_hold(unsigned long pages)
+{
+	void *buf;
+
+	bench_pages_free();
+	if (!pages)
+		return 0;
+	if (pages > BENCH_PAGES_MAX)
+		return -EINVAL;
+	bench_pages = vzalloc(array_size(pages, sizeof(*bench_pages)));
+	if (!bench_pages)
+		return -ENOMEM;
+	while (bench_npages < pages) {
+		buf = kzalloc(BENCH_PAGE_OBJ_SIZE, GFP_KERNEL | __GFP_NOWARN);
+		if (!buf) {
+			bench_pages_free();
+			return -ENOMEM;
+		}
+		bench_pages[bench_npages++] = buf;
+		if (!(bench_npages & 1023))
+			cond_resched();
+	}
+	return 0;
+}
+
+static noinline int bench_scale(unsigned long n)
+{
+	u64 **bufs = (u64 **)bench_pages;
+	unsigned long pages = bench_npages;
+	unsigned long i, p, j;
+
+	if (!pages)
+		return -EINVAL;
 	for (i = 0, p = 0; i < n; i++) {
 		volatile u64 *buf = bufs[p];
 
@@ -257,12 +308,7 @@ static noinline int bench_scale(unsigned long n, unsigned long pages)
 		if (++p == pages)
 			p = 0;
 	}
-	bench_last_ns = ktime_get_ns() - bench_last_ns;
-out:
-	for (p = 0; p < pages && bufs[p]; p++)
-		kfree(bufs[p]);
-	vfree(bufs);
-	return ret;
+	return 0;
 }
 
 /* === allocations === */
@@ -310,6 +356,96 @@ static int bench_hold(unsigned long n, size_t size)
 	return 0;
 }
 
+/* === allocation throughput on several CPUs === */
+
+#define BENCH_CPUS_MAX		8
+#define BENCH_PAR_SIZE		128
+
+struct bench_par {
+	wait_queue_head_t wq;
+	struct completion go;
+	atomic_t ready;		/* threads waiting for go */
+	atomic_t left;		/* threads not done yet */
+	unsigned long n;
+	int ret;
+};
+
+static int bench_par_thread(void *data)
+{
+	struct bench_par *par = data;
+	unsigned long done, chunk;
+	int ret = 0;
+
+	atomic_inc(&par->ready);
+	wake_up(&par->wq);
+	wait_for_completion(&par->go);
+	/* a scheduling point now and then: a slow run must not look locked up */
+	for (done = 0; done < par->n && !ret; done += chunk) {
+		chunk = min(par->n - done, 1024UL);
+		ret = bench_alloc(chunk, BENCH_PAR_SIZE);
+		cond_resched();
+	}
+	if (ret)
+		WRITE_ONCE(par->ret, ret);
+	if (atomic_dec_and_test(&par->left))
+		wake_up(&par->wq);
+	return 0;
+}
+
+/*
+ * n pairs on each of the first @cpus online CPUs, one thread bound to each,
+ * all released at once: the elapsed time runs from the release until the
+ * last thread is done.  The threads may exit before kthread_stop(): their
+ * task_structs are pinned until then.
+ */
+static noinline int bench_alloc_par(unsigned long n, unsigned long cpus)
+{
+	struct task_struct *tasks[BENCH_CPUS_MAX];
+	struct task_struct *t;
+	struct bench_par par;
+	unsigned int cpu, i, nr = 0;
+	u64 start;
+	int ret = 0;
+
+	if (!cpus || cpus > BENCH_CPUS_MAX || cpus > num_online_cpus())
+		return -EINVAL;
+	init_waitqueue_head(&par.wq);
+	init_completion(&par.go);
+	atomic_set(&par.ready, 0);
+	par.n = n;
+	par.ret = 0;
+	for_each_online_cpu(cpu) {
+		if (nr == cpus)
+			break;
+		t = kthread_create_on_cpu(bench_par_thread, &par, cpu, "bench_alloc/%u");
+		if (IS_ERR(t)) {
+			ret = PTR_ERR(t);
+			break;
+		}
+		get_task_struct(t);
+		tasks[nr++] = t;
+	}
+	atomic_set(&par.left, nr);
+	if (!ret && nr < cpus)
+		ret = -EINVAL;
+	if (!ret) {
+		for (i = 0; i < nr; i++)
+			wake_up_process(tasks[i]);
+		wait_event(par.wq, atomic_read(&par.ready) == nr);
+		start = ktime_get_ns();
+		complete_all(&par.go);
+		wait_event(par.wq, !atomic_read(&par.left));
+		bench_last_ns = ktime_get_ns() - start;
+		ret = par.ret;
+	}
+	/* a thread never woken exits without running bench_par_thread() */
+	for (i = 0; i < nr; i++) {
+		kthread_stop(tasks[i]);
+		put_task_struct(tasks[i]);
+	}
+	return ret;
+}
+
 /* === debugfs === */
 
 static int bench_run(const char *cmd, unsigned long n, unsigned long arg)
@@ -347,8 +483,12 @@ static int bench_run(const char *cmd, unsigned long n, unsigned long arg)
 		ret = arg ? bench_hold(n, arg) : -EINVAL;
 	else if (!strcmp(cmd, "release"))
 		ret = (bench_release(), 0);
+	else if (!strcmp(cmd, "allocpar"))
+		return bench_alloc_par(n, arg);	/* times itself */
+	else if (!strcmp(cmd, "pages"))
+		ret = bench_pages_hold(n);
 	else if (!strcmp(cmd, "scale"))
-		return bench_scale(n, arg);	/* times itself */
+		ret = bench_scale(n);
 	else
 		return -EINVAL;
 	bench_last_ns = ktime_get_ns() - start;
@@ -406,6 +546,7 @@ static void __exit bench_exit(void)
 {
 	debugfs_remove_recursive(bench_dir);
 	bench_release();
+	bench_pages_free();
 	kmem_cache_destroy(bench_cache);
 }
 

@@ -11,6 +11,8 @@
 # alone again (the baselines are the median over both plain-only phases).
 #
 # Environment: BENCH_REPS (default 5) repetitions per measurement.
+# The scaling figures need 2 CPUs and ~1 GiB of guest memory (102400 held
+# page-sized buffers); without them they are "not measured: <reason>".
 
 REPS=${BENCH_REPS:-5}
 DBG=/sys/kernel/debug
@@ -24,11 +26,15 @@ die() { echo "guest_bench: $*" >&2; exit 1; }
 N_WORKLOAD=4000
 N_CHECK=40000
 N_ALLOC=20000
-N_SCALE=40000
+N_SCALE=102400	# at least SCALE_BIG: every held page is touched
 SCALE_PAGES=1024
+SCALE_BIG=102400
+N_PAR_PLAIN=100000	# allocation pairs per CPU (bench_plain: ~0.1 s)
+N_PAR_INST=20000
 CHECKS="check1 check2 check4 check8 check16 checkN"
 ALLOCS="alloc16 alloc128 alloc1024 alloccache"
 
+# shellcheck disable=SC2317	# called through eval (med)
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 # run MOD CMD N [ARG]: elapsed ns of one run
@@ -47,13 +53,18 @@ measure() {
 	done
 }
 
-# record KEY MOD CMD N [ARG]: append samples to variable S_KEY
+# record KEY MOD CMD N [ARG]: append samples to variable S_KEY; fails (and
+# appends nothing) if a run fails
 record() {
 	key=$1
 	shift
-	s=$(measure "$@" | tr '\n' ' ')
+	s=$(measure "$@") || return 1
+	s=$(printf '%s\n' "$s" | tr '\n' ' ')
 	eval "S_$key=\"\${S_$key} $s\""
 }
+
+# why KEY REASON: remember why S_KEY has no samples (first reason wins)
+why() { eval "[ -n \"\${W_$1}\" ] || W_$1=\"\$2\""; }
 
 med() { eval "median \$S_$1"; }
 
@@ -72,6 +83,58 @@ fig() {
 	}'
 }
 
+# notmeasured NAME KEY...: if a KEY has a reason (W_KEY), print NAME as not
+# measured with it and succeed
+notmeasured() {
+	name=$1
+	shift
+	for k in "$@"; do
+		eval "r=\${W_$k}"
+		if [ -n "$r" ]; then
+			echo "FIG $name: not measured: $r"
+			return 0
+		fi
+	done
+	return 1
+}
+
+memavail() { awk '$1 == "MemAvailable:" {print $2 " kB"}' /proc/meminfo; }
+
+# scale_phase MOD SUFFIX: the check loop spread over 1, SCALE_PAGES and
+# SCALE_BIG held page-sized buffers (S_scale<pages>_SUFFIX); with memsan
+# loaded, each buffer must have been tracked
+scale_phase() {
+	for p in 1 $SCALE_PAGES $SCALE_BIG; do
+		k=scale${p}_$2
+		[ -d /sys/module/memsan ] && u0=$(counter untracked_nomem)
+		if ! echo "pages $p" 2>/dev/null >"$DBG/$1/run"; then
+			why "$k" "$1 could not allocate $p page-sized buffers (MemAvailable $(memavail))"
+			continue
+		fi
+		if [ -d /sys/module/memsan ]; then
+			u1=$(counter untracked_nomem)
+			[ "$u1" = "$u0" ] ||
+				why "$k" "memsan could not track $((u1 - u0)) of $p buffers (untracked_nomem)"
+			[ "$p" = $SCALE_BIG ] &&
+				echo "# scaling: $p pages held: $(grep -E '^(objects_tracked|shadow_bytes|metadata_bytes):' "$STATS" | tr '\n' ' ')" >&2
+		fi
+		record "$k" "$1" scale $N_SCALE || why "$k" "a scale run over $p pages failed in $1"
+		echo "pages 0" >"$DBG/$1/run" || die "$1: cannot free the held pages"
+	done
+}
+
+# allocpar_phase MOD SUFFIX N: N kmalloc/kfree pairs on 1 CPU, then N on each
+# of 2 CPUs at once
+allocpar_phase() {
+	[ -d /sys/module/memsan ] && m0=$(counter probes_missed)
+	for c in 1 2; do
+		record "allocpar${c}_$2" "$1" allocpar "$3" $c ||
+			why "allocpar${c}_$2" "allocpar on $c CPUs failed in $1 ($(grep -c '^processor' /proc/cpuinfo) CPUs)"
+	done
+	[ -d /sys/module/memsan ] &&
+		echo "# allocpar: $1, probes_missed $m0 -> $(counter probes_missed)" >&2
+}
+
 plain_phase() {
 	record wl_plain bench_plain workload $N_WORKLOAD
 	for c in $CHECKS; do
@@ -81,8 +144,8 @@ plain_phase() {
 	for a in $ALLOCS; do
 		record "${a}_plain" bench_plain "$a" $N_ALLOC
 	done
-	record scale1_plain bench_plain scale $N_SCALE 1
-	record scaleM_plain bench_plain scale $N_SCALE $SCALE_PAGES
+	allocpar_phase bench_plain plain $N_PAR_PLAIN
+	scale_phase bench_plain plain
 }
 
 [ -d "$DBG/bench_plain" ] || insmod ./bench_plain.ko || die "insmod bench_plain.ko failed"
@@ -114,8 +177,8 @@ done
 for a in $ALLOCS; do
 	record "${a}_inst" bench_inst "$a" $N_ALLOC
 done
-record scale1_inst bench_inst scale $N_SCALE 1
-record scaleM_inst bench_inst scale $N_SCALE $SCALE_PAGES
+allocpar_phase bench_inst inst $N_PAR_INST
+scale_phase bench_inst inst
 
 # Quarantine: free 4x the budget, sample quarantine_bytes after each 1/8 of it
 qkb=$(cat $PARAMS/quarantine_kb)
@@ -186,10 +249,33 @@ fig memory_metadata_per_object "$((md1 - md0))" "$MEM_N" "<=" 64 " bytes"
 fig memory_quarantine_peak_vs_budget "$qpeak" "$((qkb * 1024))" "<=" 1.0
 
 fig scaling_1_page "$(med scale1_inst)" "$(med scale1_plain)" "" "" x
-fig scaling_${SCALE_PAGES}_pages "$(med scaleM_inst)" "$(med scaleM_plain)" "" "" x
-fig scaling_${SCALE_PAGES}_vs_1_page_check_cost \
-	"$(($(med scaleM_inst) - $(med scaleM_plain)))" \
-	"$(($(med scale1_inst) - $(med scale1_plain)))" "" "" x
+fig scaling_${SCALE_PAGES}_pages "$(med scale${SCALE_PAGES}_inst)" "$(med scale${SCALE_PAGES}_plain)" "" "" x
+notmeasured scaling_${SCALE_BIG}_pages scale${SCALE_BIG}_plain scale${SCALE_BIG}_inst ||
+	fig scaling_${SCALE_BIG}_pages "$(med scale${SCALE_BIG}_inst)" "$(med scale${SCALE_BIG}_plain)" "" "" x
+# the added cost (inst - plain, same pages, same accesses) with many pages over
+# the added cost with one: the plain loop pays the cache and TLB misses too
+added() {
+	i=$(med "scale$1_inst"); p=$(med "scale$1_plain")
+	[ -n "$i" ] && [ -n "$p" ] && echo $((i - p))
+}
+added1=$(added 1)
+fig scaling_${SCALE_PAGES}_vs_1_page_check_cost "$(added $SCALE_PAGES)" "$added1" "" "" x
+fig scaling_1k_vs_1_page_check_cost "$(added $SCALE_PAGES)" "$added1" "" "" x
+notmeasured scaling_100k_vs_1_page_check_cost scale${SCALE_BIG}_plain scale${SCALE_BIG}_inst ||
+	fig scaling_100k_vs_1_page_check_cost "$(added $SCALE_BIG)" "$added1" "<=" 1.2 x
+
+# allocation throughput, 2 CPUs vs 1: (2 * N / t2) / (N / t1)
+notmeasured scaling_alloc_2cpu_vs_1cpu allocpar1_inst allocpar2_inst ||
+	fig scaling_alloc_2cpu_vs_1cpu "$((2 * $(med allocpar1_inst)))" "$(med allocpar2_inst)" ">=" 1.6 x
+notmeasured scaling_alloc_2cpu_vs_1cpu_plain allocpar1_plain allocpar2_plain ||
+	fig scaling_alloc_2cpu_vs_1cpu_plain "$((2 * $(med allocpar1_plain)))" "$(med allocpar2_plain)" "" "" x
+
+# the samples behind the scaling figures, for build/bench-<arch>.out
+for k in allocpar1_plain allocpar2_plain allocpar1_inst allocpar2_inst \
+	scale1_plain scale1_inst scale${SCALE_PAGES}_plain scale${SCALE_PAGES}_inst \
+	scale${SCALE_BIG}_plain scale${SCALE_BIG}_inst; do
+	eval "echo \"samples $k:\${S_$k}\""
+done
 
 rmmod bench_plain || failed=1
 exit $failed
