@@ -7,7 +7,7 @@
 # Every figure is a ratio of two medians measured in this one boot.
 #
 # Order: bench_plain alone (memsan not loaded); insmod memsan (track=modules):
-# bench_plain as a bystander, bench_inst; track=all; rmmod memsan; bench_plain
+# bench_plain as a bystander, bench_inst (and again with stack_trace=N); track=all; rmmod memsan; bench_plain
 # alone again (the baselines are the median over both plain-only phases).
 #
 # Environment: BENCH_REPS (default 5) repetitions per measurement.
@@ -194,6 +194,14 @@ while [ $i -lt 32 ]; do
 done
 echo "# quarantine: peak $qpeak bytes, budget $((qkb * 1024)) bytes" >&2
 
+# What unwinding costs: the workload and the allocations with stack_trace=N
+echo N >$PARAMS/stack_trace || die "cannot set stack_trace=N"
+record wl_nostack bench_inst workload $N_WORKLOAD
+for a in $ALLOCS; do
+	record "${a}_nostack" bench_inst "$a" $N_ALLOC
+done
+echo Y >$PARAMS/stack_trace
+
 echo "# phase 3: memsan loaded, track=all" >&2
 echo all >$PARAMS/track || die "cannot set track=all"
 for a in $ALLOCS; do
@@ -208,6 +216,8 @@ rmmod memsan || failed=1
 
 # === figures ===
 fig workload "$(med wl_inst)" "$(med wl_plain)" "<=" 2.0 x
+
+fig workload_stack_trace_off "$(med wl_nostack)" "$(med wl_plain)" "" "" x
 
 # check: overall = sum of per-size medians
 ci=0; cp=0
@@ -230,16 +240,18 @@ done
 # control: the same loop with an empty call per access, no memsan at all
 fig check_call_floor_size8 "$(med callfloor_plain)" "$(med check8_plain)" "" "" x
 
-ai=0; ap=0; ab=0; aa=0
+ai=0; ap=0; ab=0; aa=0; an=0
 for a in $ALLOCS; do
 	i=$(med "${a}_inst"); p=$(med "${a}_plain"); b=$(med "${a}_bys"); l=$(med "${a}_all")
-	ai=$((ai + i)); ap=$((ap + p)); ab=$((ab + b)); aa=$((aa + l))
+	n=$(med "${a}_nostack")
+	ai=$((ai + i)); ap=$((ap + p)); ab=$((ab + b)); aa=$((aa + l)); an=$((an + n))
 	sz=${a#alloc}
 	fig "alloc_instrumented_$sz" "$i" "$p" "" "" x
 	fig "alloc_bystander_$sz" "$b" "$p" "" "" x
 	fig "alloc_bystander_track_all_$sz" "$l" "$p" "" "" x
 done
 fig alloc_instrumented "$ai" "$ap" "<=" 3 x
+fig alloc_instrumented_stack_trace_off "$an" "$ap" "" "" x
 fig alloc_bystander "$ab" "$ap" "<=" 1.3 x
 fig alloc_bystander_track_all "$aa" "$ap" "" "" x
 
