@@ -121,6 +121,7 @@ static const struct expect cases[] = {
 	BAD(uaf_write_kmem_cache,   UAF,   WRITE,  4,  0, 20, VICTIM_CACHE,
 	    BY_CASE),
 	BAD(uaf_krealloc_moved,     UAF,   READ,   1,  0, 16, NULL, BY_CASE),
+	BAD(uaf_kvfree_exact,       UAF,   READ,   4,  0, 192, NULL, BY_CASE),
 	BAD(uaf_kfree_rcu,          UAF,   READ,   8,  0, 24, NULL, ANY),
 	BAD_IN_IRQ(uaf_in_irq,      UAF,   READ,   8,  0, 24, NULL, BY_CASE),
 	BAD(double_free_kfree,      DFREE, FREE,   0,  0, 32, NULL, BY_CASE),

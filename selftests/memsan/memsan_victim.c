@@ -283,6 +283,27 @@ static noinline int victim_uaf_write_kmem_cache(void)
 }
 
 /*
+ * kvmalloc(192): a kmalloc-192 object that fills its slot, so that no byte of
+ * its page needs poisoning, freed by kvfree(): the kernel's kfree() frees it,
+ * not a call of the module, and memsan's free hook must still catch it.
+ * 4-byte read at offset 0.
+ */
+static noinline int victim_uaf_kvfree_exact(void)
+{
+	u32 *p = kvmalloc(victim_size(192), GFP_KERNEL);
+	u32 v;
+
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0x22, 192);
+	kvfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[0]);
+	barrier_data(&v);
+	return 0;
+}
+
+/*
  * kmalloc(16), then krealloc() to 4096: the object cannot grow in place,
  * krealloc() copies it and frees the old one.  1-byte read at offset 0 of
  * the old object.
@@ -772,6 +793,7 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(uaf_read_kmem_cache),
 	VICTIM_CASE(uaf_write_kmem_cache),
 	VICTIM_CASE(uaf_krealloc_moved),
+	VICTIM_CASE(uaf_kvfree_exact),
 	VICTIM_CASE(uaf_kfree_rcu),
 	VICTIM_CASE(uaf_in_irq),
 	VICTIM_CASE(double_free_kfree),
