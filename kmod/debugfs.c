@@ -62,7 +62,7 @@ static int stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "enabled: %d\n", memsan_enabled());
 	for (i = 0; i < MEMSAN_COUNTER_COUNT; i++)
 		seq_printf(seq, "%s: %ld\n", memsan_counter_names[i],
-			   atomic_long_read(&memsan_counters[i]));
+			   memsan_counter_read(i));
 	seq_printf(seq, "probes_missed: %lu\n", memsan_hooks_missed());
 	return 0;
 }

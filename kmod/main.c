@@ -13,7 +13,22 @@
 
 DEFINE_STATIC_KEY_FALSE(memsan_enabled_key);
 
-atomic_long_t memsan_counters[MEMSAN_COUNTER_COUNT];
+DEFINE_PER_CPU(struct memsan_counters, memsan_counters);
+
+/**
+ * memsan_counter_read() - current value of a counter, summed over the CPUs
+ *
+ * Exact when nothing updates it meanwhile; a snapshot otherwise.
+ */
+long memsan_counter_read(enum memsan_counter c)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(memsan_counters, cpu).val[c]);
+	return sum;
+}
 
 const char *const memsan_counter_names[MEMSAN_COUNTER_COUNT] = {
 	[MEMSAN_COUNTER_OBJECTS] = "objects_tracked",

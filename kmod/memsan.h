@@ -14,6 +14,7 @@
 #include <linux/bug.h>
 #include <linux/jump_label.h>
 #include <linux/kprobes.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/stackdepot.h>
@@ -85,13 +86,22 @@ enum memsan_counter {
 	MEMSAN_COUNTER_COUNT,
 };
 
-extern atomic_long_t memsan_counters[MEMSAN_COUNTER_COUNT];
+/*
+ * Per CPU: every tracked allocation and free updates several counters, and
+ * shared atomics would make CPUs take turns on one cache line.  Readers sum.
+ */
+struct memsan_counters {
+	long val[MEMSAN_COUNTER_COUNT];
+};
+DECLARE_PER_CPU(struct memsan_counters, memsan_counters);
 extern const char *const memsan_counter_names[MEMSAN_COUNTER_COUNT];
 
 static inline void memsan_count(enum memsan_counter c, long delta)
 {
-	atomic_long_add(delta, &memsan_counters[c]);
+	this_cpu_add(memsan_counters.val[c], delta);
 }
+
+long memsan_counter_read(enum memsan_counter c);
 
 /* === Shadow map (shadow_map.c) === */
 

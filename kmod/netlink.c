@@ -149,7 +149,7 @@ static int put_counters(struct sk_buff *skb)
 		return -EMSGSIZE;
 	for (i = 0; i < MEMSAN_COUNTER_COUNT; i++) {
 		if (put_counter(skb, memsan_counter_names[i],
-				atomic_long_read(&memsan_counters[i]))) {
+				memsan_counter_read(i))) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
 		}

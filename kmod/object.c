@@ -21,10 +21,23 @@
 static struct memsan_object **object_hash;
 static raw_spinlock_t object_locks[1 << OBJECT_LOCK_BITS];
 
-/* Free records, and the pages they were carved from. */
+/*
+ * Free records, and the pages they were carved from.  Each CPU keeps a few
+ * free records of its own, so that a tracked allocation and free take the
+ * global pool_lock once per POOL_BATCH records, not every time.
+ */
 static struct memsan_object *pool_free;
 static LIST_HEAD(pool_pages);
 static DEFINE_RAW_SPINLOCK(pool_lock);
+
+#define POOL_BATCH	16
+#define POOL_CPU_MAX	(2 * POOL_BATCH)
+
+struct pool_cpu {
+	struct memsan_object *free;
+	unsigned int nr;
+};
+static DEFINE_PER_CPU(struct pool_cpu, pool_cpu);
 
 static_assert(sizeof(struct memsan_object) <= 64);
 
@@ -57,6 +70,39 @@ static bool pool_grow(void)
 	return true;
 }
 
+/* Interrupts off: move up to POOL_BATCH records from the global pool to @pc. */
+static void pool_refill(struct pool_cpu *pc)
+{
+	struct memsan_object *obj;
+
+	raw_spin_lock(&pool_lock);
+	while (pc->nr < POOL_BATCH && (pool_free || pool_grow())) {
+		obj = pool_free;
+		pool_free = obj->quarantine_next;
+		obj->quarantine_next = pc->free;
+		pc->free = obj;
+		pc->nr++;
+	}
+	raw_spin_unlock(&pool_lock);
+}
+
+/* Interrupts off: give POOL_BATCH of @pc's records back to the global pool. */
+static void pool_drain(struct pool_cpu *pc)
+{
+	struct memsan_object *obj;
+	unsigned int i;
+
+	raw_spin_lock(&pool_lock);
+	for (i = 0; i < POOL_BATCH && pc->free; i++) {
+		obj = pc->free;
+		pc->free = obj->quarantine_next;
+		pc->nr--;
+		obj->quarantine_next = pool_free;
+		pool_free = obj;
+	}
+	raw_spin_unlock(&pool_lock);
+}
+
 /**
  * memsan_object_alloc() - get a zeroed metadata record
  *
@@ -66,14 +112,19 @@ static bool pool_grow(void)
 struct memsan_object *memsan_object_alloc(void)
 {
 	struct memsan_object *obj = NULL;
+	struct pool_cpu *pc;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&pool_lock, flags);
-	if (pool_free || pool_grow()) {
-		obj = pool_free;
-		pool_free = obj->quarantine_next;
+	local_irq_save(flags);
+	pc = this_cpu_ptr(&pool_cpu);
+	if (!pc->nr)
+		pool_refill(pc);
+	if (pc->nr) {
+		obj = pc->free;
+		pc->free = obj->quarantine_next;
+		pc->nr--;
 	}
-	raw_spin_unlock_irqrestore(&pool_lock, flags);
+	local_irq_restore(flags);
 	if (obj)
 		memset(obj, 0, sizeof(*obj));
 	return obj;
@@ -81,12 +132,16 @@ struct memsan_object *memsan_object_alloc(void)
 
 void memsan_object_free(struct memsan_object *obj)
 {
+	struct pool_cpu *pc;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&pool_lock, flags);
-	obj->quarantine_next = pool_free;
-	pool_free = obj;
-	raw_spin_unlock_irqrestore(&pool_lock, flags);
+	local_irq_save(flags);
+	pc = this_cpu_ptr(&pool_cpu);
+	obj->quarantine_next = pc->free;
+	pc->free = obj;
+	if (++pc->nr > POOL_CPU_MAX)
+		pool_drain(pc);
+	local_irq_restore(flags);
 }
 
 /* Under the bucket lock: the slot pointing at the record for @addr. */
@@ -275,6 +330,7 @@ int memsan_objects_init(void)
 void memsan_objects_exit(void)
 {
 	struct page *page, *tmp;
+	int cpu;
 
 	vfree(object_hash);
 	object_hash = NULL;
@@ -283,4 +339,6 @@ void memsan_objects_exit(void)
 		__free_page(page);
 	}
 	pool_free = NULL;
+	for_each_possible_cpu(cpu)
+		*per_cpu_ptr(&pool_cpu, cpu) = (struct pool_cpu){};
 }

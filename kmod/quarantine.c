@@ -8,17 +8,43 @@
  * FIFO with a byte budget (quarantine_kb): the oldest objects go back first.
  * It also shrinks under memory pressure, gives back a cache's objects before
  * that cache is destroyed, and empties on unload.
+ *
+ * Each CPU gathers freed objects in a small batch of its own (a stage) and
+ * appends the batch to the FIFO when it holds stage_limit() bytes, so that
+ * CPUs freeing at once take the FIFO's lock once per batch, not once per
+ * free.  The FIFO keeps room for every CPU's batch: the quarantine as a whole
+ * stays within its budget.
  */
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/shrinker.h>
 #include <linux/spinlock.h>
 
 #include "compat.h"
 #include "memsan.h"
 
-static struct memsan_object *fifo_head, *fifo_tail;
-static unsigned long fifo_bytes, fifo_objects;
+/* A queue of quarantined objects, oldest first. */
+struct qlist {
+	struct memsan_object *head, *tail;
+	unsigned long bytes, objects;
+};
+
+static struct qlist fifo;
 static DEFINE_RAW_SPINLOCK(fifo_lock);
+
+struct stage {
+	raw_spinlock_t lock;
+	struct qlist q;
+};
+static DEFINE_PER_CPU(struct stage, stages);
+
+#define STAGE_BYTES_MAX	(64 * 1024)
+
+/* Bytes a CPU gathers before it appends them to the FIFO. */
+static unsigned long stage_limit(unsigned long budget)
+{
+	return min_t(unsigned long, STAGE_BYTES_MAX, budget / 16 / num_possible_cpus());
+}
 
 /**
  * memsan_release_object() - give an object back to the slab allocator
@@ -59,20 +85,49 @@ static void release_list(struct memsan_object *list)
 	}
 }
 
+/* Under @q's lock: append @obj. */
+static void qlist_add(struct qlist *q, struct memsan_object *obj)
+{
+	obj->quarantine_next = NULL;
+	if (q->tail)
+		q->tail->quarantine_next = obj;
+	else
+		q->head = obj;
+	q->tail = obj;
+	q->bytes += obj->slot_size;
+	q->objects++;
+}
+
+/* Under both locks: move all of @from to the end of @to. */
+static void qlist_splice(struct qlist *to, struct qlist *from)
+{
+	if (!from->head)
+		return;
+	if (to->tail)
+		to->tail->quarantine_next = from->head;
+	else
+		to->head = from->head;
+	to->tail = from->tail;
+	to->bytes += from->bytes;
+	to->objects += from->objects;
+	*from = (struct qlist){};
+}
+
 /*
- * Under fifo_lock: unlink the object at *@pos (whose predecessor is @prev,
- * NULL at the head) and append it to the list whose end is **@tail.
+ * Under @q's lock: unlink the object at *@pos (whose predecessor is @prev,
+ * NULL at the head) and append it to the list whose end is **@tail: it
+ * leaves the quarantine.
  */
-static void move_out(struct memsan_object **pos, struct memsan_object *prev,
+static void move_out(struct qlist *q, struct memsan_object **pos, struct memsan_object *prev,
 		     struct memsan_object ***tail)
 {
 	struct memsan_object *obj = *pos;
 
 	*pos = obj->quarantine_next;
-	if (fifo_tail == obj)
-		fifo_tail = prev;
-	fifo_bytes -= obj->slot_size;
-	fifo_objects--;
+	if (q->tail == obj)
+		q->tail = prev;
+	q->bytes -= obj->slot_size;
+	q->objects--;
 	memsan_count(MEMSAN_COUNTER_QUARANTINE_BYTES, -(long)obj->slot_size);
 	memsan_count(MEMSAN_COUNTER_QUARANTINE_OBJECTS, -1);
 	obj->quarantine_next = NULL;
@@ -85,9 +140,25 @@ static struct memsan_object *detach_over(unsigned long budget, unsigned long max
 {
 	struct memsan_object *list = NULL, **tail = &list;
 
-	while (fifo_head && fifo_bytes > budget && max_objects--)
-		move_out(&fifo_head, NULL, &tail);
+	while (fifo.head && fifo.bytes > budget && max_objects--)
+		move_out(&fifo, &fifo.head, NULL, &tail);
 	return list;
+}
+
+/* Interrupts off: append every CPU's stage to the FIFO. */
+static void flush_stages(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct stage *st = per_cpu_ptr(&stages, cpu);
+
+		raw_spin_lock(&st->lock);
+		raw_spin_lock(&fifo_lock);
+		qlist_splice(&fifo, &st->q);
+		raw_spin_unlock(&fifo_lock);
+		raw_spin_unlock(&st->lock);
+	}
 }
 
 /**
@@ -99,22 +170,32 @@ static struct memsan_object *detach_over(unsigned long budget, unsigned long max
 void memsan_quarantine_put(struct memsan_object *obj)
 {
 	unsigned long budget = (unsigned long)READ_ONCE(memsan_quarantine_kb) * 1024;
+	unsigned long limit = stage_limit(budget);
 	struct memsan_object *list;
+	struct qlist batch;
+	struct stage *st;
 	unsigned long flags;
 
-	obj->quarantine_next = NULL;
-	raw_spin_lock_irqsave(&fifo_lock, flags);
-	if (fifo_tail)
-		fifo_tail->quarantine_next = obj;
-	else
-		fifo_head = obj;
-	fifo_tail = obj;
-	fifo_bytes += obj->slot_size;
-	fifo_objects++;
 	memsan_count(MEMSAN_COUNTER_QUARANTINE_BYTES, obj->slot_size);
 	memsan_count(MEMSAN_COUNTER_QUARANTINE_OBJECTS, 1);
-	list = detach_over(budget, ULONG_MAX);
-	raw_spin_unlock_irqrestore(&fifo_lock, flags);
+	local_irq_save(flags);
+	st = this_cpu_ptr(&stages);
+	raw_spin_lock(&st->lock);
+	qlist_add(&st->q, obj);
+	if (st->q.bytes < limit) {
+		raw_spin_unlock(&st->lock);
+		local_irq_restore(flags);
+		return;
+	}
+	batch = st->q;
+	st->q = (struct qlist){};
+	raw_spin_unlock(&st->lock);
+
+	raw_spin_lock(&fifo_lock);
+	qlist_splice(&fifo, &batch);
+	list = detach_over(budget - limit * num_possible_cpus(), ULONG_MAX);
+	raw_spin_unlock(&fifo_lock);
+	local_irq_restore(flags);
 	release_list(list);
 }
 
@@ -126,10 +207,28 @@ void memsan_quarantine_shrink(unsigned long budget)
 	struct memsan_object *list;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&fifo_lock, flags);
+	local_irq_save(flags);
+	flush_stages();
+	raw_spin_lock(&fifo_lock);
 	list = detach_over(budget, ULONG_MAX);
-	raw_spin_unlock_irqrestore(&fifo_lock, flags);
+	raw_spin_unlock(&fifo_lock);
+	local_irq_restore(flags);
 	release_list(list);
+}
+
+/* Under @q's lock: move @q's objects of @cache to the list ending at **@tail. */
+static void take_cache(struct qlist *q, struct kmem_cache *cache, struct memsan_object ***tail)
+{
+	struct memsan_object **pos = &q->head, *obj, *prev = NULL;
+
+	while ((obj = *pos)) {
+		if (obj->cache == cache) {
+			move_out(q, pos, prev, tail);
+		} else {
+			prev = obj;
+			pos = &obj->quarantine_next;
+		}
+	}
 }
 
 /**
@@ -139,20 +238,22 @@ void memsan_quarantine_shrink(unsigned long budget)
  */
 void memsan_quarantine_drop_cache(struct kmem_cache *cache)
 {
-	struct memsan_object *list = NULL, **tail = &list, **pos, *obj, *prev = NULL;
+	struct memsan_object *list = NULL, **tail = &list;
 	unsigned long flags;
+	int cpu;
 
-	raw_spin_lock_irqsave(&fifo_lock, flags);
-	pos = &fifo_head;
-	while ((obj = *pos)) {
-		if (obj->cache == cache) {
-			move_out(pos, prev, &tail);
-		} else {
-			prev = obj;
-			pos = &obj->quarantine_next;
-		}
+	local_irq_save(flags);
+	for_each_possible_cpu(cpu) {
+		struct stage *st = per_cpu_ptr(&stages, cpu);
+
+		raw_spin_lock(&st->lock);
+		take_cache(&st->q, cache, &tail);
+		raw_spin_unlock(&st->lock);
 	}
-	raw_spin_unlock_irqrestore(&fifo_lock, flags);
+	raw_spin_lock(&fifo_lock);
+	take_cache(&fifo, cache, &tail);
+	raw_spin_unlock(&fifo_lock);
+	local_irq_restore(flags);
 	release_list(list);
 }
 
@@ -160,7 +261,9 @@ void memsan_quarantine_drop_cache(struct kmem_cache *cache)
 
 static unsigned long quarantine_count(struct shrinker *shrinker, struct shrink_control *sc)
 {
-	return READ_ONCE(fifo_objects) ?: SHRINK_EMPTY;
+	long objects = memsan_counter_read(MEMSAN_COUNTER_QUARANTINE_OBJECTS);
+
+	return objects > 0 ? objects : SHRINK_EMPTY;
 }
 
 static unsigned long quarantine_scan(struct shrinker *shrinker, struct shrink_control *sc)
@@ -168,11 +271,14 @@ static unsigned long quarantine_scan(struct shrinker *shrinker, struct shrink_co
 	struct memsan_object *list;
 	unsigned long flags, before;
 
-	raw_spin_lock_irqsave(&fifo_lock, flags);
-	before = fifo_objects;
+	local_irq_save(flags);
+	flush_stages();
+	raw_spin_lock(&fifo_lock);
+	before = fifo.objects;
 	list = detach_over(0, sc->nr_to_scan);
-	before -= fifo_objects;
-	raw_spin_unlock_irqrestore(&fifo_lock, flags);
+	before -= fifo.objects;
+	raw_spin_unlock(&fifo_lock);
+	local_irq_restore(flags);
 	release_list(list);
 	return before;
 }
@@ -185,6 +291,10 @@ static struct shrinker quarantine_shrinker = {
 
 int memsan_quarantine_init(void)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		raw_spin_lock_init(&per_cpu_ptr(&stages, cpu)->lock);
 	return memsan_register_shrinker(&quarantine_shrinker, "memsan-quarantine");
 }
 
