@@ -40,10 +40,14 @@ static DEFINE_PER_CPU(struct stage, stages);
 
 #define STAGE_BYTES_MAX	(64 * 1024)
 
-/* Bytes a CPU gathers before it appends them to the FIFO. */
+/*
+ * Bytes a CPU gathers before it appends them to the FIFO.  nr_cpu_ids bounds
+ * the number of CPUs and is a plain variable: num_possible_cpus() would count
+ * the bits of the possible mask on every free.
+ */
 static unsigned long stage_limit(unsigned long budget)
 {
-	return min_t(unsigned long, STAGE_BYTES_MAX, budget / 16 / num_possible_cpus());
+	return min_t(unsigned long, STAGE_BYTES_MAX, budget / 16 / nr_cpu_ids);
 }
 
 /**
@@ -193,7 +197,7 @@ void memsan_quarantine_put(struct memsan_object *obj)
 
 	raw_spin_lock(&fifo_lock);
 	qlist_splice(&fifo, &batch);
-	list = detach_over(budget - limit * num_possible_cpus(), ULONG_MAX);
+	list = detach_over(budget - limit * nr_cpu_ids, ULONG_MAX);
 	raw_spin_unlock(&fifo_lock);
 	local_irq_restore(flags);
 	release_list(list);
