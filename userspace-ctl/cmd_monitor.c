@@ -8,7 +8,7 @@
 #include "memsan-ctl.h"
 
 static const struct option monitor_options[] = {
-	{ "decode", required_argument, NULL, 'd' },
+	MS_DECODE_OPTION,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -34,7 +34,7 @@ static const struct command monitor_command = {
 		 "exactly as the kernel printed it; with --json, one object per line.\n"
 		 "Needs CAP_NET_ADMIN and CAP_SYS_ADMIN.\n"
 		 "\n"
-		 "  -d, --decode PATH.ko   add file:line to the frames of that module\n",
+		 MS_DECODE_HELP,
 	.flags = COMMAND_FLAG_NETLINK,
 	.shortopts = "d:",
 	.longopts = monitor_options,

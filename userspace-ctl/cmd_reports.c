@@ -12,7 +12,7 @@ static const struct option reports_options[] = {
 	{ "since", required_argument, NULL, 's' },
 	{ "follow", no_argument, NULL, 'f' },
 	{ "fail-on-report", no_argument, NULL, 'F' },
-	{ "decode", required_argument, NULL, 'd' },
+	MS_DECODE_OPTION,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -60,7 +60,7 @@ static const struct command reports_command = {
 		 "                         interrupted (--json: one object per line);\n"
 		 "                         needs CAP_SYS_ADMIN too\n"
 		 "  -F, --fail-on-report   exit with status 5 if any report was printed\n"
-		 "  -d, --decode PATH.ko   add file:line to the frames of that module\n"
+		 MS_DECODE_HELP
 		 "                         (nm and addr2line from binutils)\n",
 	.flags = COMMAND_FLAG_NETLINK,
 	.shortopts = "s:fFd:",

@@ -282,6 +282,10 @@ bool ms_frame_parse(const char *frame, struct ms_frame *f);
 
 /* === The report stream (reports.c), of "reports" and "monitor" === */
 
+/* --decode, an option of both: its long option and its help line. */
+#define MS_DECODE_OPTION	{ "decode", required_argument, NULL, 'd' }
+#define MS_DECODE_HELP		"  -d, --decode PATH.ko   add file:line to the frames of that module\n"
+
 /* Dump and print the reports from @since on (every one kept if !@has_since). */
 int ms_dump_reports(struct state *st, bool has_since, uint64_t since);
 /*

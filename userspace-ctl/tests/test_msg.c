@@ -294,63 +294,68 @@ static void test_status(void **unused)
 	nlmsg_free(msg);
 }
 
-static void test_status_malformed(void **unused)
+/* Parse @msg (freed) as a status: an error whose reason holds @reason. */
+static void expect_bad_status(struct nl_msg *msg, const char *reason)
 {
 	struct ms_status *s = malloc(sizeof(*s));
-	struct nlattr *nest, *entry;
-	struct nl_msg *msg;
 	char why[256];
+
+	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
+	if (!strstr(why, reason))
+		fail_msg("reason '%s', not '%s'", why, reason);
+	free(s);
+	nlmsg_free(msg);
+}
+
+/*
+ * A status with version and enabled, and a nest @outer holding a nest @inner
+ * holding attribute @attr of @len bytes: the inner nest comes back in *@entry.
+ */
+static struct nl_msg *status_nest(int outer, int inner, int attr, int len,
+				  struct nlattr **entry)
+{
+	struct nl_msg *msg = unit_msg(MEMSAN_CMD_GET_STATUS);
+	struct nlattr *nest;
+
+	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
+	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
+	nest = nla_nest_start(msg, outer);
+	*entry = nla_nest_start(msg, inner);
+	nla_put(msg, attr, len, "x\0\0\0\0\0\0");	/* "x", or a number */
+	nla_nest_end(msg, *entry);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static void test_status_malformed(void **unused)
+{
+	struct nlattr *entry;
+	struct nl_msg *msg;
+	char want[256];
 
 	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* no version */
 	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	assert_string_equal(why, "status without version");
-	nlmsg_free(msg);
+	expect_bad_status(msg, "status without version");
 
 	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* enabled of 4 bytes */
-	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
 	nla_put_u32(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	nlmsg_free(msg);
+	expect_bad_status(msg, bad_attr(want, sizeof(want), "status", MEMSAN_A_STATUS_ENABLED, 4,
+					-NLE_RANGE));
 
-	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* a counter without a value */
-	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
-	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	nest = nla_nest_start(msg, MEMSAN_A_STATUS_COUNTERS);
-	entry = nla_nest_start(msg, MEMSAN_A_COUNTERS_COUNTER);
-	nla_put_string(msg, MEMSAN_A_COUNTER_NAME, "x");
-	nla_nest_end(msg, entry);
-	nla_nest_end(msg, nest);
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	assert_string_equal(why, "counter without a value");
-	nlmsg_free(msg);
+	expect_bad_status(status_nest(MEMSAN_A_STATUS_COUNTERS, MEMSAN_A_COUNTERS_COUNTER,
+				      MEMSAN_A_COUNTER_NAME, 2, &entry), "counter without a value");
+	expect_bad_status(status_nest(MEMSAN_A_STATUS_CONFIG, MEMSAN_A_CONFIG_ENTRY,
+				      MEMSAN_A_ENTRY_VALUE, 2, &entry), "config entry without a name");
+	expect_bad_status(status_nest(MEMSAN_A_STATUS_COUNTERS, MEMSAN_A_COUNTERS_COUNTER,
+				      MEMSAN_A_COUNTER_VALUE, 4, &entry),
+			  bad_attr(want, sizeof(want), "counter", MEMSAN_A_COUNTER_VALUE, 4,
+				   -NLE_RANGE));
 
-	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* a config entry without a name */
-	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
-	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	nest = nla_nest_start(msg, MEMSAN_A_STATUS_CONFIG);
-	entry = nla_nest_start(msg, MEMSAN_A_CONFIG_ENTRY);
-	nla_put_string(msg, MEMSAN_A_ENTRY_VALUE, "x");
-	nla_nest_end(msg, entry);
-	nla_nest_end(msg, nest);
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	assert_string_equal(why, "config entry without a name");
-	nlmsg_free(msg);
-
-	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* a nest whose length lies */
-	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
-	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	nest = nla_nest_start(msg, MEMSAN_A_STATUS_COUNTERS);
-	entry = nla_nest_start(msg, MEMSAN_A_COUNTERS_COUNTER);
-	nla_put_string(msg, MEMSAN_A_COUNTER_NAME, "x");
-	nla_put_s64(msg, MEMSAN_A_COUNTER_VALUE, 1);
-	nla_nest_end(msg, entry);
-	nla_nest_end(msg, nest);
-	entry->nla_len += 8;				/* past the end of its nest */
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "truncated attribute"));
-	nlmsg_free(msg);
-	free(s);
+	/* a nest whose length lies: past the end of its nest */
+	msg = status_nest(MEMSAN_A_STATUS_COUNTERS, MEMSAN_A_COUNTERS_COUNTER,
+			  MEMSAN_A_COUNTER_VALUE, 8, &entry);
+	entry->nla_len += 8;
+	expect_bad_status(msg, "counters: truncated attribute");
 }
 
 static void test_config(void **unused)
