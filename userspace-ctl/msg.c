@@ -97,10 +97,12 @@ static int parse(struct nlattr **tb, int max, struct nlattr *head, int len,
 	int err, rem;
 
 	err = nla_parse(tb, max, head, len, pol);
-	nla_for_each_attr(a, head, len, rem)
+	nla_for_each_attr(a, head, len, rem) {
+		/* nla_parse() does not say which one: find it */
 		if (err && nla_validate(a, a->nla_len, max, pol))
 			return fail(why, wlen, "%s: attribute %d of %d bytes: %s", what,
 				    nla_type(a), nla_len(a), nl_geterror(err));
+	}
 	if (err)
 		return fail(why, wlen, "%s: %s", what, nl_geterror(err));
 	if (rem > 0)
