@@ -17,12 +17,16 @@
 # which says the guest runs under QEMU's -icount shift=0: its clock then
 # advances one nanosecond per executed instruction, so an elapsed "ns" is an
 # instruction count and the added-cost figures are printed as instructions.
+# BENCH_STACK_FAST_PARAM: the name of a boolean memsan parameter that turns
+# a fast path for saving stacks on (Y) and off (N, a full unwind every time);
+# when set and present, stack_save_fast_vs_full_unwind is measured with it.
 # The scaling figures need 2 CPUs and ~1 GiB of guest memory (102400 held
 # page-sized buffers); without them they are "not measured: <reason>".
 
 REPS=${BENCH_REPS:-5}
 PHASES=${BENCH_PHASES:-all}
 CLOCK=${BENCH_CLOCK:-wall}
+STACK_FAST_PARAM=${BENCH_STACK_FAST_PARAM:-}
 case $PHASES in all|single|scaling) ;; *) echo "guest_bench: bad BENCH_PHASES '$PHASES'" >&2; exit 2 ;; esac
 case $CLOCK in wall|icount) ;; *) echo "guest_bench: bad BENCH_CLOCK '$CLOCK'" >&2; exit 2 ;; esac
 DBG=/sys/kernel/debug
@@ -231,6 +235,19 @@ if want single; then
 	done
 	echo Y >$PARAMS/stack_trace
 
+	# The stack save's fast path against a full unwind every time
+	if [ -n "$STACK_FAST_PARAM" ] && [ -f "$PARAMS/$STACK_FAST_PARAM" ]; then
+		sf=$(cat "$PARAMS/$STACK_FAST_PARAM")
+		for v in N Y; do
+			echo $v >"$PARAMS/$STACK_FAST_PARAM" ||
+				die "cannot set $STACK_FAST_PARAM=$v"
+			for a in $ALLOCS; do
+				record "${a}_stackfast$v" bench_inst "$a" $N_ALLOC
+			done
+		done
+		echo "$sf" >"$PARAMS/$STACK_FAST_PARAM"
+	fi
+
 	echo "# phase 3: memsan loaded, track=all" >&2
 	echo all >$PARAMS/track || die "cannot set track=all"
 	for a in $ALLOCS; do
@@ -313,9 +330,24 @@ single_figures() {
 	fi
 	fig alloc_bystander "$ab" "$ap" "<=" 1.3 x
 	fig alloc_bystander_track_all "$aa" "$ap" "" "" x
-	# memsan has no fast path for saving a stack yet that could be
-	# measured against a full unwind
-	echo "FIG stack_save_fast_vs_full_unwind: not measured yet (target <= 0.1x; no fast path to compare)"
+	# what saving the two stacks adds to the pairs (inst - stack_trace=N)
+	# with the fast path over without it
+	if [ -z "$STACK_FAST_PARAM" ]; then
+		echo "FIG stack_save_fast_vs_full_unwind: not measured yet (target <= 0.1x;" \
+			"no fast path to compare: BENCH_STACK_FAST_PARAM names its parameter)"
+	elif [ ! -f "$PARAMS/$STACK_FAST_PARAM" ]; then
+		echo "FIG stack_save_fast_vs_full_unwind: not measured: memsan has no" \
+			"parameter $STACK_FAST_PARAM (target <= 0.1x)"
+	else
+		sy=0; sn=0
+		for a in $ALLOCS; do
+			y=$(sub "$(med "${a}_stackfastY")" "$(med "${a}_nostack")") || sy=
+			n=$(sub "$(med "${a}_stackfastN")" "$(med "${a}_nostack")") || sn=
+			[ -n "$sy" ] && sy=$((sy + y))
+			[ -n "$sn" ] && sn=$((sn + n))
+		done
+		fig stack_save_fast_vs_full_unwind "$sy" "$sn" "<=" 0.1 x
+	fi
 
 	fig memory_shadow_per_slot_byte "$((sh1 - sh0))" "$((MEM_N * MEM_SLOT))" "<=" 0.13
 	fig memory_shadow_per_requested_byte "$((sh1 - sh0))" "$((MEM_N * MEM_SIZE))" "" ""
