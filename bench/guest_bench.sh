@@ -236,7 +236,9 @@ if want single; then
 	echo Y >$PARAMS/stack_trace
 
 	# The stack save's fast path against a full unwind every time
+	sf_have=
 	if [ -n "$STACK_FAST_PARAM" ] && [ -f "$PARAMS/$STACK_FAST_PARAM" ]; then
+		sf_have=1
 		sf=$(cat "$PARAMS/$STACK_FAST_PARAM")
 		for v in N Y; do
 			echo $v >"$PARAMS/$STACK_FAST_PARAM" ||
@@ -335,7 +337,7 @@ single_figures() {
 	if [ -z "$STACK_FAST_PARAM" ]; then
 		echo "FIG stack_save_fast_vs_full_unwind: not measured yet (target <= 0.1x;" \
 			"no fast path to compare: BENCH_STACK_FAST_PARAM names its parameter)"
-	elif [ ! -f "$PARAMS/$STACK_FAST_PARAM" ]; then
+	elif [ -z "$sf_have" ]; then
 		echo "FIG stack_save_fast_vs_full_unwind: not measured: memsan has no" \
 			"parameter $STACK_FAST_PARAM (target <= 0.1x)"
 	else
