@@ -64,6 +64,13 @@ rm -rf "$guest"
 mkdir -p "$guest"
 cp "$REPO/kmod/memsan.ko" "$HERE/run_realcode.sh" "$guest/"
 find "$REPO/build/realcode/$arch" -name '*.ko' -exec cp {} "$guest/" \;
+# null_blk needs configfs, a module in Debian's kernel: take it from the
+# fetched linux-image package
+deb=$(find "$REPO/build/kernel-$arch/debs" -name "linux-image-${KVER}_*.deb" | head -n 1)
+if [ -z "$deb" ] || ! dpkg-deb --fsys-tarfile "$deb" |
+	tar -x -C "$guest" --strip-components=7 "./lib/modules/$KVER/kernel/fs/configfs/configfs.ko"; then
+	echo "# cannot extract configfs.ko from linux-image-$KVER (null_blk will fail)"
+fi
 
 start=$(date +%s)
 # --allow-warn: test_ida warns on purpose; run_realcode.sh judges every

@@ -37,7 +37,8 @@ KNOWN_FP="test_printf|kvasprintf() object sized by strlen(), not by the formatte
 # test_ida on success, test-kstrtox and test-string_helpers always; busybox
 # insmod then retries with init_module(), so init runs twice) or resident
 # (insmod succeeds, the module has no exit function: it stays loaded, so it
-# comes last).  check: the function that judges the module's own output
+# comes last).  configfs is Debian's own module (not instrumented), which
+# null_blk needs.  check: the function that judges the module's own output
 # (v_*) or exercises the driver (x_*), below.  allowed kernel warnings: an
 # extended regex of WARNING lines the module provokes on purpose.
 SUITE="
@@ -62,6 +63,7 @@ test_static_keys|test_static_key_base test_static_keys||ok|v_none|
 test_free_pages|test_free_pages||ok|v_free_pages|
 dummy|dummy|numdummies=2|ok|x_dummy|
 brd|brd|rd_nr=1 rd_size=8192|ok|x_brd|
+null_blk|configfs null_blk|nr_devices=1 memory_backed=1 gb=1 bs=4096|ok|x_null_blk|
 test_meminit|test_meminit||resident|v_meminit|
 "
 
@@ -210,23 +212,59 @@ x_dummy() {
 	ip link set dummy0 down
 }
 
-# brd: a 8 MiB RAM disk; write a random image through it, drop the page
-# cache, read it back and compare; then overwrite part of it at an offset.
+# roundtrip DEV BLOCKS: write BLOCKS random 4 KiB blocks to DEV, drop the
+# page cache, read them back and compare; then zero 5 sectors at an odd
+# offset and read those back.
+roundtrip() {
+	dd if=/dev/urandom of=/tmp/rt.img bs=4096 count="$2" 2> /dev/null || return 1
+	dd if=/tmp/rt.img of="$1" bs=4096 conv=fsync 2> /dev/null || return 1
+	blockdev --flushbufs "$1"
+	echo 3 > /proc/sys/vm/drop_caches
+	dd if="$1" of=/tmp/rt.back bs=4096 count="$2" 2> /dev/null || return 1
+	cmp /tmp/rt.img /tmp/rt.back || { echo "$1: read back differs"; return 1; }
+	dd if=/dev/zero of="$1" bs=512 seek=3 count=5 conv=fsync 2> /dev/null || return 1
+	blockdev --flushbufs "$1"
+	echo 3 > /proc/sys/vm/drop_caches
+	z=$(dd if="$1" bs=512 skip=3 count=5 2> /dev/null | od -An -v -tx1 | tr -d ' \n' |
+		tr -d 0 | wc -c)
+	[ "$z" = 0 ] || { echo "$1: zeroed sectors read back non-zero"; return 1; }
+	rm -f /tmp/rt.img /tmp/rt.back
+}
+
+# brd: an 8 MiB RAM disk, written whole and read back.
 x_brd() {
 	[ -b /dev/ram0 ] || { echo "no /dev/ram0"; return 1; }
-	dd if=/dev/urandom of=/tmp/brd.img bs=4096 count=2048 2> /dev/null || return 1
-	dd if=/tmp/brd.img of=/dev/ram0 bs=4096 conv=fsync 2> /dev/null || return 1
-	blockdev --flushbufs /dev/ram0
-	echo 3 > /proc/sys/vm/drop_caches
-	dd if=/dev/ram0 of=/tmp/brd.back bs=4096 2> /dev/null || return 1
-	cmp /tmp/brd.img /tmp/brd.back || { echo "read back differs"; return 1; }
-	dd if=/dev/zero of=/dev/ram0 bs=512 seek=3 count=5 conv=fsync 2> /dev/null || return 1
-	blockdev --flushbufs /dev/ram0
-	echo 3 > /proc/sys/vm/drop_caches
-	z=$(dd if=/dev/ram0 bs=512 skip=3 count=5 2> /dev/null | od -An -v -tx1 | tr -d ' \n' |
-		tr -d 0 | wc -c)
-	[ "$z" = 0 ] || { echo "zeroed sectors read back non-zero"; return 1; }
-	rm -f /tmp/brd.img /tmp/brd.back
+	roundtrip /dev/ram0 2048
+}
+
+# null_blk: the memory-backed device of the module parameters, then a zoned
+# one (2 conventional zones of 8 MiB, 6 sequential) made through configfs,
+# which names the disk after its directory.
+x_null_blk() {
+	[ -b /dev/nullb0 ] || { echo "no /dev/nullb0"; return 1; }
+	roundtrip /dev/nullb0 2048 || return 1
+	cfs=/sys/kernel/config
+	grep -q " $cfs configfs " /proc/mounts || mount -t configfs configfs $cfs || return 1
+	d=$cfs/nullb/rcnullb
+	mkdir $d || return 1
+	ret=0
+	for kv in size=64 blocksize=4096 memory_backed=1 zoned=1 zone_size=8 \
+		zone_nr_conv=2 power=1; do
+		echo "${kv#*=}" > "$d/${kv%%=*}" || { echo "cannot set $kv"; ret=1; break; }
+	done
+	if [ $ret = 0 ]; then
+		if [ "$(cat /sys/block/rcnullb/queue/zoned)" != host-managed ]; then
+			echo "/dev/rcnullb is not a zoned disk"
+			ret=1
+		else
+			roundtrip /dev/rcnullb 1024 || ret=1
+		fi
+	fi
+	echo 0 > $d/power
+	rmdir $d || ret=1
+	[ ! -b /dev/rcnullb ] || { echo "/dev/rcnullb still there"; ret=1; }
+	umount $cfs
+	return $ret
 }
 
 # run_one NAME KOS PARAMS EXPECT CHECK ALLOW: one module's test point.
