@@ -24,7 +24,7 @@ esac
 # memsan.ko must be this arch's (scripts/build-arch ARCH builds it)
 want="X86-64"
 [ "$arch" = arm64 ] && want="AArch64"
-if ! LC_ALL=C readelf -h "$REPO/kmod/memsan.ko" 2>/dev/null | grep -q "Machine:.*$want"; then
+if ! LC_ALL=C readelf -h "$REPO/kmod/memsan.ko" 2>/dev/null | grep "Machine:.*$want" >/dev/null; then
 	echo "KTAP version 1"
 	echo "1..1"
 	echo "not ok 1 realcode $arch: kmod/memsan.ko is missing or not $arch (run scripts/build-arch $arch)"
@@ -50,7 +50,7 @@ fi
 nm="nm"
 [ "$arch" = arm64 ] && nm="aarch64-linux-gnu-nm"
 while read -r ko; do
-	if ! "$nm" -u "$ko" | grep -q ' __asan_'; then
+	if ! "$nm" -u "$ko" | grep ' __asan_' >/dev/null; then
 		echo "KTAP version 1"
 		echo "1..1"
 		echo "not ok 1 realcode $arch: $ko is not instrumented by memsan.mk"
