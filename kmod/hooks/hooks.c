@@ -3,7 +3,8 @@
  * memsan: hooks on the kernel's slab functions.
  *
  * Instrumented modules call memsan's wrappers of the slab API directly
- * (slab_api.c).  Both end in lifecycle.c.  The hooks here catch what the wrappers cannot see:
+ * (slab_api.c); both they and the hooks here end in lifecycle.c.  The hooks
+ * catch what the wrappers cannot see:
  *
  * Free functions get an ftrace callback that redirects the call into a
  * memsan function with the same signature when memsan has something to do

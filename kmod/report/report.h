@@ -54,9 +54,9 @@ struct memsan_stack {
 /**
  * struct memsan_report - one bug, filled in stages, then rendered
  *
- * Each group of fields is filled by one stage, in this order; the ring keeps
- * the whole struct, the text last so that a copy stops at its end.  The
- * structured fields feed netlink; @text is what went to the console.
+ * Each group of fields is filled by one stage, numbered in the order they
+ * run; the text comes last so that a copy out of the ring stops at its end.
+ * The structured fields feed netlink; @text is what went to the console.
  */
 struct memsan_report {
 	/* Stage 1, the caller (memsan_report_access(), memsan_report_free()): the bug */
@@ -83,10 +83,10 @@ struct memsan_report {
 	struct memsan_stack alloc;
 	struct memsan_stack free;
 
-	/* Stage 3, the ring (memsan_ring_push()): 1, 2, ... never reused */
+	/* Stage 4, the ring (memsan_ring_push()): 1, 2, ... never reused */
 	u64 seq;
 
-	/* Stage 4, memsan_report_render(): the text */
+	/* Stage 3, memsan_report_render(): the text */
 	unsigned int text_len;
 	char text[MEMSAN_REPORT_TEXT];
 };
