@@ -31,6 +31,7 @@
 #include <linux/delay.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/mutex.h>
@@ -339,6 +340,7 @@ unsigned long memsan_hooks_missed(void)
 
 static void alloc_probes_unregister(void)
 {
+	lockdep_assert_held(&alloc_probes_lock);
 	unregister_kretprobes(alloc_probes, ARRAY_SIZE(alloc_probes));
 	WRITE_ONCE(missed_before, missed_before + alloc_probes_missed());
 }
@@ -348,6 +350,7 @@ static int alloc_probes_register(void)
 	unsigned int i;
 	int err;
 
+	lockdep_assert_held(&alloc_probes_lock);
 	for (i = 0; i < ARRAY_SIZE(alloc_hooks); i++) {
 		/* A kretprobe is set up anew before it is registered again. */
 		alloc_hooks[i].krp = (struct kretprobe) {
