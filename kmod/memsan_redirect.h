@@ -6,7 +6,7 @@
  * calls it generates itself for builtins and struct copies, as calls to
  * memsan's checked versions.  The slab functions get memsan's wrappers the
  * same way: the module's allocations and frees reach memsan without a probe
- * (kmod/slab_api.c).  FORTIFY_SOURCE is turned off for such objects
+ * (kmod/hooks/slab_api.c).  FORTIFY_SOURCE is turned off for such objects
  * (memsan.mk defines __NO_FORTIFY): its wrappers rename the calls back to
  * the unchecked symbols, and memsan's checks are exact where fortify's are
  * bounded by the compile-time object size.

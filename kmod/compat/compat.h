@@ -13,6 +13,7 @@
 #include <linux/reciprocal_div.h>
 #include <linux/slab.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0) || LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #error "memsan: this kernel version is not supported yet (6.1 is)"
@@ -145,5 +146,20 @@ static inline void memsan_unregister_shrinker(struct shrinker *s)
 {
 	unregister_shrinker(s);
 }
+
+/*
+ * Reports hold kernel addresses.  Where the kernel can restrict a multicast
+ * group to CAP_SYS_ADMIN (GENL_MCAST_CAP_SYS_ADMIN: recent kernels and stable
+ * updates, Debian bookworm's 6.1 included), the reports group carries whole
+ * reports; elsewhere anyone may join a group, and it carries sequence
+ * numbers only.
+ */
+#ifdef GENL_MCAST_CAP_SYS_ADMIN
+#define MEMSAN_GENL_MCAST_ADMIN_FLAGS	GENL_MCAST_CAP_SYS_ADMIN
+#define MEMSAN_GENL_MCAST_RESTRICTED	true
+#else
+#define MEMSAN_GENL_MCAST_ADMIN_FLAGS	0
+#define MEMSAN_GENL_MCAST_RESTRICTED	false
+#endif
 
 #endif /* _MEMSAN_COMPAT_H */

@@ -1,63 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memsan: module parameters, lifetime, and the switch that turns memsan off.
+ * memsan: the parameter table.
+ *
+ * Every setting is a module parameter (/sys/module/memsan/parameters/), with
+ * its validation here; the channels read and change them by name through
+ * the same code.  The values live in settings/settings.c.
  */
+#define pr_fmt(fmt) "memsan: " fmt
+
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/stackdepot.h>
-#include <linux/workqueue.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/stringify.h>
+#include <linux/sysfs.h>
 
-#include "compat.h"
-#include "memsan.h"
-
-DEFINE_STATIC_KEY_FALSE(memsan_enabled_key);
-
-DEFINE_PER_CPU(struct memsan_counters, memsan_counters);
-
-/**
- * memsan_counter_read() - current value of a counter, summed over the CPUs
- *
- * Exact when nothing updates it meanwhile; a snapshot otherwise.
- */
-long memsan_counter_read(enum memsan_counter c)
-{
-	long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu(memsan_counters, cpu).val[c]);
-	return sum;
-}
-
-const char *const memsan_counter_names[MEMSAN_COUNTER_COUNT] = {
-	[MEMSAN_COUNTER_OBJECTS] = "objects_tracked",
-	[MEMSAN_COUNTER_ALLOCS] = "allocations_tracked",
-	[MEMSAN_COUNTER_FREES] = "frees_tracked",
-	[MEMSAN_COUNTER_QUARANTINE_OBJECTS] = "quarantine_objects",
-	[MEMSAN_COUNTER_QUARANTINE_BYTES] = "quarantine_bytes",
-	[MEMSAN_COUNTER_QUARANTINE_RELEASED] = "quarantine_released",
-	[MEMSAN_COUNTER_REPORTS] = "reports",
-	[MEMSAN_COUNTER_REPORTS_SUPPRESSED] = "reports_suppressed",
-	[MEMSAN_COUNTER_REPORTS_DROPPED] = "reports_dropped",
-	[MEMSAN_COUNTER_UNTRACKED_NOMEM] = "untracked_nomem",
-	[MEMSAN_COUNTER_SHADOW_BYTES] = "shadow_bytes",
-	[MEMSAN_COUNTER_METADATA_BYTES] = "metadata_bytes",
-	[MEMSAN_COUNTER_NETLINK_DROPS] = "netlink_drops",
-};
-static_assert(ARRAY_SIZE(memsan_counter_names) == MEMSAN_COUNTER_COUNT);
-
-/* === Module parameters === */
-
-int memsan_track = MEMSAN_TRACK_MODULES;
-unsigned int memsan_quarantine_kb = 4096;
-unsigned int memsan_redzone = 16;
-bool memsan_report_all;
-bool memsan_panic_on_report;
-bool memsan_stack_trace = true;
+#include "config/config.h"
+#include "hooks/hooks.h"
+#include "quarantine/quarantine.h"
+#include "settings/settings.h"
+#include "shadow_port/memsan_shadow.h"
 
 #define MEMSAN_QUARANTINE_KB_MAX	(1024 * 1024)
 #define MEMSAN_REDZONE_MAX		512
+/* The redzone is whole shadow granules. */
+#define MEMSAN_REDZONE_ALIGN		8
+static_assert(MEMSAN_REDZONE_ALIGN == SHADOW_GRANULE_SIZE);
 
 static const char *const track_names[] = {
 	[MEMSAN_TRACK_MODULES] = "modules",
@@ -70,7 +39,7 @@ static int track_set(const char *val, const struct kernel_param *kp)
 	int err;
 
 	if (mode < 0) {
-		pr_err("memsan: track must be 'modules' or 'all', not '%s'\n", val);
+		pr_err("track must be 'modules' or 'all', not '%s'\n", val);
 		return -EINVAL;
 	}
 	err = memsan_hooks_set_track(mode);
@@ -78,6 +47,12 @@ static int track_set(const char *val, const struct kernel_param *kp)
 		return err;
 	WRITE_ONCE(memsan_track, mode);
 	return 0;
+}
+
+/* The name of track mode @mode, as the parameter shows it. */
+const char *memsan_track_name(int mode)
+{
+	return track_names[mode];
 }
 
 static int track_get(char *buf, const struct kernel_param *kp)
@@ -98,8 +73,9 @@ static int uint_in_range(const char *val, const struct kernel_param *kp, unsigne
 	unsigned int v;
 
 	if (kstrtouint(val, 0, &v) || v > max || v % multiple) {
-		pr_err("memsan: %s must be an integer from 0 to %u%s, not '%s'\n", kp->name, max,
-		       multiple > 1 ? " and a multiple of 8" : "", strim((char *)val));
+		pr_err("%s must be an integer from 0 to %u%s, not '%s'\n", kp->name, max,
+		       multiple > 1 ? " and a multiple of " __stringify(MEMSAN_REDZONE_ALIGN) : "",
+		       strim((char *)val));
 		return -EINVAL;
 	}
 	WRITE_ONCE(*(unsigned int *)kp->arg, v);
@@ -112,7 +88,7 @@ static int quarantine_kb_set(const char *val, const struct kernel_param *kp)
 
 	/* a smaller budget takes effect now, not at the next free */
 	if (!err && memsan_enabled())
-		memsan_quarantine_shrink((unsigned long)memsan_quarantine_kb * 1024);
+		memsan_quarantine_shrink((unsigned long)memsan_quarantine_kb * SZ_1K);
 	return err;
 }
 
@@ -125,7 +101,7 @@ MODULE_PARM_DESC(quarantine_kb, "bytes of freed objects held back to catch use-a
 
 static int redzone_set(const char *val, const struct kernel_param *kp)
 {
-	return uint_in_range(val, kp, MEMSAN_REDZONE_MAX, 8);
+	return uint_in_range(val, kp, MEMSAN_REDZONE_MAX, MEMSAN_REDZONE_ALIGN);
 }
 
 static const struct kernel_param_ops redzone_ops = {
@@ -169,7 +145,8 @@ unsigned int memsan_config_count(void)
 }
 
 /**
- * memsan_config_name() - name of parameter @i (0 <= @i < memsan_config_count())
+ * memsan_config_name() - name of a parameter
+ * @i:	its index, 0 <= @i < memsan_config_count()
  */
 const char *memsan_config_name(unsigned int i)
 {
@@ -218,107 +195,3 @@ int memsan_config_set(const char *name, const char *value)
 	kernel_param_unlock(THIS_MODULE);
 	return err;
 }
-
-/* === Turning memsan off === */
-
-static void disable_workfn(struct work_struct *work)
-{
-	static_branch_disable(&memsan_enabled_key);
-}
-static DECLARE_WORK(disable_work, disable_workfn);
-
-/**
- * memsan_disable() - stop checking and tracking after an internal inconsistency
- * @why: what went wrong, for the log
- *
- * Any context: the static key is switched off from a work item.  Objects in
- * quarantine stay there until unload.
- */
-void memsan_disable(const char *why)
-{
-	static bool once;
-
-	if (!xchg(&once, true)) {
-		pr_err("memsan: internal inconsistency (%s): memsan disabled itself\n", why);
-		schedule_work(&disable_work);
-	}
-}
-
-/* === Lifetime === */
-
-static int __init memsan_init(void)
-{
-	int err;
-
-	err = memsan_compat_check();
-	if (err)
-		return err;
-	err = stack_depot_init();
-	if (err)
-		return err;
-	err = memsan_reports_init();
-	if (err)
-		return err;
-	err = memsan_shadow_init();
-	if (err)
-		goto err_reports;
-	err = memsan_objects_init();
-	if (err)
-		goto err_shadow;
-	err = memsan_quarantine_init();
-	if (err)
-		goto err_objects;
-	err = memsan_modules_init();
-	if (err)
-		goto err_quarantine;
-	memsan_debugfs_init();
-	err = memsan_netlink_init();
-	if (err)
-		goto err_debugfs;
-
-	static_branch_enable(&memsan_enabled_key);
-	err = memsan_hooks_init();
-	if (err)
-		goto err_enabled;
-	pr_info("memsan: version %s loaded: track=%s quarantine_kb=%u redzone=%u\n",
-		MEMSAN_VERSION, track_names[memsan_track], memsan_quarantine_kb, memsan_redzone);
-	return 0;
-
-err_enabled:
-	static_branch_disable(&memsan_enabled_key);
-	memsan_netlink_exit();
-err_debugfs:
-	memsan_debugfs_exit();
-	memsan_modules_exit();
-err_quarantine:
-	memsan_quarantine_exit();
-err_objects:
-	memsan_objects_exit();
-err_shadow:
-	memsan_shadow_exit();
-err_reports:
-	memsan_reports_exit();
-	return err;
-}
-
-static void __exit memsan_exit(void)
-{
-	memsan_hooks_exit();
-	static_branch_disable(&memsan_enabled_key);
-	flush_work(&disable_work);
-	memsan_netlink_exit();
-	memsan_debugfs_exit();
-	memsan_modules_exit();
-	memsan_quarantine_exit();
-	memsan_objects_exit();
-	memsan_shadow_exit();
-	memsan_reports_exit();
-	pr_info("memsan: unloaded\n");
-}
-
-module_init(memsan_init);
-module_exit(memsan_exit);
-
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("memsan: KASAN-style heap checking for modules of a stock kernel");
-MODULE_VERSION(MEMSAN_VERSION);

@@ -11,9 +11,12 @@
 #include <linux/module.h>
 #include <linux/stacktrace.h>
 
-#include "memsan.h"
+#include "objects/objects.h"
+#include "settings/settings.h"
 
 #define MEMSAN_STACK_DEPTH 64
+/* Slots kept free in front of a saved trace, for @first and @ret_addr. */
+#define STACK_HEAD	2
 
 /* Index of the first frame not in memsan.ko itself. */
 static unsigned int skip_own_frames(const unsigned long *entries, unsigned int nr)
@@ -61,16 +64,16 @@ depot_stack_handle_t memsan_save_stack(unsigned long first, unsigned long ret_ad
 	if (!READ_ONCE(memsan_stack_trace))
 		return 0;
 
-	/* two free slots in front, for @first and @ret_addr */
-	nr = stack_trace_save(entries + 2, MEMSAN_STACK_DEPTH - 2, 0) + 2;
-	i = find_frame(entries + 2, nr - 2, ret_addr) + 2;
+	nr = stack_trace_save(entries + STACK_HEAD, MEMSAN_STACK_DEPTH - STACK_HEAD, 0) +
+	     STACK_HEAD;
+	i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, ret_addr) + STACK_HEAD;
 	if (i == nr && first) {
-		i = find_frame(entries + 2, nr - 2, first) + 2;
+		i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, first) + STACK_HEAD;
 		if (i < nr)
 			entries[i] = ret_addr;	/* replaces @first, which goes before it */
 	}
 	if (i == nr)
-		i = skip_own_frames(entries + 2, nr - 2) + 2;
+		i = skip_own_frames(entries + STACK_HEAD, nr - STACK_HEAD) + STACK_HEAD;
 	if (first)
 		entries[--i] = first;
 	nr = filter_irq_stacks(entries + i, nr - i);

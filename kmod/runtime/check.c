@@ -3,52 +3,32 @@
  * memsan: the __asan_* runtime gcc's kernel-address instrumentation calls.
  *
  * Every load and store of an instrumented module calls one of these.  The
- * fast path is the shadow lookup alone; reporting is out of line.  Untracked
- * memory has no shadow and is never reported.
+ * fast path is the shadow lookup alone (memsan_shadow_check_fast()); reporting is
+ * out of line.  Untracked memory has no shadow and is never reported.
  */
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
 
-#include "memsan.h"
-
-/* The out-of-line part of a check. */
-static noinline bool range_bad_slow(unsigned long addr, size_t size)
-{
-	return shadow_checkN(&memsan_shadow, addr, size);
-}
+#include "report/report.h"
+#include "runtime/runtime.h"
+#include "settings/settings.h"
+#include "shadow_port/memsan_shadow.h"
 
 /*
- * The inline part: an access inside one granule of the linear map costs two
- * dependent loads and a compare, one of up to 16 bytes inside one page a
- * little more.  Everything else (accesses straddling pages, bigger ones,
- * addresses outside the linear map: stack, globals, vmalloc, which memsan
- * does not track) goes out of line.  Instrumented code may run
- * with user access open (between user_access_begin() and _end()): every call
- * out of the __asan_* functions closes it first, as KASAN's report path does.
+ * Instrumented code may run with user access open (between
+ * user_access_begin() and _end()): every call out of the __asan_* functions
+ * closes it first, as KASAN's report path does.
  */
-static __always_inline bool range_bad(unsigned long addr, size_t size)
+static __always_inline bool asan_bad(unsigned long addr, size_t size)
 {
-	const struct shadow_region *fast = &memsan_shadow.fast;
+	int bad = memsan_shadow_check_fast(addr, size);
 	unsigned long ua_flags;
-	bool bad;
 
-	if (likely(size <= SHADOW_GRANULE_SIZE &&
-		   (addr & SHADOW_GRANULE_MASK) + size <= SHADOW_GRANULE_SIZE &&
-		   addr - fast->base < fast->npages << SHADOW_PAGE_SHIFT))
-		return shadow_check_in_granule(&memsan_shadow, addr, size);
-	/*
-	 * Up to 16 bytes in one page (struct copies, u128, odd sizes from
-	 * __asan_loadN): at most three shadow bytes, still no call.
-	 */
-	if (size && size <= 2 * SHADOW_GRANULE_SIZE &&
-	    (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - size &&
-	    addr - fast->base < fast->npages << SHADOW_PAGE_SHIFT)
-		return shadow_check_in_page(&memsan_shadow, addr, size);
-	if (addr - fast->base >= fast->npages << SHADOW_PAGE_SHIFT && !memsan_shadow.nr_extra)
-		return false;
+	if (likely(bad >= 0))
+		return bad;
 	ua_flags = user_access_save();
-	bad = range_bad_slow(addr, size);
+	bad = memsan_shadow_range_bad(addr, size);
 	user_access_restore(ua_flags);
 	return bad;
 }
@@ -72,14 +52,14 @@ static __always_inline void report_access(unsigned long addr, size_t size, bool 
 void memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip)
 {
 	/* called from memsan's own string functions: user access is closed */
-	if (memsan_enabled() && unlikely(shadow_checkN(&memsan_shadow, (unsigned long)addr, size)))
+	if (memsan_enabled() && unlikely(memsan_shadow_bad((unsigned long)addr, size)))
 		memsan_report_access((unsigned long)addr, size, is_write, ip);
 }
 
-#define DEFINE_ASAN_CHECK(kind, size, is_write)				\
+#define DEFINE_ASAN_CHECK(kind, size, is_write)					\
 	void __asan_##kind##size##_noabort(unsigned long addr)			\
 	{									\
-		if (memsan_enabled() && unlikely(range_bad(addr, size)))	\
+		if (memsan_enabled() && unlikely(asan_bad(addr, size)))		\
 			report_access(addr, size, is_write, _RET_IP_);		\
 	}									\
 	EXPORT_SYMBOL(__asan_##kind##size##_noabort)
@@ -97,14 +77,14 @@ DEFINE_ASAN_CHECK(store, 16, true);
 
 void __asan_loadN_noabort(unsigned long addr, size_t size)
 {
-	if (memsan_enabled() && unlikely(range_bad(addr, size)))
+	if (memsan_enabled() && unlikely(asan_bad(addr, size)))
 		report_access(addr, size, false, _RET_IP_);
 }
 EXPORT_SYMBOL(__asan_loadN_noabort);
 
 void __asan_storeN_noabort(unsigned long addr, size_t size)
 {
-	if (memsan_enabled() && unlikely(range_bad(addr, size)))
+	if (memsan_enabled() && unlikely(asan_bad(addr, size)))
 		report_access(addr, size, true, _RET_IP_);
 }
 EXPORT_SYMBOL(__asan_storeN_noabort);

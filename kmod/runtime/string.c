@@ -8,9 +8,11 @@
  * string function, like a report of a plain access does.
  */
 #include <linux/export.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/string.h>
 
-#include "memsan.h"
+#include "runtime/runtime.h"
 
 #define check_read(p, n)	memsan_check_range(p, n, false, _RET_IP_)
 #define check_write(p, n)	memsan_check_range(p, n, true, _RET_IP_)

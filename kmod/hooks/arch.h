@@ -55,10 +55,4 @@ static inline unsigned long memsan_arch_entry_ret(struct pt_regs *regs)
 #error "memsan supports x86_64 and arm64"
 #endif
 
-/* Make the probed call continue in @fn, a function with the same signature. */
-static inline void memsan_arch_redirect(struct pt_regs *regs, void *fn)
-{
-	instruction_pointer_set(regs, (unsigned long)fn);
-}
-
 #endif /* _MEMSAN_ARCH_H */

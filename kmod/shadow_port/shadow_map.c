@@ -15,7 +15,8 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
-#include "memsan.h"
+#include "counters/counters.h"
+#include "shadow_port/memsan_shadow.h"
 
 struct shadow_map memsan_shadow;
 
@@ -23,6 +24,7 @@ static unsigned char **shadow_dir;
 static LIST_HEAD(chunk_pages);		/* pages chunks are carved from */
 static struct page *chunk_page;		/* page being carved */
 static unsigned int chunk_next;		/* next free chunk in chunk_page */
+static void *spare_chunks;		/* chunks given back, linked by their first word */
 static DEFINE_RAW_SPINLOCK(chunk_lock);
 
 #define CHUNKS_PER_PAGE (PAGE_SIZE / SHADOW_CHUNK_SIZE)
@@ -33,6 +35,12 @@ static void *shadow_alloc_chunk(void *ctx)
 	void *chunk = NULL;
 
 	raw_spin_lock_irqsave(&chunk_lock, flags);
+	if (spare_chunks) {
+		chunk = spare_chunks;
+		spare_chunks = *(void **)chunk;
+		*(void **)chunk = NULL;	/* zeroed again, as a new chunk is */
+		goto out;
+	}
 	if (!chunk_page || chunk_next == CHUNKS_PER_PAGE) {
 		struct page *page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
 
@@ -50,9 +58,20 @@ out:
 	return chunk;
 }
 
-/* Chunks are only given back all at once, by memsan_shadow_exit(). */
+/*
+ * Two CPUs may install a chunk for the same page at once: the loser gives
+ * its chunk back here, still zeroed, and the next allocation reuses it.
+ * memsan_shadow_exit() gives back the pages themselves (after
+ * shadow_map_destroy() has handed every installed chunk to this function).
+ */
 static void shadow_free_chunk(void *ctx, void *chunk)
 {
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&chunk_lock, flags);
+	*(void **)chunk = spare_chunks;
+	spare_chunks = chunk;
+	raw_spin_unlock_irqrestore(&chunk_lock, flags);
 }
 
 static const struct shadow_ops memsan_shadow_ops = {
@@ -103,6 +122,16 @@ int memsan_shadow_init(void)
 	return 0;
 }
 
+/**
+ * memsan_shadow_range_bad() - the out-of-line part of an access check
+ * @addr:	first byte accessed
+ * @size:	bytes accessed, at least 1
+ */
+bool memsan_shadow_range_bad(unsigned long addr, size_t size)
+{
+	return shadow_range_bad(&memsan_shadow, addr, addr + size - 1);
+}
+
 void memsan_shadow_exit(void)
 {
 	struct page *page, *tmp;
@@ -113,6 +142,7 @@ void memsan_shadow_exit(void)
 		__free_page(page);
 	}
 	chunk_page = NULL;
+	spare_chunks = NULL;
 	vfree(shadow_dir);
 	shadow_dir = NULL;
 }

@@ -8,11 +8,13 @@
  * module to a small table the hooks read locklessly (they run with
  * preemption off; removal waits for them with synchronize_rcu()).
  */
+#define pr_fmt(fmt) "memsan: " fmt
+
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 
-#include "memsan.h"
+#include "hooks/hooks.h"
 
 #define MEMSAN_MAX_INSTRUMENTED 32
 
@@ -20,7 +22,8 @@ static struct module *instrumented[MEMSAN_MAX_INSTRUMENTED];
 static DEFINE_MUTEX(instrumented_lock);
 
 /**
- * memsan_addr_in_instrumented() - is @addr code or data of an instrumented module?
+ * memsan_addr_in_instrumented() - is an address in an instrumented module?
+ * @addr:	code or data address
  *
  * Callers have preemption disabled.
  */
@@ -61,10 +64,10 @@ static void instrumented_add(struct module *mod)
 	}
 	mutex_unlock(&instrumented_lock);
 	if (i == MEMSAN_MAX_INSTRUMENTED)
-		pr_warn("memsan: more than %d instrumented modules: %s is not tracked\n",
+		pr_warn("more than %d instrumented modules: %s is not tracked\n",
 			MEMSAN_MAX_INSTRUMENTED, mod->name);
 	else
-		pr_info("memsan: tracking instrumented module %s\n", mod->name);
+		pr_info("tracking instrumented module %s\n", mod->name);
 }
 
 static void instrumented_remove(struct module *mod)

@@ -3,4 +3,4 @@
  * memsan: the freestanding shadow library, built into memsan.ko.  It lives in
  * shadow/ so that the same code is unit-tested and fuzzed in userspace.
  */
-#include "../shadow/shadow.c"
+#include "../../shadow/shadow.c"

@@ -9,14 +9,20 @@
  */
 #include <linux/hash.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
-#include "memsan.h"
+#include "counters/counters.h"
+#include "objects/objects.h"
+#include "settings/settings.h"
+#include "shadow_port/memsan_shadow.h"
 
 #define OBJECT_HASH_BITS	16
 #define OBJECT_LOCK_BITS	10
+/* Objects are at least 8-byte aligned: the low bits of an address carry no hash. */
+#define OBJECT_ALIGN_SHIFT	3
 
 static struct memsan_object **object_hash;
 static raw_spinlock_t object_locks[1 << OBJECT_LOCK_BITS];
@@ -39,11 +45,13 @@ struct pool_cpu {
 };
 static DEFINE_PER_CPU(struct pool_cpu, pool_cpu);
 
-static_assert(sizeof(struct memsan_object) <= 64);
+/* The metadata budget: one cache line per tracked object. */
+#define OBJECT_RECORD_MAX	64
+static_assert(sizeof(struct memsan_object) <= OBJECT_RECORD_MAX);
 
 static unsigned int object_bucket(unsigned long addr)
 {
-	return hash_long(addr >> 3, OBJECT_HASH_BITS);
+	return hash_long(addr >> OBJECT_ALIGN_SHIFT, OBJECT_HASH_BITS);
 }
 
 static raw_spinlock_t *object_lock(unsigned int bucket)
@@ -58,6 +66,7 @@ static bool pool_grow(void)
 	struct memsan_object *obj;
 	unsigned int i;
 
+	lockdep_assert_held(&pool_lock);
 	if (!page)
 		return false;
 	list_add(&page->lru, &pool_pages);
@@ -75,6 +84,7 @@ static void pool_refill(struct pool_cpu *pc)
 {
 	struct memsan_object *obj;
 
+	lockdep_assert_irqs_disabled();
 	raw_spin_lock(&pool_lock);
 	while (pc->nr < POOL_BATCH && (pool_free || pool_grow())) {
 		obj = pool_free;
@@ -92,6 +102,7 @@ static void pool_drain(struct pool_cpu *pc)
 	struct memsan_object *obj;
 	unsigned int i;
 
+	lockdep_assert_irqs_disabled();
 	raw_spin_lock(&pool_lock);
 	for (i = 0; i < POOL_BATCH && pc->free; i++) {
 		obj = pc->free;
@@ -149,6 +160,7 @@ static struct memsan_object **object_slot(unsigned int bucket, unsigned long add
 {
 	struct memsan_object **slot = &object_hash[bucket];
 
+	lockdep_assert_held(object_lock(bucket));
 	while (*slot && (*slot)->addr != addr)
 		slot = &(*slot)->hash_next;
 	return slot;
@@ -190,7 +202,8 @@ void memsan_object_insert(struct memsan_object *obj)
 }
 
 /**
- * memsan_object_remove() - unlink the record of @addr
+ * memsan_object_remove() - unlink the record of an object
+ * @addr:	the object's start
  *
  * Return: the record, now owned by the caller, or NULL.
  */
@@ -212,7 +225,9 @@ struct memsan_object *memsan_object_remove(unsigned long addr)
 }
 
 /**
- * memsan_object_lookup() - copy the record of the object starting at @addr
+ * memsan_object_lookup() - copy the record of an object
+ * @addr:	the object's start
+ * @copy:	where to copy the record
  *
  * Return: whether there is one.
  */
@@ -234,7 +249,7 @@ bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy)
  * memsan_object_mark_freed() - move a live object to the quarantined state
  * @slot:	the object's slot, as the slab allocator sees it now
  * @release:	how the quarantine will give it back
- * @old_state:	the state found: 0 (untracked), live or quarantined
+ * @old_state:	the state found: enum memsan_object_state
  *
  * The check and the change are one step under the bucket lock, so of two
  * racing frees exactly one wins and the other is a double free.
@@ -255,7 +270,7 @@ struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u
 
 	raw_spin_lock_irqsave(object_lock(bucket), flags);
 	obj = *object_slot(bucket, slot->start);
-	*old_state = obj ? obj->state : 0;
+	*old_state = obj ? obj->state : MEMSAN_OBJECT_UNTRACKED;
 	if (obj && obj->state == MEMSAN_OBJECT_LIVE) {
 		if (obj->cache != slot->cache || obj->slot_size != slot->slot_size) {
 			obj->cache = slot->cache;
@@ -277,6 +292,7 @@ struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u
 
 /**
  * memsan_objects_purge_cache() - forget the live objects of a dying cache
+ * @cache:	the cache
  *
  * kmem_cache_destroy() of a cache with live objects is a leak the kernel
  * reports itself; memsan only has to drop records that would otherwise point

@@ -7,13 +7,20 @@
  *   stats   (0444)  "name: value" counters
  */
 #include <linux/debugfs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
-#include "memsan.h"
+#include "channels/channels.h"
+#include "counters/counters.h"
+#include "hooks/hooks.h"
+#include "report/report.h"
+#include "settings/settings.h"
 
 static struct dentry *memsan_dir;
 
-/* === reports: one report per seq_file record, copied under the ring lock === */
+/* === reports: one report per seq_file record, copied out of the ring === */
 
 static void *reports_start(struct seq_file *seq, loff_t *pos)
 {
@@ -36,12 +43,11 @@ static void reports_stop(struct seq_file *seq, void *v)
 
 static int reports_show(struct seq_file *seq, void *v)
 {
-	const struct memsan_report *r = memsan_report_get(*(loff_t *)v);
+	struct memsan_report *copy = seq->private;
 
-	if (!r)
+	if (!memsan_report_copy(*(loff_t *)v, copy))
 		return 0;	/* overwritten since start(): skip it */
-	seq_write(seq, r->text, r->text_len);
-	memsan_report_put();
+	seq_write(seq, copy->text, copy->text_len);
 	return 0;
 }
 
@@ -51,7 +57,36 @@ static const struct seq_operations reports_sops = {
 	.stop = reports_stop,
 	.show = reports_show,
 };
-DEFINE_SEQ_ATTRIBUTE(reports);
+/* Each open file has its copy of one report: too big for the stack. */
+static int reports_open(struct inode *inode, struct file *file)
+{
+	struct memsan_report *copy = kvmalloc(sizeof(*copy), GFP_KERNEL);
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	err = seq_open(file, &reports_sops);
+	if (err) {
+		kvfree(copy);
+		return err;
+	}
+	((struct seq_file *)file->private_data)->private = copy;
+	return 0;
+}
+
+static int reports_release(struct inode *inode, struct file *file)
+{
+	kvfree(((struct seq_file *)file->private_data)->private);
+	return seq_release(inode, file);
+}
+
+static const struct file_operations reports_fops = {
+	.owner = THIS_MODULE,
+	.open = reports_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = reports_release,
+};
 
 /* === stats === */
 
@@ -61,8 +96,7 @@ static int stats_show(struct seq_file *seq, void *v)
 
 	seq_printf(seq, "enabled: %d\n", memsan_enabled());
 	for (i = 0; i < MEMSAN_COUNTER_COUNT; i++)
-		seq_printf(seq, "%s: %ld\n", memsan_counter_names[i],
-			   memsan_counter_read(i));
+		seq_printf(seq, "%s: %ld\n", memsan_counter_name(i), memsan_counter_read(i));
 	seq_printf(seq, "probes_missed: %lu\n", memsan_hooks_missed());
 	return 0;
 }

@@ -3,7 +3,8 @@
  * memsan: hooks on the kernel's slab functions.
  *
  * Instrumented modules call memsan's wrappers of the slab API directly
- * (slab_api.c).  The hooks here catch what the wrappers cannot see:
+ * (slab_api.c); both they and the hooks here end in lifecycle.c.  The hooks
+ * catch what the wrappers cannot see:
  *
  * Free functions get an ftrace callback that redirects the call into a
  * memsan function with the same signature when memsan has something to do
@@ -25,104 +26,39 @@
  * bypass, never allocate with kmalloc, and work in any context, on every CPU
  * at once.
  */
+#define pr_fmt(fmt) "memsan: " fmt
+
 #include <linux/delay.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 
-#include "arch.h"
-#include "compat.h"
-#include "memsan.h"
-
-/*
- * The pointer whose next free call goes to the allocator untouched.  It is
- * set with interrupts off until the call is done: an interrupt or softirq
- * freeing on this CPU in between would otherwise consume or overwrite it.
- */
-static DEFINE_PER_CPU(const void *, free_bypass);
-
-static unsigned long bypassed_call_begin(const void *ptr)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	this_cpu_write(free_bypass, ptr);
-	return flags;
-}
-
-static void bypassed_call_end(unsigned long flags)
-{
-	this_cpu_write(free_bypass, NULL);
-	local_irq_restore(flags);
-}
-
-/*
- * True (and the bypass consumed) if this hooked call must go through as is.
- * The ftrace callbacks may run preemptible: only the CPU that set the bypass,
- * with interrupts off, can find its own pointer there.
- */
-static __always_inline bool bypass_hit(const void *ptr)
-{
-	if (likely(raw_cpu_read(free_bypass) != ptr) || !ptr)
-		return false;
-	raw_cpu_write(free_bypass, NULL);
-	return true;
-}
-
-/**
- * memsan_real_kfree() - kfree() that memsan's own hook lets through
- */
-void memsan_real_kfree(const void *ptr)
-{
-	unsigned long flags = bypassed_call_begin(ptr);
-
-	kfree(ptr);
-	bypassed_call_end(flags);
-}
-
-/**
- * memsan_real_cache_free() - kmem_cache_free() that memsan's hook lets through
- */
-void memsan_real_cache_free(struct kmem_cache *cache, void *ptr)
-{
-	unsigned long flags = bypassed_call_begin(ptr);
-
-	kmem_cache_free(cache, ptr);
-	bypassed_call_end(flags);
-}
-
-/*
- * kmem_cache_destroy() sleeps, so its caller may move to another CPU before
- * the probe fires: its bypass is global, and destroys are serialised.
- */
-static DEFINE_MUTEX(destroy_lock);
-static const void *destroy_bypass;
-
-static void real_cache_destroy(struct kmem_cache *cache)
-{
-	mutex_lock(&destroy_lock);
-	WRITE_ONCE(destroy_bypass, cache);
-	kmem_cache_destroy(cache);
-	WRITE_ONCE(destroy_bypass, NULL);
-	mutex_unlock(&destroy_lock);
-}
-
-/* Is there shadow for the page of @addr, i.e. was anything there ever tracked? */
-static __always_inline bool page_has_shadow(unsigned long addr)
-{
-	const struct shadow_region *r = &memsan_shadow.fast;
-	unsigned long idx = (addr - r->base) >> SHADOW_PAGE_SHIFT;
-
-	return idx < r->npages && READ_ONCE(r->dir[idx]);
-}
+#include "compat/compat.h"
+#include "hooks/arch.h"
+#include "hooks/hooks.h"
+#include "objects/objects.h"
+#include "settings/settings.h"
+#include "shadow_port/memsan_shadow.h"
 
 /* === Allocation === */
 
 #define NO_ARG	-1
+/* Arguments read in the entry handler besides the size, cache and caller. */
+#define ARG_OLD_PTR	0	/* krealloc(), ksize(): the object */
+#define ARG_BULK_PTRS	3	/* kmem_cache_alloc_bulk(): the array filled in */
+/*
+ * Allocations may sleep with a kretprobe instance held, and a missed
+ * allocation is an object memsan cannot check: room for many.
+ */
+#define PROBE_INSTANCES_MIN	256
+#define PROBE_INSTANCES_PER_CPU	64
+/* Unload polls for redirected calls still running, this often. */
+#define REDIRECT_DRAIN_MS	20
 
 enum alloc_kind {
 	ALLOC_PLAIN,		/* returns one object */
@@ -190,9 +126,9 @@ static int alloc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	call->bulk = NULL;
 	call->old = NULL;
 	if (hook->kind == ALLOC_BULK)
-		call->bulk = (void **)memsan_arch_arg(regs, 3);
+		call->bulk = (void **)memsan_arch_arg(regs, ARG_BULK_PTRS);
 	if (hook->kind == ALLOC_REALLOC || hook->kind == ALLOC_KSIZE)
-		call->old = (const void *)memsan_arch_arg(regs, 0);
+		call->old = (const void *)memsan_arch_arg(regs, ARG_OLD_PTR);
 	if (hook->kind == ALLOC_KSIZE)
 		return 0;	/* no stack needed */
 
@@ -208,7 +144,6 @@ static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct alloc_hook *hook = to_alloc_hook(ri);
 	struct alloc_call *call = (struct alloc_call *)ri->data;
 	unsigned long ret = regs_return_value(regs);
-	struct memsan_object old;
 	unsigned long i;
 
 	if (!memsan_enabled())
@@ -220,32 +155,15 @@ static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 			memsan_track_object(call->bulk[i], 0, call->stack);
 		break;
 	case ALLOC_REALLOC:
-		/*
-		 * A moved buffer was recorded by the nested allocation hook;
-		 * in place, the object only changed size.  krealloc() of a
-		 * quarantined pointer is the caller's use-after-free: the
-		 * record stays as it is.
-		 */
-		if (memsan_object_lookup(ret, &old) && (const void *)ret != call->old)
-			break;
-		if (memsan_object_lookup(ret, &old) && old.state != MEMSAN_OBJECT_LIVE)
-			break;
-		memsan_track_object((void *)ret, call->size, call->stack);
+		if (memsan_realloc_needs_record(call->old, (void *)ret))
+			memsan_track_object((void *)ret, call->size, call->stack);
 		break;
 	case ALLOC_KSIZE:
-		/*
-		 * Like KASAN: code that asked ksize() may use what it returned.
-		 * Same stack: the record is replaced, its history kept.
-		 */
-		if (ret && memsan_object_lookup((unsigned long)call->old, &old) &&
-		    old.state == MEMSAN_OBJECT_LIVE && ret > old.size)
-			memsan_track_object(call->old, ret, old.alloc_stack);
+		memsan_track_ksize(call->old, ret);
 		break;
 	case ALLOC_KVMALLOC:
-		/* tracked by the nested kmalloc hook already, or vmalloc */
-		if (is_vmalloc_addr((void *)ret) || memsan_object_lookup(ret, &old))
-			break;
-		memsan_track_object((void *)ret, call->size, call->stack);
+		if (memsan_kvmalloc_needs_record((void *)ret))
+			memsan_track_object((void *)ret, call->size, call->stack);
 		break;
 	default:
 		memsan_track_object((void *)ret, call->cache ? 0 : call->size, call->stack);
@@ -308,43 +226,11 @@ static void memsan_kmem_cache_free(struct kmem_cache *cache, void *ptr)
 	atomic_dec(&redirected_calls);
 }
 
-/**
- * memsan_free_bulk() - memsan's side of kmem_cache_free_bulk()
- * @cache:	the cache, or NULL for kfree_bulk()
- * @nr:		number of pointers
- * @ptrs:	the pointers
- * @ip:		caller of kmem_cache_free_bulk()
- */
-void memsan_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs, unsigned long ip)
-{
-	u8 release = cache ? MEMSAN_RELEASE_CACHE_FREE : MEMSAN_RELEASE_KFREE;
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		memsan_free_object(cache, ptrs[i], release, ip,
-				   (unsigned long)kmem_cache_free_bulk);
-}
-
 static void memsan_kmem_cache_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs)
 {
 	atomic_inc(&redirected_calls);
 	memsan_free_bulk(cache, nr, ptrs, _RET_IP_);
 	atomic_dec(&redirected_calls);
-}
-
-/**
- * memsan_cache_destroy() - kmem_cache_destroy() after memsan let go of @cache
- *
- * The quarantine and the object records may hold objects of @cache: they go
- * back first, or the cache would be destroyed with objects in use.
- */
-void memsan_cache_destroy(struct kmem_cache *cache)
-{
-	if (cache) {
-		memsan_quarantine_drop_cache(cache);
-		memsan_objects_purge_cache(cache);
-	}
-	real_cache_destroy(cache);
 }
 
 static void memsan_kmem_cache_destroy(struct kmem_cache *cache)
@@ -359,7 +245,7 @@ static __always_inline bool free_wanted(const void *ptr)
 {
 	if (!memsan_enabled() || ZERO_OR_NULL_PTR(ptr))
 		return false;
-	return page_has_shadow((unsigned long)ptr) ||
+	return memsan_shadow_page_tracked((unsigned long)ptr) ||
 	       READ_ONCE(memsan_track) == MEMSAN_TRACK_ALL;
 }
 
@@ -368,7 +254,7 @@ static void notrace kfree_hook(unsigned long ip, unsigned long parent_ip,
 {
 	const void *ptr = (const void *)memsan_ftrace_arg(fregs, 0);
 
-	if (!bypass_hit(ptr) && free_wanted(ptr))
+	if (!memsan_free_bypass_hit(ptr) && free_wanted(ptr))
 		memsan_ftrace_redirect(fregs, memsan_kfree);
 }
 
@@ -377,7 +263,7 @@ static void notrace cache_free_hook(unsigned long ip, unsigned long parent_ip,
 {
 	const void *ptr = (const void *)memsan_ftrace_arg(fregs, 1);
 
-	if (!bypass_hit(ptr) && free_wanted(ptr))
+	if (!memsan_free_bypass_hit(ptr) && free_wanted(ptr))
 		memsan_ftrace_redirect(fregs, memsan_kmem_cache_free);
 }
 
@@ -393,7 +279,7 @@ static void notrace cache_destroy_hook(unsigned long ip, unsigned long parent_ip
 {
 	const void *cache = (const void *)memsan_ftrace_arg(fregs, 0);
 
-	if (cache && READ_ONCE(destroy_bypass) != cache)
+	if (cache && !memsan_destroy_bypass_hit(cache))
 		memsan_ftrace_redirect(fregs, memsan_kmem_cache_destroy);
 }
 
@@ -454,6 +340,7 @@ unsigned long memsan_hooks_missed(void)
 
 static void alloc_probes_unregister(void)
 {
+	lockdep_assert_held(&alloc_probes_lock);
 	unregister_kretprobes(alloc_probes, ARRAY_SIZE(alloc_probes));
 	WRITE_ONCE(missed_before, missed_before + alloc_probes_missed());
 }
@@ -463,24 +350,22 @@ static int alloc_probes_register(void)
 	unsigned int i;
 	int err;
 
+	lockdep_assert_held(&alloc_probes_lock);
 	for (i = 0; i < ARRAY_SIZE(alloc_hooks); i++) {
-		/*
-		 * Allocations may sleep with an instance held, and a missed
-		 * allocation is an object memsan cannot check: room for many.
-		 * A kretprobe is set up anew before it is registered again.
-		 */
+		/* A kretprobe is set up anew before it is registered again. */
 		alloc_hooks[i].krp = (struct kretprobe) {
 			.kp.symbol_name = alloc_hooks[i].symbol,
 			.entry_handler = alloc_entry,
 			.handler = alloc_return,
 			.data_size = sizeof(struct alloc_call),
-			.maxactive = max_t(int, 256, 64 * num_possible_cpus()),
+			.maxactive = max_t(int, PROBE_INSTANCES_MIN,
+					   PROBE_INSTANCES_PER_CPU * num_possible_cpus()),
 		};
 		alloc_probes[i] = &alloc_hooks[i].krp;
 	}
 	err = register_kretprobes(alloc_probes, ARRAY_SIZE(alloc_probes));
 	if (err)
-		pr_err("memsan: cannot probe the slab allocation functions: %d\n", err);
+		pr_err("cannot probe the slab allocation functions: %d\n", err);
 	return err;
 }
 
@@ -531,7 +416,7 @@ static int free_hooks_register(void)
 		if (!err)
 			err = register_ftrace_function(&hook->ops);
 		if (err) {
-			pr_err("memsan: cannot hook %s: %d\n", hook->symbol, err);
+			pr_err("cannot hook %s: %d\n", hook->symbol, err);
 			ftrace_free_filter(&hook->ops);
 			free_hooks_unregister(i);
 			return err;
@@ -565,7 +450,9 @@ int memsan_hooks_init(void)
 	return err;
 }
 
-/*
+/**
+ * memsan_hooks_exit() - take every hook off, and wait for the calls in them
+ *
  * Allocations first, then frees: objects freed in between still reach the
  * quarantine, which the caller empties afterwards.
  */
@@ -580,5 +467,5 @@ void memsan_hooks_exit(void)
 	free_hooks_unregister(ARRAY_SIZE(free_hooks));
 	synchronize_rcu_tasks();
 	while (atomic_read(&redirected_calls))
-		msleep(20);
+		msleep(REDIRECT_DRAIN_MS);
 }

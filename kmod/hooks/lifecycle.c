@@ -4,17 +4,24 @@
  * memsan learnt of it: from a wrapper an instrumented module called
  * (slab_api.c) or from a hook on the kernel's slab functions (hooks.c).
  *
- * An allocation gets a record (object.c) and shadow that marks the bytes
+ * An allocation gets a record (objects/object.c) and shadow that marks the bytes
  * asked for as addressable and the rest of the slot as redzone.  A free
  * poisons the whole slot and puts the record in the quarantine, or reports a
  * double or invalid free and swallows the call.
  */
 #include <linux/mm.h>
+#include <linux/vmalloc.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
-#include "compat.h"
-#include "memsan.h"
+#include "compat/compat.h"
+#include "counters/counters.h"
+#include "hooks/hooks.h"
+#include "objects/objects.h"
+#include "quarantine/quarantine.h"
+#include "report/report.h"
+#include "settings/settings.h"
+#include "shadow_port/memsan_shadow.h"
 
 /**
  * memsan_cache_trackable() - may objects of @cache be tracked?
@@ -99,6 +106,62 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 	memsan_count(MEMSAN_COUNTER_ALLOCS, 1);
 }
 
+/*
+ * === krealloc(), ksize(), kvmalloc(): the rules, for the wrappers and the
+ * probes alike ===
+ */
+
+/**
+ * memsan_realloc_needs_record() - does what krealloc(@old) returned need a record?
+ * @old:	the pointer given to krealloc()
+ * @ptr:	what it returned
+ *
+ * In place, the object only changed size: yes.  A moved buffer: yes, unless
+ * a probe on the nested allocation recorded it already (track=all).  The old
+ * object went through kfree(), which the free hook sent to the quarantine.
+ * krealloc() of a quarantined pointer is the caller's use-after-free: the
+ * record stays as it is.
+ */
+bool memsan_realloc_needs_record(const void *old, const void *ptr)
+{
+	struct memsan_object rec;
+
+	if (ZERO_OR_NULL_PTR(ptr))
+		return false;
+	return !memsan_object_lookup((unsigned long)ptr, &rec) ||
+	       (ptr == old && rec.state == MEMSAN_OBJECT_LIVE);
+}
+
+/**
+ * memsan_kvmalloc_needs_record() - does what kvmalloc() returned need a record?
+ * @ptr:	what it returned
+ *
+ * A slab object, unless the nested kmalloc was recorded already (track=all);
+ * vmalloc memory is not tracked.
+ */
+bool memsan_kvmalloc_needs_record(const void *ptr)
+{
+	struct memsan_object rec;
+
+	return ptr && !is_vmalloc_addr(ptr) && !memsan_object_lookup((unsigned long)ptr, &rec);
+}
+
+/**
+ * memsan_track_ksize() - the caller of ksize() may use all it returned
+ * @ptr:	the object given to ksize()
+ * @size:	what ksize() returned
+ *
+ * Like KASAN.  Same stack: the record is replaced, its history kept.
+ */
+void memsan_track_ksize(const void *ptr, size_t size)
+{
+	struct memsan_object rec;
+
+	if (size && memsan_object_lookup((unsigned long)ptr, &rec) &&
+	    rec.state == MEMSAN_OBJECT_LIVE && size > rec.size)
+		memsan_track_object(ptr, size, rec.alloc_stack);
+}
+
 /**
  * memsan_free_object() - memsan's side of a free of @ptr
  * @cache:	cache given to kmem_cache_free(), NULL for kfree()
@@ -140,7 +203,7 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 		return;
 	}
 	if (!obj && !(memsan_caller_tracked(ip) && memsan_cache_trackable(slot.cache))) {
-		memsan_release_object((unsigned long)ptr, cache, release);
+		memsan_allocator_free((unsigned long)ptr, cache, release);
 		return;
 	}
 
@@ -152,7 +215,7 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 		obj = memsan_object_alloc();
 		if (!obj) {
 			memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
-			memsan_release_object((unsigned long)ptr, cache, release);
+			memsan_allocator_free((unsigned long)ptr, cache, release);
 			return;
 		}
 		obj->addr = slot.start;
@@ -169,4 +232,37 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 		memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
 	memsan_count(MEMSAN_COUNTER_FREES, 1);
 	memsan_quarantine_put(obj);
+}
+
+/**
+ * memsan_free_bulk() - memsan's side of kmem_cache_free_bulk()
+ * @cache:	the cache, or NULL for kfree_bulk()
+ * @nr:		number of pointers
+ * @ptrs:	the pointers
+ * @ip:		caller of kmem_cache_free_bulk()
+ */
+void memsan_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs, unsigned long ip)
+{
+	u8 release = cache ? MEMSAN_RELEASE_CACHE_FREE : MEMSAN_RELEASE_KFREE;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		memsan_free_object(cache, ptrs[i], release, ip,
+				   (unsigned long)kmem_cache_free_bulk);
+}
+
+/**
+ * memsan_cache_destroy() - kmem_cache_destroy() after memsan let go of the cache
+ * @cache:	the cache (NULL: nothing to do but the call)
+ *
+ * The quarantine and the object records may hold objects of @cache: they go
+ * back first, or the cache would be destroyed with objects in use.
+ */
+void memsan_cache_destroy(struct kmem_cache *cache)
+{
+	if (cache) {
+		memsan_quarantine_drop_cache(cache);
+		memsan_objects_purge_cache(cache);
+	}
+	memsan_allocator_cache_destroy(cache);
 }

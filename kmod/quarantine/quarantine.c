@@ -15,13 +15,19 @@
  * free.  The FIFO keeps room for every CPU's batch: the quarantine as a whole
  * stays within its budget.
  */
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/sizes.h>
 #include <linux/shrinker.h>
 #include <linux/spinlock.h>
 
-#include "compat.h"
-#include "memsan.h"
+#include "compat/compat.h"
+#include "counters/counters.h"
+#include "objects/objects.h"
+#include "quarantine/quarantine.h"
+#include "settings/settings.h"
+#include "shadow_port/memsan_shadow.h"
 
 /* A queue of quarantined objects, oldest first. */
 struct qlist {
@@ -38,7 +44,9 @@ struct stage {
 };
 static DEFINE_PER_CPU(struct stage, stages);
 
-#define STAGE_BYTES_MAX	(64 * 1024)
+#define STAGE_BYTES_MAX	SZ_64K
+/* A CPU's stage holds at most this fraction of its share of the budget. */
+#define STAGE_BUDGET_SHARE	16
 
 /*
  * Bytes a CPU gathers before it appends them to the FIFO.  nr_cpu_ids bounds
@@ -47,21 +55,7 @@ static DEFINE_PER_CPU(struct stage, stages);
  */
 static unsigned long stage_limit(unsigned long budget)
 {
-	return min_t(unsigned long, STAGE_BYTES_MAX, budget / 16 / nr_cpu_ids);
-}
-
-/**
- * memsan_release_object() - give an object back to the slab allocator
- * @addr:	object start
- * @cache:	its cache (for MEMSAN_RELEASE_CACHE_FREE)
- * @release:	which free function the object was freed with
- */
-void memsan_release_object(unsigned long addr, struct kmem_cache *cache, u8 release)
-{
-	if (release == MEMSAN_RELEASE_CACHE_FREE)
-		memsan_real_cache_free(cache, (void *)addr);
-	else
-		memsan_real_kfree((void *)addr);
+	return min_t(unsigned long, STAGE_BYTES_MAX, budget / STAGE_BUDGET_SHARE / nr_cpu_ids);
 }
 
 /*
@@ -85,7 +79,7 @@ static void release_list(struct memsan_object *list)
 			continue;	/* leave the object alone rather than free it twice */
 		memsan_object_free(obj);
 		memsan_count(MEMSAN_COUNTER_QUARANTINE_RELEASED, 1);
-		memsan_release_object(addr, cache, release);
+		memsan_allocator_free(addr, cache, release);
 	}
 }
 
@@ -144,6 +138,7 @@ static struct memsan_object *detach_over(unsigned long budget, unsigned long max
 {
 	struct memsan_object *list = NULL, **tail = &list;
 
+	lockdep_assert_held(&fifo_lock);
 	while (fifo.head && fifo.bytes > budget && max_objects--)
 		move_out(&fifo, &fifo.head, NULL, &tail);
 	return list;
@@ -154,6 +149,7 @@ static void flush_stages(void)
 {
 	int cpu;
 
+	lockdep_assert_irqs_disabled();
 	for_each_possible_cpu(cpu) {
 		struct stage *st = per_cpu_ptr(&stages, cpu);
 
@@ -173,7 +169,7 @@ static void flush_stages(void)
  */
 void memsan_quarantine_put(struct memsan_object *obj)
 {
-	unsigned long budget = (unsigned long)READ_ONCE(memsan_quarantine_kb) * 1024;
+	unsigned long budget = (unsigned long)READ_ONCE(memsan_quarantine_kb) * SZ_1K;
 	unsigned long limit = stage_limit(budget);
 	struct memsan_object *list;
 	struct qlist batch;
@@ -204,7 +200,8 @@ void memsan_quarantine_put(struct memsan_object *obj)
 }
 
 /**
- * memsan_quarantine_shrink() - release the oldest objects down to @budget bytes
+ * memsan_quarantine_shrink() - release the oldest objects down to a budget
+ * @budget:	bytes that may stay
  */
 void memsan_quarantine_shrink(unsigned long budget)
 {
@@ -236,7 +233,8 @@ static void take_cache(struct qlist *q, struct kmem_cache *cache, struct memsan_
 }
 
 /**
- * memsan_quarantine_drop_cache() - release every quarantined object of @cache
+ * memsan_quarantine_drop_cache() - release every quarantined object of a cache
+ * @cache:	the cache
  *
  * Called before kmem_cache_destroy(), which must find the cache empty.
  */

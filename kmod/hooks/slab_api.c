@@ -20,7 +20,11 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "memsan.h"
+#include "hooks/hooks.h"
+#include "hooks/slab_api.h"
+#include "objects/objects.h"
+#include "runtime/runtime.h"
+#include "settings/settings.h"
 
 /*
  * Record @ptr, just returned by @fn to the caller at @ret.  @size 0: the whole
@@ -93,44 +97,32 @@ void *__memsan_kmalloc_large_node(size_t size, gfp_t flags, int node)
 }
 EXPORT_SYMBOL(__memsan_kmalloc_large_node);
 
-/*
- * krealloc() frees a moved object with kfree(), which the free hook sends to
- * the quarantine.  krealloc() of a quarantined pointer (a use-after-free)
- * gives the pointer back: its record stays as it is.
- */
+/* The rules of krealloc(), ksize() and kvmalloc() are lifecycle.c's. */
 void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
 {
 	void *ptr = krealloc(old, size, flags);
-	struct memsan_object rec;
 
-	if (ptr && memsan_object_lookup((unsigned long)ptr, &rec) &&
-	    rec.state != MEMSAN_OBJECT_LIVE)
+	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_krealloc);
 
-/* Like KASAN: code that asked ksize() may use all it returned. */
 size_t __memsan_ksize(const void *ptr)
 {
 	size_t size = ksize(ptr);
-	struct memsan_object rec;
 
-	if (memsan_enabled() && size && memsan_object_lookup((unsigned long)ptr, &rec) &&
-	    rec.state == MEMSAN_OBJECT_LIVE && size > rec.size)
-		memsan_track_object(ptr, size, rec.alloc_stack);
+	if (memsan_enabled())
+		memsan_track_ksize(ptr, size);
 	return size;
 }
 EXPORT_SYMBOL(__memsan_ksize);
 
-/* A slab object, or vmalloc memory memsan does not track. */
 void *__memsan_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
 	void *ptr = kvmalloc_node(size, flags, node);
-	struct memsan_object rec;
 
-	/* with track=all the nested kmalloc was recorded already */
-	if (!ptr || is_vmalloc_addr(ptr) || memsan_object_lookup((unsigned long)ptr, &rec))
+	if (!memsan_kvmalloc_needs_record(ptr))
 		return ptr;
 	return tracked(ptr, size, kvmalloc_node, _RET_IP_);
 }
@@ -255,7 +247,7 @@ EXPORT_SYMBOL(__memsan_kmemdup_nul);
 
 char *__memsan_kvasprintf(gfp_t flags, const char *fmt, va_list args)
 {
-	return tracked_str(kvasprintf(flags, fmt, args), kvasprintf, _RET_IP_);
+	return tracked_str(kvasprintf(flags, fmt, args), (void *)kvasprintf, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kvasprintf);
 
@@ -267,7 +259,7 @@ char *__memsan_kasprintf(gfp_t flags, const char *fmt, ...)
 	va_start(args, fmt);
 	str = kvasprintf(flags, fmt, args);
 	va_end(args);
-	return tracked_str(str, kasprintf, _RET_IP_);
+	return tracked_str(str, (void *)kasprintf, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kasprintf);
 

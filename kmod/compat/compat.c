@@ -3,14 +3,17 @@
  * memsan: load-time check that memsan's view of the slab allocator's private
  * structures (compat.h) matches the running kernel.
  */
+#define pr_fmt(fmt) "memsan: " fmt
+
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "compat.h"
+#include "compat/compat.h"
 
 #define PROBE_CACHE_NAME	"memsan_layout_probe"
 #define PROBE_OBJECT_SIZE	40
+#define PROBE_OBJECT_ALIGN	8
 
 /**
  * memsan_compat_check() - verify the struct kmem_cache and struct slab mirrors
@@ -27,7 +30,7 @@ int memsan_compat_check(void)
 	void *obj;
 	int err = -EOPNOTSUPP;
 
-	s = kmem_cache_create(PROBE_CACHE_NAME, PROBE_OBJECT_SIZE, 8, 0, NULL);
+	s = kmem_cache_create(PROBE_CACHE_NAME, PROBE_OBJECT_SIZE, PROBE_OBJECT_ALIGN, 0, NULL);
 	if (!s)
 		return -ENOMEM;
 	obj = kmem_cache_alloc(s, GFP_KERNEL);
@@ -44,7 +47,7 @@ int memsan_compat_check(void)
 	    memsan_folio_slab_cache(virt_to_folio(obj)) == s)
 		err = 0;
 	else
-		pr_err("memsan: this kernel's slab structures differ from what memsan was built for\n");
+		pr_err("this kernel's slab structures differ from what memsan was built for\n");
 	kmem_cache_free(s, obj);
 	kmem_cache_destroy(s);
 	return err;

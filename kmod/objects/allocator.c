@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: access to the slab allocator.
+ *
+ * Where heap objects start and end, read from the slab allocator's own
+ * bookkeeping so that objects memsan never saw are understood too; and the
+ * allocator's free functions, called so that memsan's own hooks on them
+ * (hooks/hooks.c) let the call through.
+ */
+#include <linux/irqflags.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+
+#include "compat/compat.h"
+#include "objects/objects.h"
+
+/**
+ * memsan_classify_ptr() - what a pointer passed to a free function points at
+ * @ptr:	the pointer
+ * @slot:	filled in for slab and large-kmalloc pointers (also interior ones)
+ *
+ * Return: enum memsan_ptr_kind.
+ */
+enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *slot)
+{
+	unsigned long addr = (unsigned long)ptr;
+	struct folio *folio;
+	unsigned long base;
+
+	if (!virt_addr_valid(ptr))
+		return MEMSAN_PTR_NOT_HEAP;
+	folio = virt_to_folio(ptr);
+	base = (unsigned long)folio_address(folio);
+
+	if (folio_test_slab(folio)) {
+		struct kmem_cache *s = memsan_folio_slab_cache(folio);
+		unsigned int stride = memsan_cache_stride(s);
+		unsigned long index = (addr - base) / stride;
+
+		slot->cache = s;
+		slot->slot_size = stride - memsan_cache_left_pad(s);
+		slot->start = base + index * stride + memsan_cache_left_pad(s);
+		if (index >= folio_size(folio) / stride)
+			return MEMSAN_PTR_NOT_HEAP;	/* in the slab's tail */
+		return addr == slot->start ? MEMSAN_PTR_SLAB : MEMSAN_PTR_INTERIOR;
+	}
+	/* kfree() of an order-0 page that is not slab is a bug the kernel warns of */
+	if (!folio_test_large(folio))
+		return MEMSAN_PTR_NOT_HEAP;
+	slot->cache = NULL;
+	slot->start = base;
+	slot->slot_size = folio_size(folio);
+	return addr == base ? MEMSAN_PTR_LARGE : MEMSAN_PTR_INTERIOR;
+}
+
+/* === Frees past memsan's hooks === */
+
+DEFINE_PER_CPU(const void *, memsan_free_bypass);
+
+static unsigned long bypassed_call_begin(const void *ptr)
+{
+	unsigned long flags;
+
+	/*
+	 * Interrupts stay off until the call is done: an interrupt or softirq
+	 * freeing on this CPU in between would otherwise consume or overwrite
+	 * the bypass.
+	 */
+	local_irq_save(flags);
+	this_cpu_write(memsan_free_bypass, ptr);
+	return flags;
+}
+
+static void bypassed_call_end(unsigned long flags)
+{
+	this_cpu_write(memsan_free_bypass, NULL);
+	local_irq_restore(flags);
+}
+
+/**
+ * memsan_allocator_free() - give an object back to the slab allocator
+ * @addr:	object start
+ * @cache:	its cache (for MEMSAN_RELEASE_CACHE_FREE)
+ * @release:	which free function the object was freed with
+ *
+ * The call goes through memsan's free hooks untouched.
+ */
+void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release)
+{
+	unsigned long flags = bypassed_call_begin((void *)addr);
+
+	if (release == MEMSAN_RELEASE_CACHE_FREE)
+		kmem_cache_free(cache, (void *)addr);
+	else
+		kfree((void *)addr);
+	bypassed_call_end(flags);
+}
+
+/*
+ * kmem_cache_destroy() sleeps, so its caller may move to another CPU before
+ * the hook runs: its bypass is global, and destroys are serialised.
+ */
+static DEFINE_MUTEX(destroy_lock);
+const void *memsan_destroy_bypass;
+
+/**
+ * memsan_allocator_cache_destroy() - kmem_cache_destroy() past memsan's hook
+ * @cache:	the cache
+ */
+void memsan_allocator_cache_destroy(struct kmem_cache *cache)
+{
+	mutex_lock(&destroy_lock);
+	WRITE_ONCE(memsan_destroy_bypass, cache);
+	kmem_cache_destroy(cache);
+	WRITE_ONCE(memsan_destroy_bypass, NULL);
+	mutex_unlock(&destroy_lock);
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memsan objects: what memsan knows of heap objects and stacks.
+ *
+ *   object.c	 the records of tracked objects (a hash table by address)
+ *   stack.c	 stack traces, saved to the stack depot
+ *   allocator.c what a pointer is to the slab allocator (slab object, large
+ *		 kmalloc, neither), and the allocator's free functions called
+ *		 past memsan's own hooks
+ *
+ * Below the quarantine and the report, above the leaves (counters,
+ * settings, shadow, compat).
+ */
+#ifndef _MEMSAN_OBJECTS_H
+#define _MEMSAN_OBJECTS_H
+
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/stackdepot.h>
+#include <linux/types.h>
+
+/* === Object records (object.c) === */
+
+enum memsan_object_state {
+	MEMSAN_OBJECT_UNTRACKED,	/* no record: what memsan_object_mark_freed() finds */
+	MEMSAN_OBJECT_LIVE,
+	MEMSAN_OBJECT_QUARANTINED,
+};
+
+/* How a quarantined object goes back to the allocator. */
+enum memsan_release_kind {
+	MEMSAN_RELEASE_KFREE,
+	MEMSAN_RELEASE_CACHE_FREE,
+};
+
+/**
+ * struct memsan_object - what memsan knows of one tracked heap object
+ * @hash_next:	next object in the same hash bucket
+ * @quarantine_next: next object in the quarantine FIFO (or the free pool)
+ * @addr:	object start
+ * @cache:	slab cache; NULL for a large kmalloc
+ * @size:	size the caller asked for: accessible bytes
+ * @slot_size:	bytes memsan owns from @addr on: the rest is redzone
+ * @alloc_stack: stack depot handle of the allocation (0 if unknown)
+ * @free_stack:	stack depot handle of the free
+ * @alloc_pid:	task that allocated
+ * @free_pid:	task that freed
+ * @state:	enum memsan_object_state
+ * @release:	enum memsan_release_kind
+ *
+ * Kept at 64 bytes: one record per tracked object is the metadata budget.
+ */
+struct memsan_object {
+	struct memsan_object *hash_next;
+	struct memsan_object *quarantine_next;
+	unsigned long addr;
+	struct kmem_cache *cache;
+	u32 size;
+	u32 slot_size;
+	depot_stack_handle_t alloc_stack;
+	depot_stack_handle_t free_stack;
+	pid_t alloc_pid;
+	pid_t free_pid;
+	u8 state;
+	u8 release;
+};
+
+/* Where an object sits, as the slab allocator sees it now. */
+struct memsan_slot {
+	unsigned long start;		/* object start */
+	unsigned int slot_size;		/* object start to next object */
+	struct kmem_cache *cache;	/* NULL: large kmalloc */
+};
+
+int memsan_objects_init(void);
+void memsan_objects_exit(void);
+struct memsan_object *memsan_object_alloc(void);
+void memsan_object_free(struct memsan_object *obj);
+void memsan_object_insert(struct memsan_object *obj);
+struct memsan_object *memsan_object_remove(unsigned long addr);
+bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy);
+struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u8 release,
+					       u8 *old_state);
+void memsan_objects_purge_cache(struct kmem_cache *cache);
+
+/* === Stacks (stack.c) === */
+
+depot_stack_handle_t memsan_save_stack(unsigned long first, unsigned long ret_addr);
+unsigned int memsan_stack_here(unsigned long *entries, unsigned int max);
+
+/* === The slab allocator (allocator.c) === */
+
+enum memsan_ptr_kind {
+	MEMSAN_PTR_SLAB,		/* at the start of a slab object */
+	MEMSAN_PTR_LARGE,		/* at the start of a large kmalloc */
+	MEMSAN_PTR_INTERIOR,		/* inside an object, not at its start */
+	MEMSAN_PTR_NOT_HEAP,		/* not slab, not large kmalloc */
+};
+
+enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *slot);
+
+void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release);
+void memsan_allocator_cache_destroy(struct kmem_cache *cache);
+
+/*
+ * The pointer whose next free call goes to the allocator untouched: set by
+ * memsan_allocator_free() with interrupts off until the call is done, read
+ * by the free hooks through memsan_free_bypass_hit().
+ */
+DECLARE_PER_CPU(const void *, memsan_free_bypass);
+/* The same for kmem_cache_destroy(), which sleeps: one global, serialised. */
+extern const void *memsan_destroy_bypass;
+
+/*
+ * True (and the bypass consumed) if this hooked free must go through as is.
+ * The ftrace callbacks may run preemptible: only the CPU that set the bypass,
+ * with interrupts off, can find its own pointer there.
+ */
+static __always_inline bool memsan_free_bypass_hit(const void *ptr)
+{
+	if (likely(raw_cpu_read(memsan_free_bypass) != ptr) || !ptr)
+		return false;
+	raw_cpu_write(memsan_free_bypass, NULL);
+	return true;
+}
+
+static __always_inline bool memsan_destroy_bypass_hit(const void *cache)
+{
+	return READ_ONCE(memsan_destroy_bypass) == cache;
+}
+
+#endif /* _MEMSAN_OBJECTS_H */

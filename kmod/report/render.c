@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: the text of a report, in KASAN's layout, and its way to the console.
+ *
+ * Lines go to the console as they are, without a "memsan: " prefix: tools
+ * that read KASAN reports read memsan's.
+ */
+#define pr_fmt(fmt) fmt
+
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+
+#include "report/report.h"
+#include "shadow_port/memsan_shadow.h"
+
+static const char *const bug_names[] = {
+	[MEMSAN_BUG_SLAB_OUT_OF_BOUNDS] = "slab-out-of-bounds",
+	[MEMSAN_BUG_USE_AFTER_FREE] = "use-after-free",
+	[MEMSAN_BUG_DOUBLE_FREE] = "double-free",
+	[MEMSAN_BUG_INVALID_FREE] = "invalid-free",
+	[MEMSAN_BUG_OUT_OF_BOUNDS] = "out-of-bounds",
+};
+static_assert(ARRAY_SIZE(bug_names) == MEMSAN_BUG_COUNT);
+
+/* The bug's name, as reports and netlink give it. */
+const char *memsan_bug_name(enum memsan_bug_type type)
+{
+	return type < MEMSAN_BUG_COUNT ? bug_names[type] : "unknown";
+}
+
+#define REPORT_FRAME		"=================================================================="
+
+/*
+ * Addresses are printed in full, as KASAN's %px does: a report is for
+ * debugging and the console already requires privilege to read.
+ */
+
+static __printf(2, 3) void report_line(struct memsan_report *r, const char *fmt, ...)
+{
+	size_t room = sizeof(r->text) - r->text_len;
+	va_list args;
+	int n;
+
+	if (room < 2)
+		return;
+	va_start(args, fmt);
+	n = vscnprintf(r->text + r->text_len, room - 1, fmt, args);
+	va_end(args);
+	r->text_len += n;
+	r->text[r->text_len++] = '\n';
+	r->text[r->text_len] = '\0';
+}
+
+static void report_blank(struct memsan_report *r)
+{
+	report_line(r, "%s", "");
+}
+
+static void render_stack(struct memsan_report *r, const struct memsan_stack *s)
+{
+	unsigned int i;
+
+	if (!s->nr) {
+		report_line(r, " (stack is not available)");
+		return;
+	}
+	for (i = 0; i < s->nr; i++)
+		report_line(r, " %pS", (void *)s->frames[i]);
+}
+
+static void emit_shadow_line(void *ctx, const char *line)
+{
+	report_line(ctx, "%s", line);
+}
+
+static void render_object(struct memsan_report *r)
+{
+	unsigned long end = r->obj_addr + r->obj_size;
+	const char *rel;
+	unsigned long dist;
+
+	if (r->has_alloc) {
+		report_blank(r);
+		report_line(r, "Allocated by task %d:", r->alloc.pid);
+		render_stack(r, &r->alloc);
+	}
+	if (r->has_free) {
+		report_blank(r);
+		report_line(r, "Freed by task %d:", r->free.pid);
+		render_stack(r, &r->free);
+	}
+	report_blank(r);
+	report_line(r, "The buggy address belongs to the object at %016lx", r->obj_addr);
+	if (r->cache_name[0])
+		report_line(r, " which belongs to the cache %s of size %u", r->cache_name,
+			    r->cache_size);
+	else
+		report_line(r, " which is a large kmalloc of %u bytes", r->cache_size);
+	if (r->addr < r->obj_addr) {
+		rel = "to the left of";
+		dist = r->obj_addr - r->addr;
+	} else if (r->addr >= end) {
+		rel = "to the right of";
+		dist = r->addr - end;
+	} else {
+		rel = "inside of";
+		dist = r->addr - r->obj_addr;
+	}
+	report_line(r, "The buggy address is located %lu bytes %s", dist, rel);
+	report_line(r, " %lu-byte region [%016lx, %016lx)", r->obj_size, r->obj_addr, end);
+}
+
+/**
+ * memsan_report_render() - write the text of a completed report
+ * @r:	the report, stages 1 and 2 filled in
+ */
+void memsan_report_render(struct memsan_report *r)
+{
+	r->text_len = 0;
+	r->text[0] = '\0';
+	report_line(r, REPORT_FRAME);
+	report_line(r, "BUG: MEMSAN: %s in %pS", memsan_bug_name(r->type), (void *)r->ip);
+	if (r->is_free)
+		report_line(r, "Free of addr %016lx by task %s/%d", r->addr, r->comm, r->pid);
+	else
+		report_line(r, "%s of size %lu at addr %016lx by task %s/%d",
+			    r->is_write ? "Write" : "Read", r->size, r->addr, r->comm, r->pid);
+	report_blank(r);
+	report_line(r, "CPU: %d PID: %d Comm: %s", r->cpu, r->pid, r->comm);
+	report_line(r, "Call Trace:");
+	render_stack(r, &r->call);
+	if (r->has_object)
+		render_object(r);
+	report_blank(r);
+	shadow_dump(&memsan_shadow, r->first_bad ?: r->addr, emit_shadow_line, r);
+	report_line(r, REPORT_FRAME);
+}
+
+/**
+ * memsan_report_print() - print a rendered report to the console
+ * @r:	the report
+ *
+ * One printk per line: the console's line length is bounded, reports are not.
+ */
+void memsan_report_print(const struct memsan_report *r)
+{
+	const char *line = r->text, *end = r->text + r->text_len;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', end - line);
+		int len = nl ? nl - line : end - line;
+
+		pr_err("%.*s\n", len, line);
+		line += len + 1;
+	}
+}

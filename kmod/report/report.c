@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: making a report.
+ *
+ * One report at a time (report_lock), in one struct memsan_report filled in
+ * stages: the caller's facts about the bug (report_open()), then where it
+ * happened and which object it touched (complete_report()), then the text
+ * (render.c), then the ring (ring.c), which announces it to the channels.
+ * A bug site reported once is not reported again unless report_all is set.
+ * Nothing here allocates: reports happen in any context, IRQ included, and
+ * inside the slab API's callers.
+ */
+#include <linux/hash.h>
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/panic.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "compat/compat.h"
+#include "counters/counters.h"
+#include "objects/objects.h"
+#include "report/report.h"
+#include "settings/settings.h"
+#include "shadow_port/memsan_shadow.h"
+
+#define REPORT_SITES		1024	/* power of two */
+/* A site key is (ip << SITE_TYPE_BITS) | type: room for every bug type. */
+#define SITE_TYPE_BITS		4
+static_assert(MEMSAN_BUG_COUNT <= (1 << SITE_TYPE_BITS));
+
+/* The report being made, one at a time: too big for the stack. */
+static struct memsan_report building;
+static DEFINE_RAW_SPINLOCK(report_lock);
+
+/* Bug sites already reported: (ip, type), open addressing; under report_lock. */
+static unsigned long sites[REPORT_SITES];
+
+/* A report of a report of ...: a bug inside reporting is not reported. */
+static DEFINE_PER_CPU(bool, in_report);
+
+/* True if this site was reported before (and remember it). */
+static bool site_seen(unsigned long ip, enum memsan_bug_type type)
+{
+	unsigned long key = (ip << SITE_TYPE_BITS) | type;
+	unsigned int i, h = hash_long(key, ilog2(REPORT_SITES));
+
+	lockdep_assert_held(&report_lock);
+	for (i = 0; i < REPORT_SITES; i++) {
+		unsigned long *slot = &sites[(h + i) & (REPORT_SITES - 1)];
+
+		if (*slot == key)
+			return true;
+		if (!*slot) {
+			*slot = key;
+			return false;
+		}
+	}
+	return false;	/* table full: report rather than suppress */
+}
+
+static bool report_begin(void)
+{
+	if (in_nmi() || this_cpu_read(in_report)) {
+		memsan_count(MEMSAN_COUNTER_REPORTS_DROPPED, 1);
+		return false;
+	}
+	this_cpu_write(in_report, true);
+	return true;
+}
+
+static void report_end(void)
+{
+	this_cpu_write(in_report, false);
+}
+
+/*
+ * Stage 1: take report_lock and hand out the report to fill, unless the
+ * site (@ip, @type) was reported before and report_all is off.  A non-NULL
+ * return is followed by report_publish(), which drops the lock.
+ */
+static struct memsan_report *report_open(enum memsan_bug_type type, unsigned long ip,
+					 unsigned long *flags)
+{
+	raw_spin_lock_irqsave(&report_lock, *flags);
+	if (site_seen(ip, type) && !READ_ONCE(memsan_report_all)) {
+		raw_spin_unlock_irqrestore(&report_lock, *flags);
+		memsan_count(MEMSAN_COUNTER_REPORTS_SUPPRESSED, 1);
+		return NULL;
+	}
+	memset(&building, 0, offsetof(struct memsan_report, text));
+	building.type = type;
+	building.ip = ip;
+	return &building;
+}
+
+static void fetch_stack(struct memsan_stack *s, depot_stack_handle_t handle, pid_t pid)
+{
+	unsigned long *entries;
+	unsigned int nr = handle ? stack_depot_fetch(handle, &entries) : 0;
+
+	s->pid = pid;
+	s->nr = min_t(unsigned int, nr, MEMSAN_REPORT_FRAMES);
+	if (s->nr)
+		memcpy(s->frames, entries, s->nr * sizeof(*entries));
+}
+
+/* Describe the tracked object @r->addr falls in, if any. */
+static void describe_object(struct memsan_report *r)
+{
+	struct memsan_object obj;
+	struct memsan_slot slot;
+	enum memsan_ptr_kind kind = memsan_classify_ptr((void *)r->addr, &slot);
+
+	if (kind == MEMSAN_PTR_NOT_HEAP || !memsan_object_lookup(slot.start, &obj))
+		return;
+	r->has_object = true;
+	r->obj_addr = obj.addr;
+	r->obj_size = obj.size;
+	r->cache_name[0] = '\0';
+	if (obj.cache) {
+		strscpy(r->cache_name, memsan_cache_name(obj.cache), sizeof(r->cache_name));
+		r->cache_size = memsan_cache_object_size(obj.cache);
+	} else {
+		r->cache_size = obj.slot_size;
+	}
+	r->has_alloc = true;
+	fetch_stack(&r->alloc, obj.alloc_stack, obj.alloc_pid);
+	r->has_free = obj.state == MEMSAN_OBJECT_QUARANTINED;
+	if (r->has_free)
+		fetch_stack(&r->free, obj.free_stack, obj.free_pid);
+}
+
+/*
+ * The module of @ip, for netlink.  6.1 exports no address-to-module lookup
+ * (__module_address() is not exported), only the symbolizer: its
+ * "func+0x1a/0x40 [mod]" names the module, once, here.
+ */
+static void ip_module(struct memsan_report *r)
+{
+	static char sym[KSYM_SYMBOL_LEN];	/* under report_lock */
+	size_t len = sprint_symbol(sym, r->ip);
+	char *open;
+
+	if (len < sizeof(" [m]") - 1 || sym[len - 1] != ']')
+		return;
+	open = strrchr(sym, '[');
+	if (!open || open == sym || open[-1] != ' ')
+		return;
+	sym[len - 1] = '\0';
+	strscpy(r->module, open + 1, sizeof(r->module));
+}
+
+/* Stage 2: the task, the module of the ip, the call trace, the object. */
+static void complete_report(struct memsan_report *r)
+{
+	r->pid = task_pid_nr(current);
+	r->cpu = raw_smp_processor_id();
+	get_task_comm(r->comm, current);
+	ip_module(r);
+	r->call.pid = r->pid;
+	r->call.nr = memsan_stack_here(r->call.frames, MEMSAN_REPORT_FRAMES);
+	describe_object(r);
+}
+
+/*
+ * Stages 2 to 4 of a report report_open() handed out: complete, render,
+ * keep (the ring announces it), print; then report_lock is dropped.
+ */
+static void report_publish(struct memsan_report *r, unsigned long flags)
+{
+	lockdep_assert_held(&report_lock);
+	complete_report(r);
+	memsan_report_render(r);
+	memsan_ring_push(r);
+	memsan_report_print(r);
+	memsan_count(MEMSAN_COUNTER_REPORTS, 1);
+	raw_spin_unlock_irqrestore(&report_lock, flags);
+	if (READ_ONCE(memsan_panic_on_report))
+		panic("memsan: panic_on_report set\n");
+}
+
+static enum memsan_bug_type access_bug_type(unsigned long first_bad)
+{
+	switch (shadow_classify(&memsan_shadow, first_bad)) {
+	case SHADOW_BUG_OUT_OF_BOUNDS:
+	case SHADOW_BUG_LARGE_OUT_OF_BOUNDS:
+		return MEMSAN_BUG_SLAB_OUT_OF_BOUNDS;
+	case SHADOW_BUG_USE_AFTER_FREE:
+		return MEMSAN_BUG_USE_AFTER_FREE;
+	default:
+		return MEMSAN_BUG_OUT_OF_BOUNDS;
+	}
+}
+
+/**
+ * memsan_report_access() - report a bad access by instrumented code
+ * @addr:	first byte accessed
+ * @size:	bytes accessed
+ * @is_write:	store or load
+ * @ip:		address of the access (return address of the check)
+ */
+void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsigned long ip)
+{
+	struct memsan_report *r;
+	unsigned long first_bad, flags;
+
+	if (!report_begin())
+		return;
+	first_bad = shadow_first_bad(&memsan_shadow, addr, size);
+	/* no bad byte: the object changed state since the check, no bug to show */
+	if (first_bad) {
+		r = report_open(access_bug_type(first_bad), ip, &flags);
+		if (r) {
+			r->is_write = is_write;
+			r->addr = addr;
+			r->size = size;
+			r->first_bad = first_bad;
+			report_publish(r, flags);
+		}
+	}
+	report_end();
+}
+
+/**
+ * memsan_report_free() - report a bad free (the free itself is swallowed)
+ * @type:	double-free or invalid-free
+ * @ptr:	pointer passed to the free function
+ * @ip:		caller of the free function
+ */
+void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned long ip)
+{
+	struct memsan_report *r;
+	unsigned long flags;
+
+	if (!report_begin())
+		return;
+	r = report_open(type, ip, &flags);
+	if (r) {
+		r->is_free = true;
+		r->addr = (unsigned long)ptr;
+		r->first_bad = (unsigned long)ptr;
+		report_publish(r, flags);
+	}
+	report_end();
+}
+
+/**
+ * memsan_reports_clear() - forget every report so far
+ *
+ * Readers no longer see them, and their bug sites will be reported again.
+ */
+void memsan_reports_clear(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&report_lock, flags);
+	memset(sites, 0, sizeof(sites));
+	memsan_ring_clear();
+	raw_spin_unlock_irqrestore(&report_lock, flags);
+}
+
+int memsan_reports_init(void)
+{
+	return memsan_ring_init();
+}
+
+void memsan_reports_exit(void)
+{
+	memsan_ring_exit();
+}

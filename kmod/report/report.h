@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memsan reports.
+ *
+ *   report.c	one report at a time: staged in struct memsan_report, deduplicated
+ *		by bug site, completed, rendered, printed and kept
+ *   render.c	the text, in KASAN's layout, and the console
+ *   ring.c	the reports kept for readers, copied out whole; the notifier
+ *		that tells a channel a new report is there
+ *
+ * Called by the runtime and the hooks; reads Objects and the shadow.  Nothing
+ * here calls a channel: debugfs and netlink copy reports out of the ring, and
+ * netlink learns of new ones through memsan_report_notifier_register().
+ */
+#ifndef _MEMSAN_REPORT_H
+#define _MEMSAN_REPORT_H
+
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+/*
+ * The bugs memsan reports.  More come with the checks that raise them (keep
+ * the names in render.c in step).
+ */
+enum memsan_bug_type {
+	MEMSAN_BUG_SLAB_OUT_OF_BOUNDS,
+	MEMSAN_BUG_USE_AFTER_FREE,
+	MEMSAN_BUG_DOUBLE_FREE,
+	MEMSAN_BUG_INVALID_FREE,
+	MEMSAN_BUG_OUT_OF_BOUNDS,	/* poisoned shadow of unknown kind */
+	MEMSAN_BUG_COUNT,
+};
+
+const char *memsan_bug_name(enum memsan_bug_type type);
+
+#define MEMSAN_REPORT_FRAMES	32
+#define MEMSAN_REPORT_TEXT	6144
+#define MEMSAN_CACHE_NAME	32
+
+/**
+ * struct memsan_stack - a stack as kept in a report
+ * @pid:	task it was taken in (0 if unknown)
+ * @nr:		frames in @frames
+ * @frames:	return addresses, innermost first
+ */
+struct memsan_stack {
+	pid_t pid;
+	unsigned int nr;
+	unsigned long frames[MEMSAN_REPORT_FRAMES];
+};
+
+/**
+ * struct memsan_report - one bug, filled in stages, then rendered
+ *
+ * Each group of fields is filled by one stage, numbered in the order they
+ * run; the text comes last so that a copy out of the ring stops at its end.
+ * The structured fields feed netlink; @text is what went to the console.
+ */
+struct memsan_report {
+	/* Stage 1, the caller (memsan_report_access(), memsan_report_free()): the bug */
+	enum memsan_bug_type type;
+	bool is_free;			/* a bad free, not a bad access */
+	bool is_write;
+	unsigned long addr;		/* accessed or freed address */
+	unsigned long size;		/* access size */
+	unsigned long ip;		/* the instruction (or call) at fault */
+	unsigned long first_bad;	/* first poisoned byte of the access */
+
+	/* Stage 2, complete_report(): where it happened, and the object */
+	pid_t pid;
+	int cpu;
+	char comm[TASK_COMM_LEN];
+	char module[MODULE_NAME_LEN];	/* module of @ip; empty: vmlinux */
+	struct memsan_stack call;
+	bool has_object;
+	unsigned long obj_addr;
+	unsigned long obj_size;		/* bytes the allocation asked for */
+	unsigned int cache_size;	/* the cache's object size (slot, if large) */
+	char cache_name[MEMSAN_CACHE_NAME];
+	bool has_alloc, has_free;
+	struct memsan_stack alloc;
+	struct memsan_stack free;
+
+	/* Stage 4, the ring (memsan_ring_push()): 1, 2, ... never reused */
+	u64 seq;
+
+	/* Stage 3, memsan_report_render(): the text */
+	unsigned int text_len;
+	char text[MEMSAN_REPORT_TEXT];
+};
+
+/* === Making reports (report.c) === */
+
+void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsigned long ip);
+void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned long ip);
+void memsan_reports_clear(void);
+int memsan_reports_init(void);
+void memsan_reports_exit(void);
+
+/* === Rendering (render.c) === */
+
+void memsan_report_render(struct memsan_report *r);
+void memsan_report_print(const struct memsan_report *r);
+
+/* === The ring (ring.c) === */
+
+int memsan_ring_init(void);
+void memsan_ring_exit(void);
+u64 memsan_ring_push(struct memsan_report *r);
+void memsan_ring_clear(void);
+
+bool memsan_report_copy(u64 seq, struct memsan_report *copy);
+u64 memsan_reports_first_seq(void);
+u64 memsan_reports_next_seq(void);
+
+/*
+ * A notifier on the chain is called with the sequence number of each new
+ * report, in any context but NMI (it must not sleep, allocate or take a lock
+ * a reporter may hold: queue work).
+ */
+int memsan_report_notifier_register(struct notifier_block *nb);
+int memsan_report_notifier_unregister(struct notifier_block *nb);
+
+#endif /* _MEMSAN_REPORT_H */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memsan runtime: what instrumented code calls on every access.
+ *
+ *   check.c	the __asan_* functions gcc's -fsanitize=kernel-address calls
+ *   string.c	checked string and memory functions (memsan_redirect.h)
+ *
+ * They read the shadow (shadow_port/memsan_shadow.h) and call Report.
+ */
+#ifndef _MEMSAN_RUNTIME_H
+#define _MEMSAN_RUNTIME_H
+
+#include <linux/types.h>
+
+/* Check [addr, addr+size) for an access by instrumented code; report if bad. */
+void memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip);
+
+/*
+ * The runtime gcc's -fsanitize=kernel-address calls (outline checks with
+ * -fsanitize-recover: only the _noabort variants).  gcc knows these; the
+ * prototypes are for memsan's own definitions.
+ */
+#define MEMSAN_DECLARE_ASAN_ACCESS(size)					\
+	void __asan_load##size##_noabort(unsigned long addr);			\
+	void __asan_store##size##_noabort(unsigned long addr)
+MEMSAN_DECLARE_ASAN_ACCESS(1);
+MEMSAN_DECLARE_ASAN_ACCESS(2);
+MEMSAN_DECLARE_ASAN_ACCESS(4);
+MEMSAN_DECLARE_ASAN_ACCESS(8);
+MEMSAN_DECLARE_ASAN_ACCESS(16);
+void __asan_loadN_noabort(unsigned long addr, size_t size);
+void __asan_storeN_noabort(unsigned long addr, size_t size);
+void __asan_handle_no_return(void);
+struct asan_global;
+void __asan_register_globals(struct asan_global *globals, size_t n);
+void __asan_unregister_globals(struct asan_global *globals, size_t n);
+
+/* Checked string functions (string.c), see memsan_redirect.h */
+
+void *__memsan_memcpy(void *dst, const void *src, size_t len);
+void *__memsan_memmove(void *dst, const void *src, size_t len);
+void *__memsan_memset(void *dst, int c, size_t len);
+int __memsan_memcmp(const void *a, const void *b, size_t len);
+void *__memsan_memchr(const void *s, int c, size_t len);
+size_t __memsan_strlen(const char *s);
+size_t __memsan_strnlen(const char *s, size_t max);
+char *__memsan_strcpy(char *dst, const char *src);
+char *__memsan_strncpy(char *dst, const char *src, size_t len);
+size_t __memsan_strlcpy(char *dst, const char *src, size_t size);
+ssize_t __memsan_strscpy(char *dst, const char *src, size_t size);
+char *__memsan_strcat(char *dst, const char *src);
+char *__memsan_strncat(char *dst, const char *src, size_t count);
+int __memsan_strcmp(const char *a, const char *b);
+int __memsan_strncmp(const char *a, const char *b, size_t count);
+char *__memsan_strchr(const char *s, int c);
+char *__memsan_strrchr(const char *s, int c);
+
+#endif /* _MEMSAN_RUNTIME_H */

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memsan's shadow: one shadow map of the kernel's linear mapping, kept by the
+ * freestanding library in shadow/ (shadow.h is its API) with memory from
+ * shadow_map.c.  A leaf: it calls nothing of memsan but the counters.
+ *
+ * The fast path of every check lives here, once: the __asan_* runtime and
+ * the checked string functions call memsan_shadow_check_fast(), the free
+ * hooks memsan_shadow_page_tracked().
+ */
+#ifndef _MEMSAN_SHADOW_H
+#define _MEMSAN_SHADOW_H
+
+#include <linux/build_bug.h>
+#include <linux/mm.h>
+
+#include "../shadow/shadow.h"
+
+/* shadow/ keeps a 512-byte chunk per page: its page must be the kernel's. */
+static_assert(PAGE_SIZE == SHADOW_PAGE_SIZE);
+
+extern struct shadow_map memsan_shadow;
+
+int memsan_shadow_init(void);
+void memsan_shadow_exit(void);
+bool memsan_shadow_range_bad(unsigned long addr, size_t size);
+
+/**
+ * memsan_shadow_check_fast() - the inline part of every access check
+ * @addr:	first byte accessed
+ * @size:	bytes accessed; 0 is never bad
+ *
+ * An access inside one granule costs two dependent loads and a compare, one
+ * of up to 16 bytes inside one page a little more (struct copies, u128, odd
+ * sizes from __asan_loadN: at most three shadow bytes), and no call.
+ * Addresses outside the linear map (stack, globals, vmalloc: memsan tracks
+ * none of them; the kernel's map has no other region) are never bad.
+ *
+ * Return: 1 if the access is bad, 0 if not, -1 if memsan_shadow_range_bad()
+ * must decide (accesses straddling pages, bigger ones).
+ */
+static __always_inline int memsan_shadow_check_fast(unsigned long addr, size_t size)
+{
+	const struct shadow_region *fast = &memsan_shadow.fast;
+	bool mapped = addr - fast->base < fast->npages << SHADOW_PAGE_SHIFT;
+
+	if (unlikely(!size))
+		return 0;
+	if (likely(size <= SHADOW_GRANULE_SIZE &&
+		   (addr & SHADOW_GRANULE_MASK) + size <= SHADOW_GRANULE_SIZE && mapped))
+		return shadow_check_in_granule(&memsan_shadow, addr, size);
+	if (size <= 2 * SHADOW_GRANULE_SIZE &&
+	    (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - size && mapped)
+		return shadow_check_in_page(&memsan_shadow, addr, size);
+	return mapped ? -1 : 0;
+}
+
+/**
+ * memsan_shadow_bad() - is any byte of [@addr, @addr + @size) poisoned?
+ *
+ * For callers with user access closed; the __asan_* functions close it
+ * before they call out of line (runtime/check.c).
+ */
+static __always_inline bool memsan_shadow_bad(unsigned long addr, size_t size)
+{
+	int bad = memsan_shadow_check_fast(addr, size);
+
+	return bad >= 0 ? bad : memsan_shadow_range_bad(addr, size);
+}
+
+/* Is there shadow for the page of @addr, i.e. was anything there ever tracked? */
+static __always_inline bool memsan_shadow_page_tracked(unsigned long addr)
+{
+	return shadow_chunk(&memsan_shadow, addr);
+}
+
+#endif /* _MEMSAN_SHADOW_H */
