@@ -17,9 +17,10 @@ static int __init memsan_trivial_init(void)
 	if (!p)
 		return -ENOMEM;
 	p[63] = 1;
+	/* the raw address shows the linear map in use (e.g. arm64 48/52-bit VA) */
+	pr_info("memsan_trivial: loaded on %s %s, kmalloc(64) at %px, PAGE_SIZE %lu\n",
+		init_utsname()->release, init_utsname()->machine, p, PAGE_SIZE);
 	kfree(p);
-	pr_info("memsan_trivial: loaded on %s %s\n", init_utsname()->release,
-		init_utsname()->machine);
 	return 0;
 }
 
