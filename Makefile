@@ -9,6 +9,11 @@
 #   make check    every test: unit, fuzz smoke, selftests in the guests, CLI
 #   make deps     install the Debian packages the build and the tests need
 #   make bench [ARCH=x86_64|arm64|all]   benchmarks: measured ratios, never a failure
+#   make install [PREFIX=/usr/local] [DESTDIR=]
+#        installs memsan-ctl and its man page, and memsan.mk, memsan_redirect.h
+#        and Module.symvers (of the kernel memsan.ko was built for) in
+#        $(PREFIX)/share/memsan/kmod/: a module's Kbuild then uses
+#        MEMSAN := $(PREFIX)/share/memsan  and  include $(MEMSAN)/kmod/memsan.mk
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 ARCH ?=
@@ -17,7 +22,13 @@ CROSS_COMPILE ?=
 KMAKE = $(MAKE) -C $(KDIR) $(if $(ARCH),ARCH=$(ARCH)) \
 	$(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
-.PHONY: all kmod userspace-ctl selftests clean check demo deps bench
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+MEMSANDIR = $(PREFIX)/share/memsan
+
+.PHONY: all kmod userspace-ctl selftests clean check demo deps bench install
 
 all: kmod userspace-ctl selftests
 
@@ -43,6 +54,18 @@ deps:
 
 bench:
 	bash scripts/bench
+
+# Installs what is built: run 'make' (or 'make kmod userspace-ctl') first.
+install:
+	@test -x userspace-ctl/memsan-ctl || \
+		{ echo "install: no userspace-ctl/memsan-ctl: run 'make' first" >&2; exit 1; }
+	@test -f kmod/Module.symvers || \
+		{ echo "install: no kmod/Module.symvers: run 'make' first" >&2; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MEMSANDIR)/kmod
+	install -m 0755 userspace-ctl/memsan-ctl $(DESTDIR)$(BINDIR)/memsan-ctl
+	install -m 0644 userspace-ctl/memsan-ctl.1 $(DESTDIR)$(MANDIR)/man1/memsan-ctl.1
+	install -m 0644 kmod/memsan.mk kmod/memsan_redirect.h kmod/Module.symvers \
+		$(DESTDIR)$(MEMSANDIR)/kmod/
 
 clean:
 	-$(KMAKE) M=$(CURDIR) clean
