@@ -6,7 +6,9 @@
 #        builds kmod/memsan.ko (+ kmod/Module.symvers), userspace-ctl/memsan-ctl
 #        and the selftests (selftests/memsan/memsan_victim.ko, memsan_test)
 #   make demo     boot a QEMU guest, load memsan and a buggy module, show the report
-#   make check    every test: unit, fuzz smoke, selftests in the guests, CLI
+#   make check    every test: unit, fuzz smoke, selftests in the guests, CLI,
+#                 the real-code suite (Debian 6.1, both arches)
+#   make check-all   make check, plus the 6.12 and 7.3 kernels (KERNELS=...)
 #   make deps     install the Debian packages the build and the tests need
 #   make bench [ARCH=x86_64|arm64|all]   benchmarks: measured ratios, never a failure
 #   make install [PREFIX=/usr/local] [DESTDIR=]
@@ -28,7 +30,7 @@ BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 MEMSANDIR = $(PREFIX)/share/memsan
 
-.PHONY: all kmod userspace-ctl selftests clean check demo deps bench install
+.PHONY: all kmod userspace-ctl selftests clean check check-all demo deps bench install
 
 all: kmod userspace-ctl selftests
 
@@ -45,6 +47,9 @@ selftests: kmod
 
 check:
 	bash scripts/check
+
+check-all:
+	KERNELS=$${KERNELS:-6.1,6.12,7.3} bash scripts/check
 
 demo:
 	bash scripts/demo
