@@ -40,6 +40,32 @@ static unsigned int find_frame(const unsigned long *entries, unsigned int nr, un
 	return i;
 }
 
+/*
+ * The unwind itself, out of line: with CONFIG_INIT_STACK_ALL_ZERO its
+ * 512-byte array is zeroed on entry, which memsan_save_stack() must not pay
+ * when stack_trace is off.
+ */
+static noinline depot_stack_handle_t save_stack(unsigned long first, unsigned long ret_addr)
+{
+	unsigned long entries[MEMSAN_STACK_DEPTH];
+	unsigned int nr, i;
+
+	nr = stack_trace_save(entries + STACK_HEAD, MEMSAN_STACK_DEPTH - STACK_HEAD, 0) +
+	     STACK_HEAD;
+	i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, ret_addr) + STACK_HEAD;
+	if (i == nr && first) {
+		i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, first) + STACK_HEAD;
+		if (i < nr)
+			entries[i] = ret_addr;	/* replaces @first, which goes before it */
+	}
+	if (i == nr)
+		i = skip_own_frames(entries + STACK_HEAD, nr - STACK_HEAD) + STACK_HEAD;
+	if (first)
+		entries[--i] = first;
+	nr = filter_irq_stacks(entries + i, nr - i);
+	return stack_depot_save(entries + i, nr, GFP_NOWAIT | __GFP_NOWARN);
+}
+
 /**
  * memsan_save_stack() - save the current stack to the stack depot
  * @first:	address to show as the innermost frame (the probed function), or 0
@@ -58,26 +84,9 @@ static unsigned int find_frame(const unsigned long *entries, unsigned int nr, un
  */
 depot_stack_handle_t memsan_save_stack(unsigned long first, unsigned long ret_addr)
 {
-	unsigned long entries[MEMSAN_STACK_DEPTH];
-	unsigned int nr, i;
-
 	if (!READ_ONCE(memsan_stack_trace))
 		return 0;
-
-	nr = stack_trace_save(entries + STACK_HEAD, MEMSAN_STACK_DEPTH - STACK_HEAD, 0) +
-	     STACK_HEAD;
-	i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, ret_addr) + STACK_HEAD;
-	if (i == nr && first) {
-		i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, first) + STACK_HEAD;
-		if (i < nr)
-			entries[i] = ret_addr;	/* replaces @first, which goes before it */
-	}
-	if (i == nr)
-		i = skip_own_frames(entries + STACK_HEAD, nr - STACK_HEAD) + STACK_HEAD;
-	if (first)
-		entries[--i] = first;
-	nr = filter_irq_stacks(entries + i, nr - i);
-	return stack_depot_save(entries + i, nr, GFP_NOWAIT | __GFP_NOWARN);
+	return save_stack(first, ret_addr);
 }
 
 /**
