@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/stacktrace.h>
 
+#include "counters/counters.h"
 #include "objects/objects.h"
 #include "settings/settings.h"
 
@@ -41,17 +42,14 @@ static unsigned int find_frame(const unsigned long *entries, unsigned int nr, un
 }
 
 /*
- * The unwind itself, out of line: with CONFIG_INIT_STACK_ALL_ZERO its
- * 512-byte array is zeroed on entry, which memsan_save_stack() must not pay
- * when stack_trace is off.
+ * Cut and save a trace in @entries[STACK_HEAD..@nr): the frames before
+ * @ret_addr are memsan's and the probe machinery's.
  */
-static noinline depot_stack_handle_t save_stack(unsigned long first, unsigned long ret_addr)
+static depot_stack_handle_t cut_and_save(unsigned long *entries, unsigned int nr,
+					 unsigned long first, unsigned long ret_addr)
 {
-	unsigned long entries[MEMSAN_STACK_DEPTH];
-	unsigned int nr, i;
+	unsigned int i;
 
-	nr = stack_trace_save(entries + STACK_HEAD, MEMSAN_STACK_DEPTH - STACK_HEAD, 0) +
-	     STACK_HEAD;
 	i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, ret_addr) + STACK_HEAD;
 	if (i == nr && first) {
 		i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, first) + STACK_HEAD;
@@ -64,6 +62,57 @@ static noinline depot_stack_handle_t save_stack(unsigned long first, unsigned lo
 		entries[--i] = first;
 	nr = filter_irq_stacks(entries + i, nr - i);
 	return stack_depot_save(entries + i, nr, GFP_NOWAIT | __GFP_NOWARN);
+}
+
+static depot_stack_handle_t save_unwound(unsigned long *entries, unsigned long first,
+					 unsigned long ret_addr)
+{
+	unsigned int nr = stack_trace_save(entries + STACK_HEAD, MEMSAN_STACK_DEPTH - STACK_HEAD, 0);
+
+	return cut_and_save(entries, nr + STACK_HEAD, first, ret_addr);
+}
+
+/*
+ * The unwind itself, out of line: with CONFIG_INIT_STACK_ALL_ZERO its
+ * 512-byte array is zeroed on entry, which memsan_save_stack() must not pay
+ * when stack_trace is off.  With stack_cache, a proven memo of an earlier
+ * unwind replaces the unwinder (stack_cache.c); with stack_cache=verify the
+ * full unwind runs as well, and its result is the one saved.
+ */
+static noinline depot_stack_handle_t save_stack(unsigned long first, unsigned long ret_addr)
+{
+	unsigned long entries[MEMSAN_STACK_DEPTH];
+	int mode = READ_ONCE(memsan_stack_cache);
+	struct memsan_stack_walk w = {
+		.entries = entries + STACK_HEAD,
+		.max = MEMSAN_STACK_DEPTH - STACK_HEAD,
+		.first = first,
+		.ret_addr = ret_addr,
+		.want_entries = mode == MEMSAN_STACK_CACHE_VERIFY,
+	};
+	depot_stack_handle_t handle, full;
+
+	if (mode == MEMSAN_STACK_CACHE_OFF || !memsan_stack_cache_walk(&w))
+		return save_unwound(entries, first, ret_addr);
+	if (w.hit)
+		memsan_count(MEMSAN_COUNTER_STACK_CACHE_HITS, 1);
+	if (w.hit && w.handle && mode != MEMSAN_STACK_CACHE_VERIFY) {
+		memsan_stack_cache_done(&w, 0);
+		return w.handle;
+	}
+	if (w.nr)
+		handle = cut_and_save(entries, w.nr + STACK_HEAD, first, ret_addr);
+	else
+		handle = save_unwound(entries, first, ret_addr);
+	memsan_stack_cache_done(&w, handle);
+	if (mode != MEMSAN_STACK_CACHE_VERIFY)
+		return handle;
+
+	/* the memo's handle and trace, or the new walk's, against stack_trace_save() */
+	full = save_unwound(entries, first, ret_addr);
+	if (full != handle || (w.handle && w.handle != full))
+		memsan_count(MEMSAN_COUNTER_STACK_CACHE_MISMATCHES, 1);
+	return full;
 }
 
 /**
