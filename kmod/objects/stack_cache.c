@@ -4,36 +4,48 @@
  *
  * Saving a stack is most of what a tracked allocation or free costs, and
  * most of that is the unwinder looking up ORC entries frame after frame.
- * This file remembers what a full unwind found, per (first, ret_addr, depth
- * in the task stack), and on the next save re-reads only the stack slots
- * the result came from.  A memo is kept only when that re-reading proves
- * the unwinder would find the same frames; otherwise the unwinder runs.
+ * This file remembers what a full unwind found, per (first, ret_addr), and
+ * on the next save re-reads only the stack slots the result came from.  A
+ * frame is taken from a memo only when that re-reading proves the unwinder
+ * would find it; from the last proven frame on, the unwinder runs.
  *
- * Why matching slots mean the same stack.  The walk starts in
- * memsan_stack_cache_walk() at a fixed depth of the task stack (part of the
- * key) and a fixed offset from its own stack pointer, so every stack
- * address the walk computes from the stack pointer is the same offset from
- * it on every call.  One ORC step from a frame (ip, sp, bp) is a function of
- * the ORC entry of ip (fixed while no module comes or goes: a generation
- * number), of sp, of bp, of the registers of a pt_regs frame and of the
- * stack words it reads.  A memo keeps a step only if:
+ * Why matching slots mean the same frames.  The walk starts in
+ * memsan_stack_cache_walk() at a fixed offset from its own stack pointer,
+ * so every stack address the walk computes from the stack pointer is the
+ * same offset from it on every call.  One ORC step from a frame (ip, sp, bp)
+ * is a function of the ORC entry of ip (fixed while no module comes or
+ * goes: a generation number), of sp, of bp, of the registers of a pt_regs
+ * frame and of the stack words it reads.  A step is proven only if:
  *  - it starts from a call frame (no pt_regs), its return address slot is
  *    sp - 8 and holds exactly the ip the unwinder returned (no ftrace or
  *    kretprobe return address was rewritten);
- *  - it does not depend on bp: the same step run again with bp set to an
- *    address no stack is near gives the same ip, sp and stack.  A step whose
- *    CFA or next bp comes from bp (ORC_REG_BP, BP_INDIRECT) would read near
- *    that address and fail, so the two would differ;
+ *  - its ip and sp do not depend on bp: the same step run again with bp set
+ *    to an address no stack is near gives the same ip, sp and stack.  A step
+ *    whose CFA or next bp comes from bp (ORC_REG_BP, BP_INDIRECT) would read
+ *    near that address and fail, so the two would differ;
  *  - it stays on the same task stack without an error.  An indirect sp
  *    (ORC_REG_SP_INDIRECT) is emitted by objtool for stack switches and
  *    pt_regs hints only, and both are excluded by this rule and the first;
  *    R10, R13, DI and DX need pt_regs, which a call frame has not.
  * Such a step's sp is the previous sp plus a constant of the ORC entry, and
  * its ip is the word at the new sp - 8.  By induction from the start, equal
- * words at the memoised slots give equal frames.  The trace must end
- * cleanly too: at an ORC end mark (a function of the last ip), or at a
- * pt_regs step, itself provably independent of bp, whose ip is a user
- * address, which is never kernel text (the hit checks the word is one).
+ * words at the memoised slots give equal frames, and every word these steps
+ * read lies below the last proven sp: a stack at least that deep answers
+ * every bounds check the same way.
+ *
+ * The rest of the trace: either it is proven too (an ORC end mark, or a
+ * pt_regs step, independent of bp, to a user-mode ip, which is never kernel
+ * text: the hit checks the word is a user address; the task stack's depth
+ * must then be the recorded one), or the unwinder goes on from the last
+ * proven frame with the same ip and sp and the bp a full unwind would have
+ * there.  That bp was restored by a proven step from a slot of the frame it
+ * left (ORC_REG_PREV_SP: the probing step restored the same value) or passed
+ * on unchanged (the probing step kept the poison) since: the slot is the
+ * only word with that value between the step's old sp and new CFA, or the
+ * memo is not kept.  On x86_64 6.1, do_syscall_64's random stack offset
+ * makes its frame bp-based, so a system call's stack is memoised up to it
+ * and the last two or three steps are unwound every time.  When those give
+ * the recorded frames, the depot handle of the recorded trace is reused.
  * Everything else (IRQ and exception stacks, pt_regs mid-stack, BPF or
  * unknown code, stacks deeper than a memo) takes the full unwind.
  *
