@@ -4,8 +4,9 @@
  *
  * Saving a stack is most of what a tracked allocation or free costs, and
  * most of that is the unwinder looking up ORC entries frame after frame.
- * This file remembers what a full unwind found, per (first, ret_addr), and
- * on the next save re-reads only the stack slots the result came from.  A
+ * This file remembers what a full unwind found, per (first, ret_addr) (up
+ * to MEMO_WAYS different stacks each), and on the next save re-reads only
+ * the stack slots the result came from.  A
  * frame is taken from a memo only when that re-reading proves the unwinder
  * would find it; from the last proven frame on, the unwinder runs.
  *
@@ -70,6 +71,8 @@
 /* Frames kept by one memo; a deeper stack is unwound every time. */
 #define MEMO_FRAMES	40
 #define MEMO_SLOTS	64	/* per CPU, a power of two */
+/* Memos tried per key: one call site reached from several callers */
+#define MEMO_WAYS	4
 /* bp in the probing step: no stack is within an ORC offset (s16) of it */
 #define POISON_BP	(1UL << 20)
 
@@ -113,13 +116,15 @@ struct stack_memo {
 
 static DEFINE_PER_CPU(struct stack_memo *, memo_table);
 static DEFINE_PER_CPU(int, memo_busy);
+static DEFINE_PER_CPU(unsigned int, memo_victim);
 static atomic_t memo_gen = ATOMIC_INIT(1);
 
 static_assert(THREAD_SIZE <= U16_MAX);
 
-static unsigned int memo_hash(unsigned long first, unsigned long ret_addr)
+/* The first of the MEMO_WAYS memos a key may be in. */
+static unsigned int memo_set(unsigned long first, unsigned long ret_addr)
 {
-	return hash_long(first ^ (ret_addr << 1), ilog2(MEMO_SLOTS));
+	return hash_long(first ^ (ret_addr << 1), ilog2(MEMO_SLOTS / MEMO_WAYS)) * MEMO_WAYS;
 }
 
 /* One ORC step, as far as the next steps and the trace can tell. */
@@ -329,8 +334,8 @@ noinline bool memsan_stack_cache_walk(struct memsan_stack_walk *w)
 {
 	unsigned long sp_ref = current_stack_pointer;
 	unsigned long base = (unsigned long)task_stack_page(current);
-	struct stack_memo *table, *m;
-	unsigned int depth, n;
+	struct stack_memo *table, *set, *m;
+	unsigned int depth, n, i;
 	bool same;
 
 	w->nr = 0;
@@ -348,9 +353,12 @@ noinline bool memsan_stack_cache_walk(struct memsan_stack_walk *w)
 		preempt_enable();
 		return false;
 	}
-	m = &table[memo_hash(w->first, w->ret_addr)];
-	if (m->nr && m->first == w->first && m->ret_addr == w->ret_addr &&
-	    m->gen == atomic_read(&memo_gen) && memo_matches(m, sp_ref, depth)) {
+	set = &table[memo_set(w->first, w->ret_addr)];
+	for (i = 0; i < MEMO_WAYS; i++) {
+		m = &set[i];
+		if (!m->nr || m->first != w->first || m->ret_addr != w->ret_addr ||
+		    m->gen != atomic_read(&memo_gen) || !memo_matches(m, sp_ref, depth))
+			continue;
 		w->hit = true;
 		if (!m->resume) {
 			w->handle = m->handle;
@@ -374,6 +382,12 @@ noinline bool memsan_stack_cache_walk(struct memsan_stack_walk *w)
 			w->memo = m;
 		return true;
 	}
+	/* a free way, else the next one in turn */
+	for (i = 0; i < MEMO_WAYS && set[i].nr; i++)
+		;
+	if (i == MEMO_WAYS)
+		i = this_cpu_inc_return(memo_victim) % MEMO_WAYS;
+	m = &set[i];
 	w->nr = walk_and_record(w, m, sp_ref, base);
 	return true;
 }
