@@ -124,6 +124,40 @@ MODULE_PARM_DESC(panic_on_report, "panic after printing a report (default N)");
 module_param_named(stack_trace, memsan_stack_trace, bool, 0644);
 MODULE_PARM_DESC(stack_trace, "save the allocation and free stacks of tracked objects for reports (default Y; N makes allocations and frees much cheaper)");
 
+static const char *const stack_cache_names[] = {
+	[MEMSAN_STACK_CACHE_OFF] = "N",
+	[MEMSAN_STACK_CACHE_ON] = "Y",
+	[MEMSAN_STACK_CACHE_VERIFY] = "verify",
+};
+
+static int stack_cache_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+
+	if (sysfs_streq(val, "verify")) {
+		WRITE_ONCE(memsan_stack_cache, MEMSAN_STACK_CACHE_VERIFY);
+		return 0;
+	}
+	if (kstrtobool(val, &on)) {
+		pr_err("stack_cache must be Y, N or verify, not '%s'\n", strim((char *)val));
+		return -EINVAL;
+	}
+	WRITE_ONCE(memsan_stack_cache, on ? MEMSAN_STACK_CACHE_ON : MEMSAN_STACK_CACHE_OFF);
+	return 0;
+}
+
+static int stack_cache_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", stack_cache_names[READ_ONCE(memsan_stack_cache)]);
+}
+
+static const struct kernel_param_ops stack_cache_ops = {
+	.set = stack_cache_set,
+	.get = stack_cache_get,
+};
+module_param_cb(stack_cache, &stack_cache_ops, NULL, 0644);
+MODULE_PARM_DESC(stack_cache, "save a stack from a memo of an earlier unwind when its return address slots prove it the same (x86_64; default Y; N: unwind every time; verify: both, counting differences in stack_cache_mismatches)");
+
 /* === Parameters by name, for netlink: the same validation as sysfs === */
 
 static const struct kernel_param *param_by_name(const char *name)

@@ -56,6 +56,9 @@ static int __init memsan_init(void)
 	err = memsan_objects_init();
 	if (err)
 		goto err_shadow;
+	err = memsan_stack_cache_init();
+	if (err)
+		goto err_objects_only;
 	err = memsan_quarantine_init();
 	if (err)
 		goto err_objects;
@@ -84,6 +87,8 @@ err_debugfs:
 err_quarantine:
 	memsan_quarantine_exit();
 err_objects:
+	memsan_stack_cache_exit();
+err_objects_only:
 	memsan_objects_exit();
 err_shadow:
 	memsan_shadow_exit();
@@ -100,6 +105,7 @@ static void __exit memsan_exit(void)
 	memsan_debugfs_exit();
 	memsan_modules_exit();
 	memsan_quarantine_exit();
+	memsan_stack_cache_exit();
 	memsan_objects_exit();
 	memsan_shadow_exit();
 	memsan_reports_exit();

@@ -27,6 +27,8 @@ static const char *const counter_names[] = {
 	[MEMSAN_COUNTER_SHADOW_BYTES] = "shadow_bytes",
 	[MEMSAN_COUNTER_METADATA_BYTES] = "metadata_bytes",
 	[MEMSAN_COUNTER_NETLINK_DROPS] = "netlink_drops",
+	[MEMSAN_COUNTER_STACK_CACHE_HITS] = "stack_cache_hits",
+	[MEMSAN_COUNTER_STACK_CACHE_MISMATCHES] = "stack_cache_mismatches",
 };
 static_assert(ARRAY_SIZE(counter_names) == MEMSAN_COUNTER_COUNT);
 

@@ -24,6 +24,8 @@ enum memsan_counter {
 	MEMSAN_COUNTER_SHADOW_BYTES,
 	MEMSAN_COUNTER_METADATA_BYTES,
 	MEMSAN_COUNTER_NETLINK_DROPS,	/* reports no netlink listener received */
+	MEMSAN_COUNTER_STACK_CACHE_HITS,	/* stacks saved from a proven memo */
+	MEMSAN_COUNTER_STACK_CACHE_MISMATCHES,	/* stack_cache=verify: memo != full unwind */
 	MEMSAN_COUNTER_COUNT,
 };
 

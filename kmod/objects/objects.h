@@ -4,6 +4,7 @@
  *
  *   object.c	 the records of tracked objects (a hash table by address)
  *   stack.c	 stack traces, saved to the stack depot
+ *   stack_cache.c memos of exact unwinds, verified on each save (x86_64)
  *   allocator.c what a pointer is to the slab allocator (slab object, large
  *		 kmalloc, neither), and the allocator's free functions called
  *		 past memsan's own hooks
@@ -87,6 +88,39 @@ void memsan_objects_purge_cache(struct kmem_cache *cache);
 
 depot_stack_handle_t memsan_save_stack(unsigned long first, unsigned long ret_addr);
 unsigned int memsan_stack_here(unsigned long *entries, unsigned int max);
+
+/* === Stacks without unwinding every time (stack_cache.c) === */
+
+struct stack_memo;
+
+/**
+ * struct memsan_stack_walk - one save's use of the stack memos
+ * @entries:	  in: where the trace goes
+ * @max:	  in: room in @entries
+ * @first:	  in: memsan_save_stack()'s @first (part of the key)
+ * @ret_addr:	  in: memsan_save_stack()'s @ret_addr (part of the key)
+ * @want_entries: in: fill @entries on a hit even if the memo has a handle
+ * @nr:		  out: entries in @entries, 0: none
+ * @hit:	  out: a memo was proven to match the current stack
+ * @handle:	  out: the matching memo's depot handle (0: none yet)
+ * @memo:	  out: the memo memsan_stack_cache_done() gives a handle to
+ */
+struct memsan_stack_walk {
+	unsigned long *entries;
+	unsigned int max;
+	unsigned long first;
+	unsigned long ret_addr;
+	bool want_entries;
+	unsigned int nr;
+	bool hit;
+	depot_stack_handle_t handle;
+	struct stack_memo *memo;
+};
+
+int memsan_stack_cache_init(void);
+void memsan_stack_cache_exit(void);
+bool memsan_stack_cache_walk(struct memsan_stack_walk *w);
+void memsan_stack_cache_done(struct memsan_stack_walk *w, depot_stack_handle_t handle);
 
 /* === The slab allocator (allocator.c) === */
 

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/stacktrace.h>
 
+#include "counters/counters.h"
 #include "objects/objects.h"
 #include "settings/settings.h"
 
@@ -40,6 +41,80 @@ static unsigned int find_frame(const unsigned long *entries, unsigned int nr, un
 	return i;
 }
 
+/*
+ * Cut and save a trace in @entries[STACK_HEAD..@nr): the frames before
+ * @ret_addr are memsan's and the probe machinery's.
+ */
+static depot_stack_handle_t cut_and_save(unsigned long *entries, unsigned int nr,
+					 unsigned long first, unsigned long ret_addr)
+{
+	unsigned int i;
+
+	i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, ret_addr) + STACK_HEAD;
+	if (i == nr && first) {
+		i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, first) + STACK_HEAD;
+		if (i < nr)
+			entries[i] = ret_addr;	/* replaces @first, which goes before it */
+	}
+	if (i == nr)
+		i = skip_own_frames(entries + STACK_HEAD, nr - STACK_HEAD) + STACK_HEAD;
+	if (first)
+		entries[--i] = first;
+	nr = filter_irq_stacks(entries + i, nr - i);
+	return stack_depot_save(entries + i, nr, GFP_NOWAIT | __GFP_NOWARN);
+}
+
+static depot_stack_handle_t save_unwound(unsigned long *entries, unsigned long first,
+					 unsigned long ret_addr)
+{
+	unsigned int nr = stack_trace_save(entries + STACK_HEAD, MEMSAN_STACK_DEPTH - STACK_HEAD, 0);
+
+	return cut_and_save(entries, nr + STACK_HEAD, first, ret_addr);
+}
+
+/*
+ * The unwind itself, out of line: with CONFIG_INIT_STACK_ALL_ZERO its
+ * 512-byte array is zeroed on entry, which memsan_save_stack() must not pay
+ * when stack_trace is off.  With stack_cache, a proven memo of an earlier
+ * unwind replaces the unwinder (stack_cache.c); with stack_cache=verify the
+ * full unwind runs as well, and its result is the one saved.
+ */
+static noinline depot_stack_handle_t save_stack(unsigned long first, unsigned long ret_addr)
+{
+	unsigned long entries[MEMSAN_STACK_DEPTH];
+	int mode = READ_ONCE(memsan_stack_cache);
+	struct memsan_stack_walk w = {
+		.entries = entries + STACK_HEAD,
+		.max = MEMSAN_STACK_DEPTH - STACK_HEAD,
+		.first = first,
+		.ret_addr = ret_addr,
+		.want_entries = mode == MEMSAN_STACK_CACHE_VERIFY,
+	};
+	depot_stack_handle_t handle, full;
+
+	if (mode == MEMSAN_STACK_CACHE_OFF || !memsan_stack_cache_walk(&w))
+		return save_unwound(entries, first, ret_addr);
+	if (w.hit)
+		memsan_count(MEMSAN_COUNTER_STACK_CACHE_HITS, 1);
+	if (w.hit && w.handle && mode != MEMSAN_STACK_CACHE_VERIFY) {
+		memsan_stack_cache_done(&w, 0);
+		return w.handle;
+	}
+	if (w.nr)
+		handle = cut_and_save(entries, w.nr + STACK_HEAD, first, ret_addr);
+	else
+		handle = save_unwound(entries, first, ret_addr);
+	memsan_stack_cache_done(&w, handle);
+	if (mode != MEMSAN_STACK_CACHE_VERIFY)
+		return handle;
+
+	/* the memo's handle and trace, or the new walk's, against stack_trace_save() */
+	full = save_unwound(entries, first, ret_addr);
+	if (full != handle || (w.handle && w.handle != full))
+		memsan_count(MEMSAN_COUNTER_STACK_CACHE_MISMATCHES, 1);
+	return full;
+}
+
 /**
  * memsan_save_stack() - save the current stack to the stack depot
  * @first:	address to show as the innermost frame (the probed function), or 0
@@ -58,26 +133,9 @@ static unsigned int find_frame(const unsigned long *entries, unsigned int nr, un
  */
 depot_stack_handle_t memsan_save_stack(unsigned long first, unsigned long ret_addr)
 {
-	unsigned long entries[MEMSAN_STACK_DEPTH];
-	unsigned int nr, i;
-
 	if (!READ_ONCE(memsan_stack_trace))
 		return 0;
-
-	nr = stack_trace_save(entries + STACK_HEAD, MEMSAN_STACK_DEPTH - STACK_HEAD, 0) +
-	     STACK_HEAD;
-	i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, ret_addr) + STACK_HEAD;
-	if (i == nr && first) {
-		i = find_frame(entries + STACK_HEAD, nr - STACK_HEAD, first) + STACK_HEAD;
-		if (i < nr)
-			entries[i] = ret_addr;	/* replaces @first, which goes before it */
-	}
-	if (i == nr)
-		i = skip_own_frames(entries + STACK_HEAD, nr - STACK_HEAD) + STACK_HEAD;
-	if (first)
-		entries[--i] = first;
-	nr = filter_irq_stacks(entries + i, nr - i);
-	return stack_depot_save(entries + i, nr, GFP_NOWAIT | __GFP_NOWARN);
+	return save_stack(first, ret_addr);
 }
 
 /**

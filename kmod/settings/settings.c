@@ -16,6 +16,7 @@ unsigned int memsan_redzone = MEMSAN_REDZONE_DEFAULT;
 bool memsan_report_all;
 bool memsan_panic_on_report;
 bool memsan_stack_trace = true;
+int memsan_stack_cache = MEMSAN_STACK_CACHE_ON;
 
 DEFINE_STATIC_KEY_FALSE(memsan_enabled_key);
 

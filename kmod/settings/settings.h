@@ -32,6 +32,14 @@ extern bool memsan_report_all;
 extern bool memsan_panic_on_report;
 extern bool memsan_stack_trace;
 
+/* stack_cache: how a stack is saved (objects/stack.c) */
+enum memsan_stack_cache_mode {
+	MEMSAN_STACK_CACHE_OFF,		/* a full unwind every time */
+	MEMSAN_STACK_CACHE_ON,		/* proven memos of earlier unwinds (default) */
+	MEMSAN_STACK_CACHE_VERIFY,	/* both, compared: a test mode */
+};
+extern int memsan_stack_cache;
+
 /* On while memsan checks and hooks; off before init ends and after a disable. */
 DECLARE_STATIC_KEY_FALSE(memsan_enabled_key);
 

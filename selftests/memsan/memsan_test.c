@@ -139,6 +139,7 @@ static const struct expect cases[] = {
 	CLEAN(clean_kvmalloc),
 	CLEAN(clean_kmem_cache),
 	CLEAN(churn),
+	CLEAN(stack_varied),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

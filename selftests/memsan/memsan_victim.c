@@ -770,6 +770,132 @@ static noinline int victim_churn(void)
 	return ret;
 }
 
+/* === Exact stacks: a varied workload for stack_cache=verify === */
+
+/*
+ * Allocations and frees reached by different call paths: two callers of
+ * the same shape and depth through one leaf (the same memo key, other
+ * stacks), recursion to varying depths with an allocation at each level,
+ * the own cache, and hard interrupts.  No bug: run_tests.sh runs it with
+ * stack_cache=verify and checks that no memoised stack differed from a
+ * full unwind, and that memos were used at all.
+ */
+#define VICTIM_STACK_ROUNDS	48
+#define VICTIM_STACK_DEPTH	6
+
+static noinline void *victim_stack_leaf_alloc(size_t size)
+{
+	void *p = kmalloc(victim_size(size), GFP_KERNEL);
+
+	OPTIMIZER_HIDE_VAR(p);
+	return p;
+}
+
+static noinline void victim_stack_leaf_free(void *p)
+{
+	kfree(p);
+	barrier();
+}
+
+static noinline int victim_stack_via_a(size_t size)
+{
+	u8 *p = victim_stack_leaf_alloc(size);
+
+	if (!p)
+		return -ENOMEM;
+	WRITE_ONCE(p[0], 1);
+	victim_stack_leaf_free(p);
+	return 0;
+}
+
+static noinline int victim_stack_via_b(size_t size)
+{
+	u8 *p = victim_stack_leaf_alloc(size);
+
+	if (!p)
+		return -ENOMEM;
+	WRITE_ONCE(p[0], 2);
+	victim_stack_leaf_free(p);
+	return 0;
+}
+
+/* An allocation at each level on the way down, freed on the way up. */
+static noinline int victim_stack_recurse(int depth, size_t size)
+{
+	u8 *p = kmalloc(victim_size(size), GFP_KERNEL);
+	int ret = 0;
+
+	if (!p)
+		return -ENOMEM;
+	WRITE_ONCE(p[0], (u8)depth);
+	if (depth > 0)
+		ret = victim_stack_recurse(depth - 1, size + 8);
+	if (READ_ONCE(p[0]) != (u8)depth)
+		ret = -EIO;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(ret);
+	return ret;
+}
+
+static struct hrtimer victim_stack_timer;
+static DECLARE_COMPLETION(victim_stack_irq_done);
+static int victim_stack_irq_ret;
+
+static enum hrtimer_restart victim_stack_timer_fn(struct hrtimer *timer)
+{
+	int i;
+
+	victim_stack_irq_ret = 0;
+	for (i = 0; i < 4; i++) {
+		u8 *p = kmalloc(victim_size(24 + i), GFP_ATOMIC);
+
+		if (!p) {
+			victim_stack_irq_ret = -ENOMEM;
+			break;
+		}
+		kfree(p);
+	}
+	complete(&victim_stack_irq_done);
+	return HRTIMER_NORESTART;
+}
+
+static int victim_stack_in_irq(void)
+{
+	reinit_completion(&victim_stack_irq_done);
+	hrtimer_init(&victim_stack_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	victim_stack_timer.function = victim_stack_timer_fn;
+	hrtimer_start(&victim_stack_timer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	wait_for_completion(&victim_stack_irq_done);
+	return victim_stack_irq_ret;
+}
+
+static noinline int victim_stack_varied(void)
+{
+	int round, ret = 0;
+
+	for (round = 0; round < VICTIM_STACK_ROUNDS && !ret; round++) {
+		size_t size = 16 + 8 * (round % 5);
+		u8 *c;
+
+		ret = victim_stack_via_a(size);
+		if (!ret)
+			ret = victim_stack_via_b(size);
+		if (!ret && round % 3)
+			ret = victim_stack_via_a(size + 1);
+		if (!ret)
+			ret = victim_stack_recurse(round % VICTIM_STACK_DEPTH, size);
+		if (!ret && round % 8 == 0)
+			ret = victim_stack_in_irq();
+		if (ret)
+			break;
+		c = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+		if (!c)
+			return -ENOMEM;
+		kmem_cache_free(victim_cache, c);
+	}
+	return ret;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -810,6 +936,7 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(clean_kvmalloc),
 	VICTIM_CASE(clean_kmem_cache),
 	VICTIM_CASE(churn),
+	VICTIM_CASE(stack_varied),
 };
 
 static const struct victim_case *victim_find(const char *name)

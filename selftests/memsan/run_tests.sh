@@ -117,8 +117,8 @@ sysfs_rejects_bad_redzone sysfs_rejects_bad_quarantine_kb track_modules_ignores_
 track_all_tracks_the_kernel track_modules_again_stops_tracking sysfs_accepts_good_values"
 
 echo "KTAP version 1"
-# params, insmod x2, memsan_test, rmmod x2, dmesg_clean, load_unload
-echo "1..$((12 + nr_cases + 6))"
+# params, insmod x2, memsan_test, stack_cache_exact, rmmod x2, dmesg_clean, load_unload
+echo "1..$((12 + nr_cases + 7))"
 
 grep -q " $DEBUGFS debugfs " /proc/mounts ||
 	mount -t debugfs debugfs "$DEBUGFS" ||
@@ -148,6 +148,44 @@ else
 fi
 
 sub_ktap "$CASES" ./memsan_test "$@"
+
+# stack_cache=verify: every save goes through the stack memos and a full
+# unwind, compared.  Over a varied workload (memsan_victim's stack_varied)
+# none may differ, and memos must have been used, or nothing was proven.
+stat() {
+	sed -n "s/^$1: //p" "$DEBUGFS/memsan/stats"
+}
+SC=/sys/module/memsan/parameters/stack_cache
+if ! loaded memsan_victim; then
+	point ok stack_cache_exact "SKIP memsan_victim is not loaded"
+elif [ ! -f "$SC" ]; then
+	point not_ok stack_cache_exact "memsan has no stack_cache parameter"
+elif [ "$(cat /sys/module/memsan/parameters/stack_trace)" != Y ]; then
+	point ok stack_cache_exact "SKIP stack_trace is off: no stacks to save"
+else
+	sc_old=$(cat "$SC")
+	h0=$(stat stack_cache_hits)
+	m0=$(stat stack_cache_mismatches)
+	if ! echo verify > "$SC"; then
+		point not_ok stack_cache_exact "cannot set stack_cache=verify"
+	elif ! echo stack_varied > "$DEBUGFS/memsan_victim/run"; then
+		point not_ok stack_cache_exact "memsan_victim's stack_varied failed"
+	else
+		hits=$(($(stat stack_cache_hits) - h0))
+		mism=$(($(stat stack_cache_mismatches) - m0))
+		diag "stack_cache=verify over stack_varied: $hits memo hits, $mism mismatches"
+		if [ "$mism" != 0 ]; then
+			point not_ok stack_cache_exact "$mism saved stacks differed from a full unwind"
+		elif [ "$hits" -gt 0 ]; then
+			point ok stack_cache_exact
+		elif [ "$(uname -m)" != x86_64 ]; then
+			point ok stack_cache_exact "SKIP no stack memos on $(uname -m) (x86_64 ORC only)"
+		else
+			point not_ok stack_cache_exact "no stack memo was used: nothing compared"
+		fi
+	fi
+	echo "$sc_old" > "$SC"
+fi
 
 for mod in memsan_victim memsan; do
 	if ! loaded $mod; then

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: exact stacks without unwinding every time (x86_64, ORC).
+ *
+ * Saving a stack is most of what a tracked allocation or free costs, and
+ * most of that is the unwinder looking up ORC entries frame after frame.
+ * This file remembers what a full unwind found, per (first, ret_addr) (up
+ * to MEMO_WAYS different stacks each), and on the next save re-reads only
+ * the stack slots the result came from.  A
+ * frame is taken from a memo only when that re-reading proves the unwinder
+ * would find it; from the last proven frame on, the unwinder runs.
+ *
+ * Why matching slots mean the same frames.  The walk starts in
+ * memsan_stack_cache_walk() at a fixed offset from its own stack pointer,
+ * so every stack address the walk computes from the stack pointer is the
+ * same offset from it on every call.  One ORC step from a frame (ip, sp, bp)
+ * is a function of the ORC entry of ip (fixed while no module comes or
+ * goes: a generation number), of sp, of bp, of the registers of a pt_regs
+ * frame and of the stack words it reads.  A step is proven only if:
+ *  - it starts from a call frame (no pt_regs), its return address slot is
+ *    sp - 8 and holds exactly the ip the unwinder returned (no ftrace or
+ *    kretprobe return address was rewritten);
+ *  - its ip and sp do not depend on bp: the same step run again with bp set
+ *    to an address no stack is near gives the same ip, sp and stack.  A step
+ *    whose CFA or next bp comes from bp (ORC_REG_BP, BP_INDIRECT) would read
+ *    near that address and fail, so the two would differ;
+ *  - it stays on the same task stack without an error.  An indirect sp
+ *    (ORC_REG_SP_INDIRECT) is emitted by objtool for stack switches and
+ *    pt_regs hints only, and both are excluded by this rule and the first;
+ *    R10, R13, DI and DX need pt_regs, which a call frame has not.
+ * Such a step's sp is the previous sp plus a constant of the ORC entry, and
+ * its ip is the word at the new sp - 8.  By induction from the start, equal
+ * words at the memoised slots give equal frames, and every word these steps
+ * read lies below the last proven sp: a stack at least that deep answers
+ * every bounds check the same way.
+ *
+ * The rest of the trace: either it is proven too (an ORC end mark, or a
+ * pt_regs step, independent of bp, to a user-mode ip, which is never kernel
+ * text: the hit checks the word is a user address; the task stack's depth
+ * must then be the recorded one), or the unwinder goes on from the last
+ * proven frame with the same ip and sp and the bp a full unwind would have
+ * there.  That bp was restored by a proven step from a slot of the frame it
+ * left (ORC_REG_PREV_SP: the probing step restored the same value) or passed
+ * on unchanged (the probing step kept the poison) since: the slot is the
+ * only word with that value between the step's old sp and new CFA, or the
+ * memo is not kept.  On x86_64 6.1, do_syscall_64's random stack offset
+ * makes its frame bp-based, so a system call's stack is memoised up to it
+ * and the last two or three steps are unwound every time.  When those give
+ * the recorded frames, the depot handle of the recorded trace is reused.
+ * Everything else (IRQ and exception stacks, pt_regs mid-stack, BPF or
+ * unknown code, stacks deeper than a memo) takes the full unwind.
+ *
+ * The memos are per CPU, read and written with preemption off and a busy
+ * flag (a save interrupted on the task stack by an exception that saves
+ * again does not use them), in pages taken at init.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/sched/task_stack.h>
+#include <linux/gfp.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+
+#include "objects/objects.h"
+
+#ifdef CONFIG_UNWINDER_ORC
+#include <asm/unwind.h>
+
+/* Frames kept by one memo; a deeper stack is unwound every time. */
+#define MEMO_FRAMES	40
+#define MEMO_SLOTS	64	/* per CPU, a power of two */
+/* Memos tried per key: one call site reached from several callers */
+#define MEMO_WAYS	4
+/* bp in the probing step: no stack is within an ORC offset (s16) of it */
+#define POISON_BP	(1UL << 20)
+
+/**
+ * struct stack_memo - one unwind, remembered
+ * @first:	key: memsan_save_stack()'s @first
+ * @ret_addr:	key: memsan_save_stack()'s @ret_addr
+ * @depth:	bytes from the walker's stack pointer to the task stack's end:
+ *		equal for a whole memo, at least @extent for a resumed one
+ * @gen:	module generation when recorded
+ * @nr:		frames of the whole trace when recorded; 0: empty
+ * @npre:	frames proven by their slots
+ * @resume:	the unwinder goes on from frame @npre - 1 (else @npre == @nr)
+ * @user_off:	whole memo: offset of the user-mode pt_regs ip that ends the
+ *		trace, 0: it ends at an ORC end mark
+ * @sp_off:	resumed: sp of frame @npre - 1, from the walker's sp
+ * @bp_off:	resumed: the slot its bp was restored from, from the walker's sp
+ * @stack_mask:	resumed: the unwinder's stacks visited so far
+ * @handle:	stack depot handle of the trace cut as memsan saves it, 0 if not yet
+ * @off:	offset of each proven frame's return address slot from the walker's sp
+ * @ip:		each frame's return address: the trace as recorded
+ */
+struct stack_memo {
+	unsigned long first;
+	unsigned long ret_addr;
+	unsigned int depth;
+	unsigned int gen;
+	u16 nr;
+	u16 npre;
+	u16 resume;
+	u16 user_off;
+	u16 sp_off;
+	u16 bp_off;
+	unsigned long stack_mask;
+	depot_stack_handle_t handle;
+	u16 off[MEMO_FRAMES];
+	unsigned long ip[MEMO_FRAMES];
+};
+
+#define MEMO_TABLE_ORDER	get_order(MEMO_SLOTS * sizeof(struct stack_memo))
+
+static DEFINE_PER_CPU(struct stack_memo *, memo_table);
+static DEFINE_PER_CPU(int, memo_busy);
+static DEFINE_PER_CPU(unsigned int, memo_victim);
+static atomic_t memo_gen = ATOMIC_INIT(1);
+
+static_assert(THREAD_SIZE <= U16_MAX);
+
+/* The first of the MEMO_WAYS memos a key may be in. */
+static unsigned int memo_set(unsigned long first, unsigned long ret_addr)
+{
+	return hash_long(first ^ (ret_addr << 1), ilog2(MEMO_SLOTS / MEMO_WAYS)) * MEMO_WAYS;
+}
+
+/* One ORC step, as far as the next steps and the trace can tell. */
+static bool same_step(const struct unwind_state *a, const struct unwind_state *b)
+{
+	return a->stack_info.type == b->stack_info.type &&
+	       a->stack_info.begin == b->stack_info.begin && a->error == b->error &&
+	       a->ip == b->ip && a->sp == b->sp && a->regs == b->regs &&
+	       a->signal == b->signal && a->full_regs == b->full_regs;
+}
+
+static unsigned long stack_word(unsigned long addr)
+{
+	return READ_ONCE_NOCHECK(*(unsigned long *)addr);
+}
+
+/*
+ * The one word equal to @val in [@lo, @hi), or 0 if none or several: the
+ * slot a step that restored bp to @val read it from.  The step's ORC entry
+ * puts it below the new CFA @hi and above the old sp @lo.
+ */
+static unsigned long unique_slot(unsigned long lo, unsigned long hi, unsigned long val)
+{
+	unsigned long a, found = 0;
+
+	for (a = lo; a + sizeof(long) <= hi; a += sizeof(long)) {
+		if (stack_word(a) != val)
+			continue;
+		if (found)
+			return 0;
+		found = a;
+	}
+	return found;
+}
+
+/*
+ * After a proven step (its result independent of bp): where the new bp
+ * comes from.  @probe ran with POISON_BP: still POISON_BP means bp was
+ * passed on, equal to the real step's means it was restored from a slot of
+ * the frame just left.  Return: the slot of the new bp, 0 if not known.
+ */
+static unsigned long bp_slot_after(const struct unwind_state *st,
+				   const struct unwind_state *probe, unsigned long old_bp,
+				   unsigned long old_slot, unsigned long old_sp)
+{
+	if (st->bp == POISON_BP)
+		return 0;
+	if (probe->bp == POISON_BP)
+		return st->bp == old_bp ? old_slot : 0;
+	if (probe->bp != st->bp)
+		return 0;
+	return unique_slot(old_sp, st->sp, st->bp);
+}
+
+/*
+ * A full unwind into @w->entries; records it in @m: whole when every step
+ * is provably reproducible from the stack slots (see the top of this
+ * file), else its proven frames and where the unwinder can go on from.
+ * Inlined: the trace starts at memsan_stack_cache_walk()'s caller, whose
+ * return address slot is above the walker's stack pointer.
+ * Return: entries, or 0 when the trace did not fit (the caller unwinds as
+ * it always did: its innermost frames, and so its cut, differ).
+ */
+static __always_inline unsigned int walk_and_record(struct memsan_stack_walk *w,
+						    struct stack_memo *m, unsigned long sp_ref,
+						    unsigned long base)
+{
+	unsigned long end = base + THREAD_SIZE, bp_slot = 0, k_bp_slot = 0, k_sp = 0;
+	unsigned long addr, slot, old_bp, old_sp, k_mask = 0;
+	struct unwind_state st, probe;
+	unsigned int n = 0, npre = 0;
+	bool ok;
+
+	m->nr = 0;
+	unwind_start(&st, current, NULL, NULL);
+	ok = !st.error && st.stack_info.type == STACK_TYPE_TASK && !st.regs;
+	while (!unwind_done(&st)) {
+		addr = unwind_get_return_address(&st);
+		if (!addr)
+			break;
+		if (n == w->max)
+			return 0;
+		w->entries[n] = addr;
+		if (n < MEMO_FRAMES)
+			m->ip[n] = addr;
+		if (ok) {
+			slot = st.sp - sizeof(long);
+			ok = !st.regs && n < MEMO_FRAMES && st.ip == addr &&
+			     slot > sp_ref && slot < end && stack_word(slot) == st.ip;
+		}
+		if (ok) {
+			m->off[n] = slot - sp_ref;
+			npre = n + 1;
+			k_sp = st.sp;
+			k_bp_slot = bp_slot && stack_word(bp_slot) == st.bp ? bp_slot : 0;
+			k_mask = st.stack_mask;
+			probe = st;
+			probe.bp = POISON_BP;
+			unwind_next_frame(&probe);
+		}
+		old_bp = st.bp;
+		old_sp = st.sp;
+		n++;
+		unwind_next_frame(&st);
+		if (ok)
+			ok = same_step(&st, &probe) && !st.error &&
+			     (unwind_done(&st) || ((unsigned long)st.stack_info.begin == base &&
+						   st.stack_info.type == STACK_TYPE_TASK));
+		if (ok && !unwind_done(&st))
+			bp_slot = bp_slot_after(&st, &probe, old_bp, bp_slot, old_sp);
+	}
+	if (!npre)
+		return n;
+	m->resume = 0;
+	m->user_off = 0;
+	m->depth = end - sp_ref;
+	if (ok && npre == n && unwind_done(&st)) {
+		/* whole: ends at an ORC end mark, no error */
+	} else if (ok && npre == n && st.regs && st.ip < TASK_SIZE_MAX &&
+		   (unsigned long)&st.regs->ip < end &&
+		   stack_word((unsigned long)&st.regs->ip) == st.ip) {
+		/* whole: a pt_regs step to user mode, its ip read from regs->ip */
+		m->user_off = (unsigned long)&st.regs->ip - sp_ref;
+	} else if (k_bp_slot) {
+		/* the unwinder goes on from the last proven frame */
+		m->resume = 1;
+		m->sp_off = k_sp - sp_ref;
+		m->bp_off = k_bp_slot - sp_ref;
+		m->stack_mask = k_mask;
+	} else {
+		return n;
+	}
+	m->first = w->first;
+	m->ret_addr = w->ret_addr;
+	m->gen = atomic_read(&memo_gen);
+	m->handle = 0;
+	m->npre = npre;
+	m->nr = n;
+	w->memo = m;
+	return n;
+}
+
+/* The proven frames of @m are the current stack's (its walker's sp: @sp_ref). */
+static bool memo_matches(const struct stack_memo *m, unsigned long sp_ref, unsigned int depth)
+{
+	unsigned int i;
+
+	if (m->resume ? depth < m->sp_off : depth != m->depth)
+		return false;
+	for (i = 0; i < m->npre; i++)
+		if (stack_word(sp_ref + m->off[i]) != m->ip[i])
+			return false;
+	return !m->user_off || stack_word(sp_ref + m->user_off) < TASK_SIZE_MAX;
+}
+
+/*
+ * The unwinder from the last proven frame of @m, in the state a full
+ * unwind would have there: the same ip, sp and bp (from the slot it was
+ * restored from), on the current task stack, no pt_regs.
+ * Return: entries in @w->entries, 0 if they do not fit.
+ */
+static unsigned int memo_resume(struct memsan_stack_walk *w, const struct stack_memo *m,
+				unsigned long sp_ref, unsigned long base)
+{
+	struct unwind_state st;
+	unsigned int n = m->npre;
+	unsigned long addr;
+
+	memset(&st, 0, sizeof(st));
+	st.task = current;
+	st.stack_info.type = STACK_TYPE_TASK;
+	st.stack_info.begin = (unsigned long *)base;
+	st.stack_info.end = (unsigned long *)(base + THREAD_SIZE);
+	st.stack_mask = m->stack_mask;
+	st.ip = m->ip[n - 1];
+	st.sp = sp_ref + m->sp_off;
+	st.bp = stack_word(sp_ref + m->bp_off);
+	for (;;) {
+		unwind_next_frame(&st);
+		if (unwind_done(&st))
+			break;
+		addr = unwind_get_return_address(&st);
+		if (!addr)
+			break;
+		if (n == w->max)
+			return 0;
+		w->entries[n++] = addr;
+	}
+	return n;
+}
+
+/**
+ * memsan_stack_cache_walk() - the current stack, from a memo when it is proven
+ * @w:	in: entries, max, first, ret_addr, want_entries; out: the rest
+ *
+ * On a verified hit, @w->hit is set, @w->handle is the memo's depot handle
+ * if the trace is the memo's (0 otherwise or if it has none yet) and, if
+ * there is no handle or @w->want_entries, the trace is in @w->entries
+ * (@w->nr).  On a miss the stack is unwound into @w->entries like
+ * stack_trace_save() from the caller would, and remembered when that is
+ * exact: memsan_stack_cache_done() then gives the memo its handle.
+ * @w->nr == 0 and no handle: use stack_trace_save().
+ *
+ * Return: true if preemption was disabled: memsan_stack_cache_done() must follow.
+ */
+noinline bool memsan_stack_cache_walk(struct memsan_stack_walk *w)
+{
+	unsigned long sp_ref = current_stack_pointer;
+	unsigned long base = (unsigned long)task_stack_page(current);
+	struct stack_memo *table, *set, *m;
+	unsigned int depth, n, i;
+	bool same;
+
+	w->nr = 0;
+	w->hit = false;
+	w->handle = 0;
+	w->memo = NULL;
+	if (sp_ref - base >= THREAD_SIZE)
+		return false;	/* IRQ or exception stack */
+	depth = base + THREAD_SIZE - sp_ref;
+	preempt_disable();
+	table = this_cpu_read(memo_table);
+	if (!table || this_cpu_inc_return(memo_busy) != 1) {
+		if (table)
+			this_cpu_dec(memo_busy);
+		preempt_enable();
+		return false;
+	}
+	set = &table[memo_set(w->first, w->ret_addr)];
+	for (i = 0; i < MEMO_WAYS; i++) {
+		m = &set[i];
+		if (!m->nr || m->first != w->first || m->ret_addr != w->ret_addr ||
+		    m->gen != atomic_read(&memo_gen) || !memo_matches(m, sp_ref, depth))
+			continue;
+		w->hit = true;
+		if (!m->resume) {
+			w->handle = m->handle;
+			if (m->handle && !w->want_entries)
+				return true;
+			memcpy(w->entries, m->ip, m->nr * sizeof(*m->ip));
+			w->nr = m->nr;
+			same = true;
+		} else {
+			memcpy(w->entries, m->ip, m->npre * sizeof(*m->ip));
+			n = memo_resume(w, m, sp_ref, base);
+			w->nr = n;
+			/* the same trace as recorded: the same cut and handle */
+			same = n == m->nr && n <= MEMO_FRAMES &&
+			       !memcmp(w->entries + m->npre, m->ip + m->npre,
+				       (n - m->npre) * sizeof(*m->ip));
+			if (same)
+				w->handle = m->handle;
+		}
+		if (same && !m->handle)
+			w->memo = m;
+		return true;
+	}
+	/* a free way, else the next one in turn */
+	for (i = 0; i < MEMO_WAYS && set[i].nr; i++)
+		;
+	if (i == MEMO_WAYS)
+		i = this_cpu_inc_return(memo_victim) % MEMO_WAYS;
+	m = &set[i];
+	w->nr = walk_and_record(w, m, sp_ref, base);
+	return true;
+}
+
+/**
+ * memsan_stack_cache_done() - end a memsan_stack_cache_walk() that returned true
+ * @w:		the walk
+ * @handle:	depot handle of the trace as saved, kept by a new memo (0: none)
+ */
+void memsan_stack_cache_done(struct memsan_stack_walk *w, depot_stack_handle_t handle)
+{
+	if (w->memo && handle)
+		w->memo->handle = handle;
+	this_cpu_dec(memo_busy);
+	preempt_enable();
+}
+
+/* A module's ORC entries and text come and go with it: forget every memo. */
+static int memo_module_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	if (action == MODULE_STATE_COMING || action == MODULE_STATE_GOING)
+		atomic_inc(&memo_gen);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block memo_module_nb = {
+	.notifier_call = memo_module_notify,
+};
+
+/**
+ * memsan_stack_cache_init() - the memo pages of every CPU, the module notifier
+ *
+ * A CPU without its pages unwinds every time.
+ */
+int memsan_stack_cache_init(void)
+{
+	struct page *page;
+	int cpu, err;
+
+	err = register_module_notifier(&memo_module_nb);
+	if (err)
+		return err;
+	for_each_possible_cpu(cpu) {
+		page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO,
+					MEMO_TABLE_ORDER);
+		per_cpu(memo_table, cpu) = page ? page_address(page) : NULL;
+	}
+	return 0;
+}
+
+/**
+ * memsan_stack_cache_exit() - free the memos (no save may run any more)
+ */
+void memsan_stack_cache_exit(void)
+{
+	int cpu;
+
+	unregister_module_notifier(&memo_module_nb);
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(memo_table, cpu))
+			free_pages((unsigned long)per_cpu(memo_table, cpu), MEMO_TABLE_ORDER);
+		per_cpu(memo_table, cpu) = NULL;
+	}
+}
+
+#else /* !CONFIG_UNWINDER_ORC */
+
+bool memsan_stack_cache_walk(struct memsan_stack_walk *w)
+{
+	return false;
+}
+
+void memsan_stack_cache_done(struct memsan_stack_walk *w, depot_stack_handle_t handle)
+{
+}
+
+int memsan_stack_cache_init(void)
+{
+	return 0;
+}
+
+void memsan_stack_cache_exit(void)
+{
+}
+
+#endif /* CONFIG_UNWINDER_ORC */
