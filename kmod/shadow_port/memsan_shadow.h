@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memsan's shadow: one shadow map of the kernel's linear mapping, kept by the
+ * memsan's shadow: one shadow map of the kernel's linear mapping (the fast
+ * region) and of the module area (an extra region: globals), kept by the
  * freestanding library in shadow/ (shadow.h is its API) with memory from
  * shadow_map.c.  A leaf: it calls nothing of memsan but the counters.
  *
@@ -24,6 +25,15 @@ extern struct shadow_map memsan_shadow;
 int memsan_shadow_init(void);
 void memsan_shadow_exit(void);
 bool memsan_shadow_range_bad(unsigned long addr, size_t size);
+bool memsan_shadow_covers(unsigned long addr, unsigned long size);
+
+/* Is @addr in the module area's region (extra[0]; empty if it could not be set up)? */
+static __always_inline bool memsan_shadow_in_modules(unsigned long addr)
+{
+	const struct shadow_region *mods = &memsan_shadow.extra[0];
+
+	return addr - mods->base < mods->npages << SHADOW_PAGE_SHIFT;
+}
 
 /**
  * memsan_shadow_check_fast() - the inline part of every access check
@@ -33,11 +43,12 @@ bool memsan_shadow_range_bad(unsigned long addr, size_t size);
  * An access inside one granule costs two dependent loads and a compare, one
  * of up to 16 bytes inside one page a little more (struct copies, u128, odd
  * sizes from __asan_loadN: at most three shadow bytes), and no call.
- * Addresses outside the linear map (stack, globals, vmalloc: memsan tracks
- * none of them; the kernel's map has no other region) are never bad.
+ * Addresses in the module area (instrumented modules' globals) are decided
+ * out of line; others outside the linear map (stack, vmalloc: memsan tracks
+ * neither) are never bad.
  *
  * Return: 1 if the access is bad, 0 if not, -1 if memsan_shadow_range_bad()
- * must decide (accesses straddling pages, bigger ones).
+ * must decide (accesses straddling pages, bigger ones, the module area).
  */
 static __always_inline int memsan_shadow_check_fast(unsigned long addr, size_t size)
 {
@@ -52,7 +63,7 @@ static __always_inline int memsan_shadow_check_fast(unsigned long addr, size_t s
 	if (size <= 2 * SHADOW_GRANULE_SIZE &&
 	    (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - size && mapped)
 		return shadow_check_in_page(&memsan_shadow, addr, size);
-	return mapped ? -1 : 0;
+	return mapped || memsan_shadow_in_modules(addr) ? -1 : 0;
 }
 
 /**
