@@ -185,7 +185,7 @@ static void register_module_globals(struct module *mod)
 			pr_warn("%s: %ps has no ENDBR64: not run, its globals are not checked\n",
 				mod->name, ctors[i]);
 	}
-	memsan_globals_load_end();
+	pr_info("%s: %u globals with redzones\n", mod->name, memsan_globals_load_end());
 	kfree(ctors);
 }
 

@@ -26,6 +26,7 @@
 static DEFINE_MUTEX(globals_load_lock);
 static struct module *loading_mod;
 static struct task_struct *loading_task;
+static unsigned int loading_done;	/* globals given redzones for loading_mod */
 
 /*
  * gcc aligns a protected global to 32 bytes and its size with redzone to a
@@ -73,6 +74,8 @@ void __asan_register_globals(struct asan_global *globals, size_t n)
 					g->size_with_redzone, SHADOW_GLOBAL_REDZONE))
 			done++;
 	}
+	if (mod)
+		loading_done += done;
 	if (done < n)
 		pr_info("%s: %zu of %zu globals without redzones\n",
 			mod ? mod->name : "?", n - done, n);
@@ -101,14 +104,23 @@ void memsan_globals_load_begin(struct module *mod)
 {
 	mutex_lock(&globals_load_lock);
 	loading_mod = mod;
+	loading_done = 0;
 	WRITE_ONCE(loading_task, current);
 }
 
-void memsan_globals_load_end(void)
+/**
+ * memsan_globals_load_end() - the module's constructors have run
+ *
+ * Return: how many of its globals got redzones.
+ */
+unsigned int memsan_globals_load_end(void)
 {
+	unsigned int done = loading_done;
+
 	WRITE_ONCE(loading_task, NULL);
 	loading_mod = NULL;
 	mutex_unlock(&globals_load_lock);
+	return done;
 }
 
 /**

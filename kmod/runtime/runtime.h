@@ -39,7 +39,7 @@ void __asan_unregister_globals(struct asan_global *globals, size_t n);
 
 /* Globals of a module being loaded (globals.c), see hooks/modules.c */
 void memsan_globals_load_begin(struct module *mod);
-void memsan_globals_load_end(void);
+unsigned int memsan_globals_load_end(void);
 void memsan_globals_unload(struct module *mod);
 
 /* Checked string functions (string.c), see memsan_redirect.h */

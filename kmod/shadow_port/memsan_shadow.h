@@ -27,12 +27,27 @@ void memsan_shadow_exit(void);
 bool memsan_shadow_range_bad(unsigned long addr, size_t size);
 bool memsan_shadow_covers(unsigned long addr, unsigned long size);
 
-/* Is @addr in the module area's region (extra[0]; empty if it could not be set up)? */
-static __always_inline bool memsan_shadow_in_modules(unsigned long addr)
+/*
+ * An access to the module area (extra[0], empty if it could not be set up):
+ * inline inside one granule, as in the linear map; -1 (out of line) for
+ * others; 0 if @addr is not in the module area.
+ */
+static __always_inline int memsan_shadow_check_modules(unsigned long addr, size_t size)
 {
 	const struct shadow_region *mods = &memsan_shadow.extra[0];
+	unsigned long idx = (addr - mods->base) >> SHADOW_PAGE_SHIFT;
+	const unsigned char *chunk;
+	unsigned char code;
 
-	return addr - mods->base < mods->npages << SHADOW_PAGE_SHIFT;
+	if (likely(idx >= mods->npages))
+		return 0;
+	if (size > SHADOW_GRANULE_SIZE || (addr & SHADOW_GRANULE_MASK) + size > SHADOW_GRANULE_SIZE)
+		return -1;
+	chunk = shadow_read_once(mods->dir[idx]);
+	if (!chunk)
+		return 0;
+	code = shadow_read_once(chunk[shadow_chunk_offset(addr)]);
+	return code && shadow_code_bad(code, (addr + size - 1) & SHADOW_GRANULE_MASK);
 }
 
 /**
@@ -63,7 +78,7 @@ static __always_inline int memsan_shadow_check_fast(unsigned long addr, size_t s
 	if (size <= 2 * SHADOW_GRANULE_SIZE &&
 	    (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - size && mapped)
 		return shadow_check_in_page(&memsan_shadow, addr, size);
-	return mapped || memsan_shadow_in_modules(addr) ? -1 : 0;
+	return mapped ? -1 : memsan_shadow_check_modules(addr, size);
 }
 
 /**
