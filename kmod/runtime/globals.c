@@ -57,14 +57,20 @@ static void globals_shadow_clear(const struct asan_global *globals, size_t n)
  * @n:		how many
  *
  * Globals outside the shadow (a module loaded outside the module area) or
- * described oddly are left alone: unchecked, never reported.
+ * described oddly are left alone: unchecked, never reported.  So are calls
+ * outside memsan_globals_load_begin() and _end() (a loader that runs the
+ * constructors itself, after memsan did).
  */
 void __asan_register_globals(struct asan_global *globals, size_t n)
 {
 	struct module *mod = READ_ONCE(loading_task) == current ? loading_mod : NULL;
 	size_t i, done = 0;
 
-	if (!globals || !n || memsan_globals_add(globals, n, mod))
+	/*
+	 * Only during a load memsan runs: a registration it cannot tie to a
+	 * module would never be dropped, and outlive the module's memory.
+	 */
+	if (!mod || !globals || !n || memsan_globals_add(globals, n, mod))
 		return;
 	for (i = 0; i < n; i++) {
 		const struct asan_global *g = &globals[i];
@@ -74,11 +80,9 @@ void __asan_register_globals(struct asan_global *globals, size_t n)
 					g->size_with_redzone, SHADOW_GLOBAL_REDZONE))
 			done++;
 	}
-	if (mod)
-		loading_done += done;
+	loading_done += done;
 	if (done < n)
-		pr_info("%s: %zu of %zu globals without redzones\n",
-			mod ? mod->name : "?", n - done, n);
+		pr_info("%s: %zu of %zu globals without redzones\n", mod->name, n - done, n);
 }
 EXPORT_SYMBOL(__asan_register_globals);
 
