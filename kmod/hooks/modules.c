@@ -146,8 +146,9 @@ static unsigned int find_asan_ctors(struct module *mod, ctor_fn *ctors, unsigned
 }
 
 /*
- * With indirect branch tracking an indirect call must land on an ENDBR64;
- * gcc gives its synthesised constructors none (Debian's 6.1 has no IBT).
+ * With indirect branch tracking an indirect call must land on an ENDBR64,
+ * which a synthesised constructor may lack: one without is not called
+ * (Debian's 6.1 has no IBT; arm64's has no BTI in the kernel either).
  */
 static bool ctor_callable(ctor_fn fn)
 {
