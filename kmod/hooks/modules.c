@@ -7,14 +7,24 @@
  * runs.  The module notifier sees that at MODULE_STATE_COMING and adds the
  * module to a small table the hooks read locklessly (they run with
  * preemption off; removal waits for them with synchronize_rcu()).
+ *
+ * Coming, an instrumented module also gets its globals registered: gcc's
+ * constructors (which call __asan_register_globals()) are run here, before
+ * the module's init, since the loader runs none without CONFIG_CONSTRUCTORS.
+ * Going, every module's registered globals are forgotten and their shadow
+ * cleared.
  */
 #define pr_fmt(fmt) "memsan: " fmt
 
+#include <linux/elf.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "hooks/hooks.h"
+#include "runtime/runtime.h"
 
 #define MEMSAN_MAX_INSTRUMENTED 32
 
@@ -87,14 +97,110 @@ static void instrumented_remove(struct module *mod)
 		synchronize_rcu();	/* no hook still looks at the module */
 }
 
+/*
+ * gcc names the constructor it synthesises to register an object file's
+ * globals _sub_I_<priority>_<n> ('I' for a constructor; with
+ * -fsanitize=kernel-address the priority is the default, 65535): one per
+ * instrumented object file.  Every synthesised constructor is run, as the
+ * loader would with CONFIG_CONSTRUCTORS; memsan.mk adds no other.
+ */
+#define ASAN_CTOR_PREFIX	"_sub_I_"
+
+typedef void (*ctor_fn)(void);
+
+/*
+ * The module's sanitizer constructors, from its symbol table: while the
+ * module is coming, mod->kallsyms is the full table of the ELF file, values
+ * relocated.  Only functions in the module's own code are taken.  Returns
+ * how many were stored in @ctors (at most @max); counts them all if @ctors
+ * is NULL.
+ */
+static unsigned int find_asan_ctors(struct module *mod, ctor_fn *ctors, unsigned int max)
+{
+#ifdef CONFIG_KALLSYMS
+	/* 6.1's layout (compat/compat.h: the one supported); 6.4 has mod->mem[] */
+	unsigned long text = (unsigned long)mod->core_layout.base;
+	unsigned long text_end = text + mod->core_layout.text_size;
+	const struct mod_kallsyms *ks;
+	unsigned int i, nr = 0;
+
+	rcu_read_lock();
+	ks = rcu_dereference(mod->kallsyms);
+	for (i = 0; ks && i < ks->num_symtab; i++) {
+		const Elf_Sym *sym = &ks->symtab[i];
+		unsigned long addr = sym->st_value;
+
+		if (ELF_ST_TYPE(sym->st_info) != STT_FUNC || addr < text || addr >= text_end ||
+		    strncmp(ks->strtab + sym->st_name, ASAN_CTOR_PREFIX,
+			    sizeof(ASAN_CTOR_PREFIX) - 1))
+			continue;
+		if (ctors && nr < max)
+			ctors[nr] = (ctor_fn)addr;
+		nr++;
+	}
+	rcu_read_unlock();
+	return ctors ? min(nr, max) : nr;
+#else
+	return 0;
+#endif
+}
+
+/*
+ * With indirect branch tracking an indirect call must land on an ENDBR64,
+ * which a synthesised constructor may lack: one without is not called
+ * (Debian's 6.1 has no IBT; arm64's has no BTI in the kernel either).
+ */
+static bool ctor_callable(ctor_fn fn)
+{
+#ifdef CONFIG_X86_KERNEL_IBT
+	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
+	return !cpu_feature_enabled(X86_FEATURE_IBT) || !memcmp(fn, endbr64, sizeof(endbr64));
+#else
+	return true;
+#endif
+}
+
+/*
+ * Run @mod's sanitizer constructors, so that its globals get their
+ * redzones before its init runs.
+ */
+static void register_module_globals(struct module *mod)
+{
+	unsigned int i, nr = find_asan_ctors(mod, NULL, 0);
+	ctor_fn *ctors;
+
+	if (!nr)
+		return;
+	ctors = kcalloc(nr, sizeof(*ctors), GFP_KERNEL);
+	if (!ctors) {
+		pr_warn("%s: no memory: its globals are not checked\n", mod->name);
+		return;
+	}
+	nr = find_asan_ctors(mod, ctors, nr);
+	memsan_globals_load_begin(mod);
+	for (i = 0; i < nr; i++) {
+		if (ctor_callable(ctors[i]))
+			ctors[i]();
+		else
+			pr_warn("%s: %ps has no ENDBR64: not run, its globals are not checked\n",
+				mod->name, ctors[i]);
+	}
+	pr_info("%s: %u globals with redzones\n", mod->name, memsan_globals_load_end());
+	kfree(ctors);
+}
+
 static int memsan_module_notify(struct notifier_block *nb, unsigned long state, void *data)
 {
 	struct module *mod = data;
 
-	if (state == MODULE_STATE_COMING && module_uses_memsan(mod))
+	if (state == MODULE_STATE_COMING && module_uses_memsan(mod)) {
 		instrumented_add(mod);
-	else if (state == MODULE_STATE_GOING)
+		register_module_globals(mod);
+	} else if (state == MODULE_STATE_GOING) {
+		memsan_globals_unload(mod);
 		instrumented_remove(mod);
+	}
 	return NOTIFY_OK;
 }
 

@@ -20,6 +20,7 @@ static const char *const bug_names[] = {
 	[MEMSAN_BUG_DOUBLE_FREE] = "double-free",
 	[MEMSAN_BUG_INVALID_FREE] = "invalid-free",
 	[MEMSAN_BUG_OUT_OF_BOUNDS] = "out-of-bounds",
+	[MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS] = "global-out-of-bounds",
 };
 static_assert(ARRAY_SIZE(bug_names) == MEMSAN_BUG_COUNT);
 
@@ -111,6 +112,19 @@ static void render_object(struct memsan_report *r)
 	report_line(r, " %lu-byte region [%016lx, %016lx)", r->obj_size, r->obj_addr, end);
 }
 
+/*
+ * KASAN names the variable with %pS of the buggy address: name+offset/size
+ * [module].  Module data symbols are not in kallsyms once init is done
+ * (arm64 has no KALLSYMS_ALL), so the name, the offset from the variable's
+ * start and its size come from what gcc registered.
+ */
+static void render_variable(struct memsan_report *r)
+{
+	report_blank(r);
+	report_line(r, "The buggy address belongs to the variable: %s+0x%lx/0x%lx [%s]",
+		    r->var_name, r->addr - r->var_addr, r->var_size, r->var_module);
+}
+
 /**
  * memsan_report_render() - write the text of a completed report
  * @r:	the report, stages 1 and 2 filled in
@@ -132,6 +146,8 @@ void memsan_report_render(struct memsan_report *r)
 	render_stack(r, &r->call);
 	if (r->has_object)
 		render_object(r);
+	else if (r->has_variable)
+		render_variable(r);
 	report_blank(r);
 	shadow_dump(&memsan_shadow, r->first_bad ?: r->addr, emit_shadow_line, r);
 	report_line(r, REPORT_FRAME);

@@ -168,6 +168,8 @@ static void complete_report(struct memsan_report *r)
 	r->call.pid = r->pid;
 	r->call.nr = memsan_stack_here(r->call.frames, MEMSAN_REPORT_FRAMES);
 	describe_object(r);
+	if (!r->has_object && r->type == MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS)
+		memsan_globals_describe(r);
 }
 
 /*
@@ -195,6 +197,8 @@ static enum memsan_bug_type access_bug_type(unsigned long first_bad)
 		return MEMSAN_BUG_SLAB_OUT_OF_BOUNDS;
 	case SHADOW_BUG_USE_AFTER_FREE:
 		return MEMSAN_BUG_USE_AFTER_FREE;
+	case SHADOW_BUG_GLOBAL_OUT_OF_BOUNDS:
+		return MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS;
 	default:
 		return MEMSAN_BUG_OUT_OF_BOUNDS;
 	}

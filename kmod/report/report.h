@@ -7,6 +7,8 @@
  *   render.c	the text, in KASAN's layout, and the console
  *   ring.c	the reports kept for readers, copied out whole; the notifier
  *		that tells a channel a new report is there
+ *   globals.c	the globals instrumented modules registered, to name the
+ *		variable of a global-out-of-bounds
  *
  * Called by the runtime and the hooks; reads Objects and the shadow.  Nothing
  * here calls a channel: debugfs and netlink copy reports out of the ring, and
@@ -30,6 +32,7 @@ enum memsan_bug_type {
 	MEMSAN_BUG_DOUBLE_FREE,
 	MEMSAN_BUG_INVALID_FREE,
 	MEMSAN_BUG_OUT_OF_BOUNDS,	/* poisoned shadow of unknown kind */
+	MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS,
 	MEMSAN_BUG_COUNT,
 };
 
@@ -38,6 +41,30 @@ const char *memsan_bug_name(enum memsan_bug_type type);
 #define MEMSAN_REPORT_FRAMES	32
 #define MEMSAN_REPORT_TEXT	6144
 #define MEMSAN_CACHE_NAME	32
+#define MEMSAN_VAR_NAME		64
+
+/**
+ * struct asan_global - one global variable, as gcc 12 describes it
+ *	(-fsanitize=kernel-address, asan-globals=1; KASAN's ABI version 5)
+ * @beg:		its first byte
+ * @size:		its size
+ * @size_with_redzone:	its size and the redzone after it
+ * @name:		its name in the source
+ * @module_name:	the source file
+ * @has_dynamic_init:	C++ only
+ * @location:		source location, or NULL
+ * @odr_indicator:	C++ only
+ */
+struct asan_global {
+	const void *beg;
+	size_t size;
+	size_t size_with_redzone;
+	const char *name;
+	const char *module_name;
+	unsigned long has_dynamic_init;
+	void *location;
+	char *odr_indicator;
+};
 
 /**
  * struct memsan_stack - a stack as kept in a report
@@ -82,6 +109,11 @@ struct memsan_report {
 	bool has_alloc, has_free;
 	struct memsan_stack alloc;
 	struct memsan_stack free;
+	bool has_variable;		/* a registered global, instead of an object */
+	unsigned long var_addr;
+	unsigned long var_size;
+	char var_name[MEMSAN_VAR_NAME];
+	char var_module[MODULE_NAME_LEN];
 
 	/* Stage 4, the ring (memsan_ring_push()): 1, 2, ... never reused */
 	u64 seq;
@@ -98,6 +130,14 @@ void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned lon
 void memsan_reports_clear(void);
 int memsan_reports_init(void);
 void memsan_reports_exit(void);
+
+/* === Registered globals (globals.c) === */
+
+int memsan_globals_add(const struct asan_global *globals, size_t n, const struct module *mod);
+bool memsan_globals_remove(const struct asan_global *globals);
+bool memsan_globals_take(const struct module *mod, const struct asan_global **globals,
+			 size_t *n);
+void memsan_globals_describe(struct memsan_report *r);
 
 /* === Rendering (render.c) === */
 

@@ -94,18 +94,3 @@ void __asan_handle_no_return(void)
 {
 }
 EXPORT_SYMBOL(__asan_handle_no_return);
-
-/*
- * Global variable redzones are future work: the loader never runs the
- * constructors that would call these (CONFIG_CONSTRUCTORS is off), so memsan
- * will call them itself.  Until then globals are untracked, never reported.
- */
-void __asan_register_globals(struct asan_global *globals, size_t n)
-{
-}
-EXPORT_SYMBOL(__asan_register_globals);
-
-void __asan_unregister_globals(struct asan_global *globals, size_t n)
-{
-}
-EXPORT_SYMBOL(__asan_unregister_globals);

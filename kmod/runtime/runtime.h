@@ -4,12 +4,14 @@
  *
  *   check.c	the __asan_* functions gcc's -fsanitize=kernel-address calls
  *   string.c	checked string and memory functions (memsan_redirect.h)
+ *   globals.c	the redzones of instrumented modules' globals
  *
  * They read the shadow (shadow_port/memsan_shadow.h) and call Report.
  */
 #ifndef _MEMSAN_RUNTIME_H
 #define _MEMSAN_RUNTIME_H
 
+#include <linux/module.h>
 #include <linux/types.h>
 
 /* Check [addr, addr+size) for an access by instrumented code; report if bad. */
@@ -34,6 +36,11 @@ void __asan_handle_no_return(void);
 struct asan_global;
 void __asan_register_globals(struct asan_global *globals, size_t n);
 void __asan_unregister_globals(struct asan_global *globals, size_t n);
+
+/* Globals of a module being loaded (globals.c), see hooks/modules.c */
+void memsan_globals_load_begin(struct module *mod);
+unsigned int memsan_globals_load_end(void);
+void memsan_globals_unload(struct module *mod);
 
 /* Checked string functions (string.c), see memsan_redirect.h */
 

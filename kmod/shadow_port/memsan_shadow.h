@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memsan's shadow: one shadow map of the kernel's linear mapping, kept by the
+ * memsan's shadow: one shadow map of the kernel's linear mapping (the fast
+ * region) and of the module area (an extra region: globals), kept by the
  * freestanding library in shadow/ (shadow.h is its API) with memory from
  * shadow_map.c.  A leaf: it calls nothing of memsan but the counters.
  *
@@ -24,6 +25,30 @@ extern struct shadow_map memsan_shadow;
 int memsan_shadow_init(void);
 void memsan_shadow_exit(void);
 bool memsan_shadow_range_bad(unsigned long addr, size_t size);
+bool memsan_shadow_covers(unsigned long addr, unsigned long size);
+
+/*
+ * An access to the module area (extra[0], empty if it could not be set up):
+ * inline inside one granule, as in the linear map; -1 (out of line) for
+ * others; 0 if @addr is not in the module area.
+ */
+static __always_inline int memsan_shadow_check_modules(unsigned long addr, size_t size)
+{
+	const struct shadow_region *mods = &memsan_shadow.extra[0];
+	unsigned long idx = (addr - mods->base) >> SHADOW_PAGE_SHIFT;
+	const unsigned char *chunk;
+	unsigned char code;
+
+	if (likely(idx >= mods->npages))
+		return 0;
+	if (size > SHADOW_GRANULE_SIZE || (addr & SHADOW_GRANULE_MASK) + size > SHADOW_GRANULE_SIZE)
+		return -1;
+	chunk = shadow_read_once(mods->dir[idx]);
+	if (!chunk)
+		return 0;
+	code = shadow_read_once(chunk[shadow_chunk_offset(addr)]);
+	return code && shadow_code_bad(code, (addr + size - 1) & SHADOW_GRANULE_MASK);
+}
 
 /**
  * memsan_shadow_check_fast() - the inline part of every access check
@@ -33,11 +58,12 @@ bool memsan_shadow_range_bad(unsigned long addr, size_t size);
  * An access inside one granule costs two dependent loads and a compare, one
  * of up to 16 bytes inside one page a little more (struct copies, u128, odd
  * sizes from __asan_loadN: at most three shadow bytes), and no call.
- * Addresses outside the linear map (stack, globals, vmalloc: memsan tracks
- * none of them; the kernel's map has no other region) are never bad.
+ * Addresses in the module area (instrumented modules' globals) are decided
+ * out of line; others outside the linear map (stack, vmalloc: memsan tracks
+ * neither) are never bad.
  *
  * Return: 1 if the access is bad, 0 if not, -1 if memsan_shadow_range_bad()
- * must decide (accesses straddling pages, bigger ones).
+ * must decide (accesses straddling pages, bigger ones, the module area).
  */
 static __always_inline int memsan_shadow_check_fast(unsigned long addr, size_t size)
 {
@@ -52,7 +78,7 @@ static __always_inline int memsan_shadow_check_fast(unsigned long addr, size_t s
 	if (size <= 2 * SHADOW_GRANULE_SIZE &&
 	    (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - size && mapped)
 		return shadow_check_in_page(&memsan_shadow, addr, size);
-	return mapped ? -1 : 0;
+	return mapped ? -1 : memsan_shadow_check_modules(addr, size);
 }
 
 /**

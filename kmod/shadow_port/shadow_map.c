@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memsan: the shadow map of the kernel's linear mapping.
+ * memsan: the shadow map of the kernel's linear mapping and of the module area.
  *
  * The freestanding library in shadow/ does the work; this file gives it
- * memory.  Its directory has one slot per page of the linear map (8 bytes per
- * 4 KiB page) and its 512-byte chunks are carved out of whole pages taken
+ * memory.  Its directories have one slot per page of the linear map (8 bytes
+ * per 4 KiB page) and of the area modules are loaded in (their globals, in
+ * vmalloc space); its 512-byte chunks are carved out of whole pages taken
  * from the page allocator, which the slab hooks may call in atomic context
  * and which none of them probes.  Chunks live until memsan is unloaded.
  */
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/module.h>
 #include <linux/nodemask.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -21,6 +23,7 @@
 struct shadow_map memsan_shadow;
 
 static unsigned char **shadow_dir;
+static unsigned char **module_dir;
 static LIST_HEAD(chunk_pages);		/* pages chunks are carved from */
 static struct page *chunk_page;		/* page being carved */
 static unsigned int chunk_next;		/* next free chunk in chunk_page */
@@ -96,11 +99,75 @@ static void ram_pfn_range(unsigned long *start, unsigned long *end)
 	}
 }
 
+/*
+ * Where modules are loaded.  x86_64 has a fixed module area.  arm64 6.1
+ * loads modules at module_alloc_base (randomised near the kernel image with
+ * KASLR, and not exported) in a MODULES_VSIZE window: memsan is a module
+ * itself, so the window lies within MODULES_VSIZE of memsan's own code.  (If
+ * that window is full, arm64 falls back to a 2 GiB range: modules loaded
+ * there get no global redzones, see memsan_shadow_covers().)
+ */
+static void module_area(unsigned long *start, unsigned long *end)
+{
+#if defined(CONFIG_X86_64)
+	*start = MODULES_VADDR;
+	*end = MODULES_END;
+#elif defined(CONFIG_ARM64)
+	unsigned long self = (unsigned long)THIS_MODULE->core_layout.base;	/* 6.1 */
+
+	*start = (self - MODULES_VSIZE) & PAGE_MASK;
+	*end = PAGE_ALIGN(self + MODULES_VSIZE);
+#else
+	*start = 0;
+	*end = 0;
+#endif
+}
+
+/*
+ * The module area's directory, an extra region of the map.  Without it
+ * memsan still works: globals are just not checked.
+ */
+static void module_shadow_init(void)
+{
+	unsigned long start, end, npages;
+
+	module_area(&start, &end);
+	if (start >= end)
+		return;
+	npages = (end - start) >> PAGE_SHIFT;
+	module_dir = vzalloc(array_size(npages, sizeof(*module_dir)));
+	if (!module_dir)
+		goto fail;
+	if (shadow_map_add_region(&memsan_shadow, start, npages, module_dir)) {
+		vfree(module_dir);
+		module_dir = NULL;
+		goto fail;
+	}
+	memsan_count(MEMSAN_COUNTER_SHADOW_BYTES, npages * sizeof(*module_dir));
+	return;
+fail:
+	pr_warn("memsan: no shadow for the module area: globals are not checked\n");
+}
+
 /**
- * memsan_shadow_init() - set up an empty shadow map of the linear mapping
+ * memsan_shadow_covers() - is [@addr, @addr + @size) inside the shadow map?
+ * @addr:	first byte
+ * @size:	bytes, at least 1
+ */
+bool memsan_shadow_covers(unsigned long addr, unsigned long size)
+{
+	unsigned char code;
+
+	return !shadow_get(&memsan_shadow, addr, &code) &&
+	       !shadow_get(&memsan_shadow, addr + size - 1, &code);
+}
+
+/**
+ * memsan_shadow_init() - set up an empty shadow map
  *
- * The directory covers the linear map of all RAM: every slab object and
- * every large kmalloc lives there, on x86_64 and on arm64.
+ * The fast region covers the linear map of all RAM: every slab object and
+ * every large kmalloc lives there, on x86_64 and on arm64.  An extra region
+ * covers the module area, where instrumented modules' globals are.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -119,6 +186,7 @@ int memsan_shadow_init(void)
 	memsan_count(MEMSAN_COUNTER_SHADOW_BYTES, npages * sizeof(*shadow_dir));
 	shadow_map_init(&memsan_shadow, &memsan_shadow_ops,
 			(unsigned long)pfn_to_kaddr(start_pfn), npages, shadow_dir);
+	module_shadow_init();
 	return 0;
 }
 
@@ -145,4 +213,6 @@ void memsan_shadow_exit(void)
 	spare_chunks = NULL;
 	vfree(shadow_dir);
 	shadow_dir = NULL;
+	vfree(module_dir);
+	module_dir = NULL;
 }

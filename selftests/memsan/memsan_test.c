@@ -73,6 +73,8 @@ enum free_check {
  * @cache:	exact cache name, or NULL for any "kmalloc-*" cache
  * @freed:	what to check of the free stack
  * @any_task:	the bug happens in interrupt context: no check of the task
+ * @variable:	for a global: the variable's name (then @offset is from its
+ *		start, @obj_size its size, and there is no object or stack)
  *
  * The case function, victim_<name>, is the function of the headline (the
  * one doing the access, or calling kfree) and the one in the allocation
@@ -88,6 +90,7 @@ struct expect {
 	const char *cache;
 	enum free_check freed;
 	bool any_task;
+	const char *variable;
 };
 
 #define SOOB	"slab-out-of-bounds"
@@ -102,6 +105,11 @@ struct expect {
 #define BAD(...)	BAD_CASE(__VA_ARGS__, false)
 #define BAD_IN_IRQ(...)	BAD_CASE(__VA_ARGS__, true)
 #define CLEAN(_name)	{ .name = #_name }
+#define GOOB	"global-out-of-bounds"
+#define GLOBAL(_name, _acc, _size, _off, _var, _var_size)		\
+	{ .name = #_name, .bug = GOOB, .access = ACC_##_acc,		\
+	  .size = _size, .offset = _off, .obj_size = _var_size,		\
+	  .variable = _var }
 
 static const struct expect cases[] = {
 	/*  case                    bug    access size offset S  cache  freed */
@@ -140,6 +148,10 @@ static const struct expect cases[] = {
 	CLEAN(clean_kmem_cache),
 	CLEAN(churn),
 	CLEAN(stack_varied),
+	/*     case                  access size offset variable        size */
+	GLOBAL(global_oob_read,      READ,   1, 13, "victim_global13", 13),
+	GLOBAL(global_oob_write,     WRITE,  1, 13, "victim_global13", 13),
+	CLEAN(clean_global),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -719,6 +731,43 @@ static void check_shadow(struct check *c)
 		fail(c, "memory state: no '^' marker line");
 }
 
+/*
+ * "The buggy address belongs to the variable: <name>+0x<o>/0x<s> [<module>]":
+ * the variable, the access's offset in it, its size, the victim module.
+ */
+static void check_variable(struct check *c, unsigned long addr)
+{
+	const struct expect *e = c->e;
+	char *m[4];
+	long i;
+
+	i = find_line(c->r, 1, "The buggy address belongs to the variable");
+	if (i < 0) {
+		fail(c, "no 'The buggy address belongs to the variable' line");
+		return;
+	}
+	if (!match(c->r->lines[i],
+		   "belongs to the variable: ([A-Za-z0-9_.]+)\\+0x([0-9a-f]+)/0x([0-9a-f]+) \\[([A-Za-z0-9_]+)\\]",
+		   m, 4)) {
+		fail(c, "variable line: bad format: %s", c->r->lines[i]);
+		free_strs(m, 4);
+		return;
+	}
+	if (strcmp(m[0], e->variable))
+		fail(c, "variable '%s', expected '%s'", m[0], e->variable);
+	if (strtol(m[1], NULL, 16) != e->offset)
+		fail(c, "offset 0x%s in the variable, expected 0x%lx", m[1], e->offset);
+	if (strtoul(m[2], NULL, 16) != e->obj_size)
+		fail(c, "variable size 0x%s, expected 0x%lx", m[2], e->obj_size);
+	if (strcmp(m[3], VICTIM_MODULE))
+		fail(c, "variable's module '%s', expected '%s'", m[3], VICTIM_MODULE);
+	if (!addr)
+		fail(c, "no address to check the variable against");
+	if (find_line(c->r, 1, "belongs to the object at ") >= 0)
+		fail(c, "a global's report names a heap object");
+	free_strs(m, 4);
+}
+
 /* Check a bad case's report; returns the number of mismatches. */
 static int check_report(const struct state *st, const struct expect *e,
 			const struct report *r)
@@ -729,6 +778,11 @@ static int check_report(const struct state *st, const struct expect *e,
 	snprintf(c.func, sizeof(c.func), "victim_%s", e->name);
 	check_headline(&c);
 	addr = check_access(&c);
+	if (e->variable) {
+		check_variable(&c, addr);
+		check_shadow(&c);
+		return c.errors;
+	}
 	check_stack(&c, "Allocated", c.func, e->any_task ? -1 : st->pid);
 	if (e->freed == FREE_BY_CASE)
 		check_stack(&c, "Freed", c.func, e->any_task ? -1 : st->pid);

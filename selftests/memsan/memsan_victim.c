@@ -896,6 +896,45 @@ static noinline int victim_stack_varied(void)
 	return ret;
 }
 
+/* === Globals: gcc's redzones after a module's static variables === */
+
+/*
+ * 13 bytes: gcc (asan-globals=1) places a redzone after it and registers it
+ * from a constructor memsan runs at load.  Index 13 is the first byte past
+ * the variable, in its redzone: the write corrupts nothing.
+ */
+static u8 victim_global13[13];
+
+/* 1-byte read of victim_global13[13]: "victim_global13+0xd/0xd [memsan_victim]". */
+static noinline int victim_global_oob_read(void)
+{
+	u8 v = READ_ONCE(victim_global13[victim_size(13)]);
+
+	barrier_data(&v);
+	return 0;
+}
+
+/* 1-byte write of victim_global13[13]. */
+static noinline int victim_global_oob_write(void)
+{
+	WRITE_ONCE(victim_global13[victim_size(13)], 1);
+	return 0;
+}
+
+/* Every byte of the variable, the last one included: nothing to report. */
+static noinline int victim_clean_global(void)
+{
+	size_t i, n = victim_size(sizeof(victim_global13));
+	u8 sum = 0;
+
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(victim_global13[i], (u8)i);
+	for (i = 0; i < n; i++)
+		sum += READ_ONCE(victim_global13[i]);
+	barrier_data(&sum);
+	return sum == 78 ? 0 : -EIO;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -937,6 +976,9 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(clean_kmem_cache),
 	VICTIM_CASE(churn),
 	VICTIM_CASE(stack_varied),
+	VICTIM_CASE(global_oob_read),
+	VICTIM_CASE(global_oob_write),
+	VICTIM_CASE(clean_global),
 };
 
 static const struct victim_case *victim_find(const char *name)

@@ -117,8 +117,9 @@ sysfs_rejects_bad_redzone sysfs_rejects_bad_quarantine_kb track_modules_ignores_
 track_all_tracks_the_kernel track_modules_again_stops_tracking sysfs_accepts_good_values"
 
 echo "KTAP version 1"
-# params, insmod x2, memsan_test, stack_cache_exact, rmmod x2, dmesg_clean, load_unload
-echo "1..$((12 + nr_cases + 7))"
+# params, insmod x2, memsan_test, stack_cache_exact, globals reload
+# (2 x (1 + 3)), rmmod x2, dmesg_clean, load_unload
+echo "1..$((12 + nr_cases + 7 + 8))"
 
 grep -q " $DEBUGFS debugfs " /proc/mounts ||
 	mount -t debugfs debugfs "$DEBUGFS" ||
@@ -186,6 +187,39 @@ else
 	fi
 	echo "$sc_old" > "$SC"
 fi
+
+# Globals: unload the victim and load it again, twice.  Its globals are
+# unregistered and their shadow cleared on the way out, registered again on
+# the way in: no report in between, the in-bounds case stays clean and the
+# overflows are still reported (report_all, since the sites were reported).
+GLOBAL_CASES="clean_global global_oob_read global_oob_write"
+REPORT_ALL=/sys/module/memsan/parameters/report_all
+# reports made since memsan was loaded (the ring may drop old ones)
+nr_reports() {
+	awk '$1 == "reports:" { print $2 }' "$DEBUGFS/memsan/stats" 2> /dev/null
+}
+old_report_all=$(cat "$REPORT_ALL" 2> /dev/null)
+loaded memsan && echo Y > "$REPORT_ALL"
+for i in 1 2; do
+	if ! loaded memsan; then
+		point ok victim_reload_$i "SKIP memsan is not loaded"
+	else
+		before=$(nr_reports)
+		if loaded memsan_victim && ! out=$(rmmod memsan_victim 2>&1); then
+			diag "$out"
+			point not_ok victim_reload_$i "rmmod memsan_victim failed"
+		elif ! out=$(insmod ./memsan_victim.ko 2>&1); then
+			diag "$out"
+			point not_ok victim_reload_$i "insmod ./memsan_victim.ko failed"
+		elif [ "$(nr_reports)" != "$before" ]; then
+			point not_ok victim_reload_$i "reports while the victim was reloaded"
+		else
+			point ok victim_reload_$i
+		fi
+	fi
+	sub_ktap "$GLOBAL_CASES" ./memsan_test $GLOBAL_CASES
+done
+[ -n "$old_report_all" ] && loaded memsan && echo "$old_report_all" > "$REPORT_ALL"
 
 for mod in memsan_victim memsan; do
 	if ! loaded $mod; then
