@@ -5,8 +5,10 @@
 # --profile` with memsan.ko, bench_inst.ko and perfkit.tgz (the host's perf
 # and the libraries it needs) in the current directory.  Loads memsan and
 # bench_inst, then profiles each bench_inst command with perf: cpu-clock
-# samples of both CPUs with kernel call graphs, printed as the functions with
+# samples of every CPU with kernel call graphs, printed as the functions with
 # the most samples (self) and with the most samples under them (children).
+# An argument "set:PARAM=VALUE" sets a memsan parameter for the commands
+# after it (e.g. set:stack_trace=N).
 
 DBG=/sys/kernel/debug
 
@@ -27,6 +29,16 @@ insmod ./bench_inst.ko || die "insmod bench_inst.ko failed"
 
 for arg in "$@"; do
 	cmd=$(echo "$arg" | tr : ' ')
+	case $cmd in
+	"set "*=*)
+		# "set PARAM=VALUE": a memsan parameter for the commands after it
+		p=${cmd#set }
+		echo "## memsan parameter ${p%%=*} = ${p#*=}"
+		echo "${p#*=}" >"/sys/module/memsan/parameters/${p%%=*}" ||
+			die "cannot set memsan parameter ${p%%=*}"
+		continue
+		;;
+	esac
 	echo "## profile: bench_inst $cmd"
 	perf record -q -e cpu-clock -F 4000 -a -g -o /tmp/perf.data -- \
 		sh -c "echo '$cmd' >$DBG/bench_inst/run" || die "perf record failed"

@@ -11,7 +11,7 @@
 #include "memsan-ctl.h"
 
 /* KEY or KEY=VALUE: KEY of [A-Za-z0-9_], both within the kernel's limits. */
-static int check_arg(struct state *st, const char *arg)
+static int check_operand(struct state *st, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	size_t klen = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -130,39 +130,31 @@ out:
 	return ret;
 }
 
+static int check_operands(struct state *st, int argc, char **argv)
+{
+	int i, ret;
+
+	for (i = 0; i < argc; i++) {
+		ret = check_operand(st, argv[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int config_handler(struct state *st, int argc, char **argv)
 {
-	int ret, first, i, nset = 0, nget = 0;
+	int ret, i, nset = 0;
 
-	ret = ms_getopt(st, argc, argv, "", NULL, NULL, NULL, &first);
-	if (ret)
-		return ret < 0 ? MS_EXIT_OK : ret;
-	for (i = first; i < argc; i++) {
-		ret = check_arg(st, argv[i]);
-		if (ret)
-			return ret;
-		if (strchr(argv[i], '='))
-			nset++;
-		else
-			nget++;
-	}
-	if (st->parse_only)
-		return MS_EXIT_OK;
-
-	ret = ms_nl_open(st);
-	if (ret < 0) {
-		ms_fallback_note(st);
-		return ms_fallback_config(st, argc - first, argv + first);
-	}
-	if (ret)
-		return ret;
+	for (i = 0; i < argc; i++)
+		nset += !!strchr(argv[i], '=');
 	if (nset) {
-		ret = config_request(st, argc - first, argv + first, true);
+		ret = config_request(st, argc, argv, true);
 		if (ret)
 			return ret;
 	}
-	if (nget || !nset)
-		return config_request(st, argc - first, argv + first, false);
+	if (nset < argc || !nset)
+		return config_request(st, argc, argv, false);
 	return MS_EXIT_OK;
 }
 
@@ -176,6 +168,8 @@ static const struct command config_command = {
 		 "parameter of that name (/sys/module/memsan/parameters/KEY).  All the\n"
 		 "KEY=VALUE of one command are set together: all of them, or none if one\n"
 		 "is rejected.  Setting needs CAP_NET_ADMIN.\n",
+	.flags = COMMAND_FLAG_NETLINK,
+	.check_operands = check_operands,
 	.handler = config_handler,
 };
 MS_COMMAND(config_command);

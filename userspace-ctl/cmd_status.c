@@ -20,32 +20,12 @@ static int status_reply(struct state *st, struct nlmsghdr *nlh, void *arg)
 
 static int status_handler(struct state *st, int argc, char **argv)
 {
-	struct ms_status *s;
-	struct nl_msg *msg;
-	int ret, first;
+	struct ms_status *s = calloc(1, sizeof(*s));
+	int ret;
 
-	ret = ms_getopt(st, argc, argv, "", NULL, NULL, NULL, &first);
-	if (ret)
-		return ret < 0 ? MS_EXIT_OK : ret;
-	if (first < argc)
-		return ms_usage_error(st, "unexpected argument '%s'", argv[first]);
-	if (st->parse_only)
-		return MS_EXIT_OK;
-
-	ret = ms_nl_open(st);
-	if (ret < 0) {
-		ms_fallback_note(st);
-		return ms_fallback_status(st);
-	}
-	if (ret)
-		return ret;
-	s = calloc(1, sizeof(*s));
-	msg = ms_nl_msg(st, MEMSAN_CMD_GET_STATUS, 0);
-	if (!s || !msg) {
-		free(s);
+	if (!s)
 		return ms_error(st, MS_EXIT_ERROR, "out of memory");
-	}
-	ret = ms_nl_request(st, msg, status_reply, s);
+	ret = ms_nl_do(st, MEMSAN_CMD_GET_STATUS, status_reply, s);
 	free(s);
 	if (ret == -EPROTO)
 		return MS_EXIT_ERROR;
@@ -61,6 +41,7 @@ static const struct command status_command = {
 		 "\n"
 		 "Show memsan's version, whether it is enabled, every configuration key\n"
 		 "and every counter.  Needs no privileges.\n",
+	.flags = COMMAND_FLAG_NETLINK,
 	.handler = status_handler,
 };
 MS_COMMAND(status_command);

@@ -1,66 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /* memsan-ctl version: of memsan-ctl, and of memsan.ko if loaded. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "memsan-ctl.h"
 
-static int version_reply(struct state *st, struct nlmsghdr *nlh, void *arg)
-{
-	struct ms_status *s = calloc(1, sizeof(*s));
-	char why[256];
-
-	if (!s)
-		return MS_EXIT_ERROR;
-	if (!ms_parse_status(nlh, s, why, sizeof(why)) && s->version)
-		snprintf(arg, 64, "%s", s->version);
-	free(s);
-	return 0;
-}
-
 /* memsan.ko's version: from netlink, else sysfs; "" if not loaded. */
-static void module_version(struct state *st, char *version)
+static void module_version(struct state *st, char *version, size_t len)
 {
-	struct nl_msg *msg;
+	struct ms_status_brief b;
 	char path[512];
 	FILE *f;
 
 	version[0] = '\0';
 	if (!ms_module_loaded(st))
 		return;
-	if (!ms_nl_open(st)) {
-		msg = ms_nl_msg(st, MEMSAN_CMD_GET_STATUS, 0);
-		if (msg && !ms_nl_request(st, msg, version_reply, version) && version[0])
-			return;
+	if (!ms_nl_open(st) && !ms_get_status_brief(st, &b) && b.version[0]) {
+		snprintf(version, len, "%s", b.version);
+		return;
 	}
 	snprintf(path, sizeof(path), "%s/version", st->sysfs_dir);
 	f = fopen(path, "r");
 	if (f) {
-		if (fgets(version, 64, f))
+		if (fgets(version, len, f))
 			version[strcspn(version, "\n")] = '\0';
 		fclose(f);
 	}
 	if (!version[0])
-		strcpy(version, "unknown");
+		snprintf(version, len, "unknown");
 }
 
 static int version_handler(struct state *st, int argc, char **argv)
 {
 	char version[64];
-	int ret, first;
 
-	ret = ms_getopt(st, argc, argv, "", NULL, NULL, NULL, &first);
-	if (ret)
-		return ret < 0 ? MS_EXIT_OK : ret;
-	if (first < argc)
-		return ms_usage_error(st, "unexpected argument '%s'", argv[first]);
-	if (st->parse_only)
-		return MS_EXIT_OK;
-
-	module_version(st, version);
+	module_version(st, version, sizeof(version));
 	if (st->json) {
 		struct json_object *o = json_object_new_object();
 

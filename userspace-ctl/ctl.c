@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memsan-ctl: global options, command dispatch, messages.
+ * memsan-ctl: global options, command dispatch and the one prologue of every
+ * command: its options (into struct state), its operands, --decode, and
+ * memsan's generic netlink family for a command with COMMAND_FLAG_NETLINK.
+ * The handler then only does the command's work.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +15,8 @@
 /* Filled by the linker with every MS_COMMAND() of the program. */
 extern const struct command *const __start_ms_commands[];
 extern const struct command *const __stop_ms_commands[];
+
+#define MS_MAX_OPTIONS	16	/* long options of one command, --help and --json included */
 
 const struct command *ms_command_find(const char *name)
 {
@@ -46,80 +51,68 @@ void ms_commands_usage(struct state *st, FILE *f)
 		   "4 permission denied, 5 reports found (--fail-on-report).\n");
 }
 
-static void vmessage(struct state *st, const char *fmt, va_list ap)
+static int parse_u64(const char *s, uint64_t *v)
 {
-	fprintf(st->err, "%s: ", st->prog);
-	if (st->cmd)
-		fprintf(st->err, "%s: ", st->cmd->name);
-	vfprintf(st->err, fmt, ap);
-	fputc('\n', st->err);
-	fflush(st->err);
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
 }
 
-int ms_error(struct state *st, int code, const char *fmt, ...)
+/* One option of a command into st: the command's option table says which it takes. */
+static int command_option(struct state *st, int opt, const char *arg)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(st, fmt, ap);
-	va_end(ap);
-	return code;
+	switch (opt) {
+	case 's':
+		if (parse_u64(arg, &st->since))
+			return ms_usage_error(st, "--since '%s': not a sequence number", arg);
+		st->has_since = true;
+		return 0;
+	case 'f':
+		st->follow = true;
+		return 0;
+	case 'F':
+		st->fail_on_report = true;
+		return 0;
+	case 'd':
+		if (!*arg)
+			return ms_usage_error(st, "--decode needs the path of a .ko");
+		st->decode = arg;
+		return 0;
+	}
+	return ms_usage_error(st, "unknown option '-%c'", opt);
 }
 
-void ms_warn(struct state *st, const char *fmt, ...)
+/*
+ * The options of st->cmd: its own, and --help and --json, which every
+ * command takes.  0 with the first operand's index in *@first; -1 after
+ * printing the help; or MS_EXIT_USAGE.
+ */
+static int command_options(struct state *st, int argc, char **argv, int *first)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(st, fmt, ap);
-	va_end(ap);
-}
-
-int ms_usage_error(struct state *st, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(st, fmt, ap);
-	va_end(ap);
-	if (st->cmd)
-		fprintf(st->err, "Try '%s %s --help'.\n", st->prog, st->cmd->name);
-	else
-		fprintf(st->err, "Try '%s --help'.\n", st->prog);
-	return MS_EXIT_USAGE;
-}
-
-int ms_command_help(struct state *st)
-{
-	fprintf(st->out, "Usage: %s [--json] %s", st->prog, st->cmd->usage);
-	return MS_EXIT_OK;
-}
-
-int ms_getopt(struct state *st, int argc, char **argv, const char *shortopts,
-	      const struct option *longopts,
-	      int (*cb)(struct state *st, int opt, const char *arg, void *ctx),
-	      void *ctx, int *optind_out)
-{
-	struct option all[32];
-	char spec[64];
+	const struct command *cmd = st->cmd;
+	struct option all[MS_MAX_OPTIONS + 1];
+	char spec[32];
 	int opt, ret, n = 0;
 
-	/* The command's options, then --help and --json, which every command takes. */
-	while (longopts && longopts[n].name && n < 29) {
-		all[n] = longopts[n];
+	while (cmd->longopts && cmd->longopts[n].name && n < MS_MAX_OPTIONS - 2) {
+		all[n] = cmd->longopts[n];
 		n++;
 	}
 	all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	all[n++] = (struct option){ "json", no_argument, NULL, 'j' };
 	all[n] = (struct option){ NULL, 0, NULL, 0 };
 	/* '+': stop at the first operand; ':': report a missing argument as ':'. */
-	snprintf(spec, sizeof(spec), "+:hj%s", shortopts);
+	snprintf(spec, sizeof(spec), "+:hj%s", cmd->shortopts ? cmd->shortopts : "");
 	optind = 0;	/* glibc: full reinitialisation, as each command parses anew */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, spec, all, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			ms_command_help(st);
+			fprintf(st->out, "Usage: %s [--json] %s", st->prog, cmd->usage);
 			return -1;
 		case 'j':
 			st->json = true;
@@ -131,13 +124,44 @@ int ms_getopt(struct state *st, int argc, char **argv, const char *shortopts,
 				return ms_usage_error(st, "unknown option '-%c'", optopt);
 			return ms_usage_error(st, "unknown option '%s'", argv[optind - 1]);
 		default:
-			ret = cb ? cb(st, opt, optarg, ctx) : MS_EXIT_USAGE;
+			ret = command_option(st, opt, optarg);
 			if (ret)
 				return ret;
 		}
 	}
-	*optind_out = optind;
+	*first = optind;
 	return 0;
+}
+
+/* The prologue every command shares, then its handler with its operands. */
+static int run_command(struct state *st, int argc, char **argv)
+{
+	const struct command *cmd = st->cmd;
+	int ret, first;
+
+	ret = command_options(st, argc, argv, &first);
+	if (ret)
+		return ret < 0 ? MS_EXIT_OK : ret;
+	argc -= first;
+	argv += first;
+	if (cmd->check_operands)
+		ret = cmd->check_operands(st, argc, argv);
+	else if (argc)
+		ret = ms_usage_error(st, "unexpected argument '%s'", argv[0]);
+	if (ret || st->parse_only)
+		return ret;
+
+	if (st->decode) {
+		ret = ms_decoder_open(st, st->decode);
+		if (ret)
+			return ret;
+	}
+	if (cmd->flags & COMMAND_FLAG_NETLINK) {
+		ret = ms_nl_need(st);
+		if (ret)
+			return ret;
+	}
+	return cmd->handler(st, argc, argv);
 }
 
 void ms_state_init(struct state *st)
@@ -150,8 +174,6 @@ void ms_state_init(struct state *st)
 	st->err = stderr;
 	env = getenv("MEMSAN_CTL_FAMILY");
 	st->family_name = env && *env ? env : MEMSAN_GENL_NAME;
-	env = getenv("MEMSAN_CTL_DEBUGFS");
-	st->debugfs_dir = env && *env ? env : "/sys/kernel/debug/memsan";
 	env = getenv("MEMSAN_CTL_SYSFS");
 	st->sysfs_dir = env && *env ? env : "/sys/module/memsan";
 	st->extack_off = -1;
@@ -203,5 +225,5 @@ int ms_main(struct state *st, int argc, char **argv)
 		return ms_usage_error(st, "unknown command '%s'", argv[optind]);
 	}
 	st->cmd = cmd;
-	return cmd->handler(st, argc - optind, argv + optind);
+	return run_command(st, argc - optind, argv + optind);
 }

@@ -3,10 +3,15 @@
  * memsan-ctl: command line client of memsan.ko's generic netlink family.
  *
  * Every command lives in its own cmd_*.c file and registers itself with
- * MS_COMMAND(); main.c finds it by name and calls its handler with the one
- * struct state of the run.  Messages from the kernel are parsed into the
- * structs below (msg.c) and printed by one printer per message type
- * (print.c), shared by the commands.
+ * MS_COMMAND(), with flags that say what it needs; ctl.c finds it by name,
+ * parses its options into the one struct state of the run, opens what the
+ * flags ask for, and calls its handler with the operands.  Messages from the
+ * kernel are parsed into the structs below (msg.c) and printed by one
+ * printer per message type (print.c), shared by the commands.
+ *
+ * Calls go one way, down this list: main.c; ctl.c; cmd_*.c; reports.c (the
+ * report stream of "reports" and "monitor"); nl.c (transport); print.c;
+ * decode.c; msg.c (parsers) and err.c (messages), which call nothing here.
  */
 #ifndef MEMSAN_CTL_H
 #define MEMSAN_CTL_H
@@ -33,6 +38,7 @@ enum ms_exit {
 struct nl_sock;
 struct nlmsghdr;
 struct decoder;
+struct option;
 
 /**
  * struct state - everything a command handler needs, one per run
@@ -47,24 +53,34 @@ struct state {
 
 	/* Where memsan lives; the environment can move them (tests). */
 	const char *family_name;	/* $MEMSAN_CTL_FAMILY or "memsan" */
-	const char *debugfs_dir;	/* $MEMSAN_CTL_DEBUGFS or /sys/kernel/debug/memsan */
 	const char *sysfs_dir;		/* $MEMSAN_CTL_SYSFS or /sys/module/memsan */
+
+	/* Options of "reports" and "monitor" (ctl.c) */
+	bool follow;			/* --follow */
+	bool fail_on_report;		/* --fail-on-report */
+	bool has_since;			/* --since SEQ */
+	uint64_t since;
+	const char *decode;		/* --decode PATH.ko */
 
 	/* Netlink (nl.c) */
 	struct nl_sock *sk;		/* requests and replies */
 	struct nl_sock *mc;		/* the "reports" group */
 	int family_id;
-	bool family_missing;		/* the family is not registered */
 	int nl_errno;			/* last request's error, positive errno */
 	char extack[256];		/* its extack message, or "" */
 	int extack_off;			/* its extack offset, or -1 */
 
-	/* Reports (cmd_reports.c) */
+	/* Reports (reports.c, print.c) */
 	struct decoder *decoder;	/* --decode */
+	bool stream;			/* printed one by one as they come: JSON lines */
 	unsigned long reports_printed;
 	uint64_t last_seq;		/* highest report sequence printed */
-	bool json_array_open;		/* a JSON array of reports is being printed */
 	bool malformed;			/* a message could not be parsed */
+};
+
+/* What a command needs before its handler runs (as batctl's COMMAND_FLAG_*). */
+enum command_flags {
+	COMMAND_FLAG_NETLINK = 1 << 0,	/* memsan's generic netlink family, opened */
 };
 
 /**
@@ -72,12 +88,21 @@ struct state {
  * @name:	as typed
  * @summary:	one line for "memsan-ctl --help"
  * @usage:	synopsis and options for "memsan-ctl COMMAND --help"
- * @handler:	runs it; argv[0] is the command name; returns an enum ms_exit
+ * @flags:	enum command_flags
+ * @shortopts:	its options besides --help and --json, for getopt_long; ctl.c
+ * @longopts:	knows every option letter and stores it in struct state
+ * @check_operands: usage errors in the operands (MS_EXIT_USAGE), else 0; NULL:
+ *		the command takes none
+ * @handler:	runs it with its operands; returns an enum ms_exit
  */
 struct command {
 	const char *name;
 	const char *summary;
 	const char *usage;
+	unsigned int flags;
+	const char *shortopts;
+	const struct option *longopts;
+	int (*check_operands)(struct state *st, int argc, char **argv);
 	int (*handler)(struct state *st, int argc, char **argv);
 };
 
@@ -86,45 +111,38 @@ struct command {
 	static const struct command *const cmd##_entry			\
 	__attribute__((used, section("ms_commands"), aligned(sizeof(void *)))) = &cmd
 
+/* === Dispatch (ctl.c; main.c is the process around it) === */
+
 const struct command *ms_command_find(const char *name);
 void ms_commands_usage(struct state *st, FILE *f);
-
-/* main.c: the whole program but the process; returns an enum ms_exit. */
 void ms_state_init(struct state *st);
 void ms_state_fini(struct state *st);
+/* The whole program but the process; returns an enum ms_exit. */
 int ms_main(struct state *st, int argc, char **argv);
 
-/* Messages: "memsan-ctl: ..." on st->err.  Each returns @code. */
+/* === Diagnostics (err.c): "memsan-ctl: COMMAND: ..." on st->err === */
+
+/* Returns @code. */
 int ms_error(struct state *st, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Adds "Try '... --help'."; returns MS_EXIT_USAGE. */
 int ms_usage_error(struct state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ms_warn(struct state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int ms_command_help(struct state *st);
-
-/*
- * Parse a command's options with getopt_long; fills *@optind_out.  Handles
- * --help (returns -1 after printing it: the caller returns MS_EXIT_OK),
- * --json (anywhere on the line), unknown options and missing arguments
- * (returns MS_EXIT_USAGE).  @cb gets every other option.
- */
-struct option;
-int ms_getopt(struct state *st, int argc, char **argv, const char *shortopts,
-	      const struct option *longopts, int (*cb)(struct state *st, int opt,
-						     const char *arg, void *ctx),
-	      void *ctx, int *optind_out);
 
 /* === Netlink (nl.c) === */
 
 /*
  * Open the request socket and resolve the family: 0; -1 if memsan is loaded
- * without the family (use the debugfs fallback; nothing printed); or an enum
- * ms_exit, with its message printed (MS_EXIT_NOT_LOADED if memsan is not).
+ * without the family (nothing printed); or an enum ms_exit, with its message
+ * printed (MS_EXIT_NOT_LOADED if memsan is not).
  */
 int ms_nl_open(struct state *st);
-/* The same, for commands without a fallback: 0 or an enum ms_exit. */
+/* The same, with a message when the family is missing: 0 or an enum ms_exit. */
 int ms_nl_need(struct state *st);
 void ms_nl_close(struct state *st);
+/* Whether memsan.ko is loaded at all (its sysfs directory exists). */
+bool ms_module_loaded(struct state *st);
 
 /* Called for each message of a reply; a nonzero return stops the request. */
 typedef int (*ms_nl_handler)(struct state *st, struct nlmsghdr *nlh, void *arg);
@@ -134,8 +152,19 @@ struct nl_msg;
 struct nl_msg *ms_nl_msg(struct state *st, uint8_t cmd, int flags);
 /* Send @msg (freed) and handle the replies. 0, or -errno with st->nl_errno/extack set. */
 int ms_nl_request(struct state *st, struct nl_msg *msg, ms_nl_handler handler, void *arg);
+/* A request of @cmd without attributes: as ms_nl_request(). */
+int ms_nl_do(struct state *st, uint8_t cmd, ms_nl_handler handler, void *arg);
 /* Map a failed request to a message and an exit status; @what names it. */
 int ms_nl_fail(struct state *st, const char *what, const char *privilege);
+
+/* What a status reply says of memsan's version and next report, copied out of it. */
+struct ms_status_brief {
+	char version[64];		/* "" if the reply had none */
+	uint64_t next_seq;		/* 0 if the reply had none */
+};
+
+/* A GET_STATUS request: 0, or -errno with st->nl_errno set. */
+int ms_get_status_brief(struct state *st, struct ms_status_brief *b);
 
 /* Join the "reports" group on st->mc.  0, or an enum ms_exit. */
 int ms_nl_subscribe(struct state *st);
@@ -149,7 +178,7 @@ int ms_nl_listen(struct state *st, ms_nl_handler handler, void *arg);
 /* SIGINT/SIGTERM seen by ms_nl_listen() */
 extern volatile int ms_stop;
 
-/* === Messages (msg.c) === */
+/* === Messages from memsan.ko into structs (msg.c) === */
 
 #define MS_MAX_FRAMES	64	/* more than the kernel sends: extra frames are dropped */
 #define MS_MAX_ENTRIES	128
@@ -162,9 +191,9 @@ struct ms_stack {
 	const char *frames[MS_MAX_FRAMES];
 };
 
-/* A report.  Strings point into the message (or the debugfs text) it came from. */
+/* A report.  Strings point into the message it came from. */
 struct ms_report {
-	uint64_t seq;			/* 0: unknown (debugfs) */
+	uint64_t seq;			/* 1, 2, ...; 0: none */
 	const char *bug;
 	int access;			/* enum memsan_access, -1: unknown */
 	bool has_size, has_addr, has_first_bad, has_pid, has_cpu;
@@ -196,7 +225,7 @@ struct ms_config {
 
 struct ms_status {
 	const char *version;
-	const char *source;		/* "netlink" or "debugfs" */
+	const char *source;		/* always "netlink" (kept in the output) */
 	int enabled;			/* -1: unknown */
 	struct ms_config config;
 	unsigned int n_counters;
@@ -225,10 +254,13 @@ struct json_object *ms_report_json(struct state *st, const struct ms_report *r);
 struct json_object *ms_status_json(const struct ms_status *s);
 struct json_object *ms_config_json(const struct ms_config *c);
 
-/* Reports are printed one by one: open/close frame a JSON array (if !lines). */
-void ms_print_reports_begin(struct state *st, bool lines);
-void ms_print_report(struct state *st, const struct ms_report *r, bool lines);
-void ms_print_reports_end(struct state *st, bool lines);
+/*
+ * Reports are printed one by one; begin/end frame them in a JSON array
+ * unless st->stream (then one JSON object per line).
+ */
+void ms_print_reports_begin(struct state *st);
+void ms_print_report(struct state *st, const struct ms_report *r);
+void ms_print_reports_end(struct state *st);
 void ms_print_status(struct state *st, const struct ms_status *s);
 void ms_print_config(struct state *st, const struct ms_config *c);
 void ms_print_json(struct state *st, struct json_object *obj, bool line);
@@ -248,40 +280,25 @@ struct ms_frame {
 };
 bool ms_frame_parse(const char *frame, struct ms_frame *f);
 
-/* === Reports (cmd_reports.c), shared with cmd_monitor.c === */
+/* === The report stream (reports.c), of "reports" and "monitor" === */
 
-struct reports_opts {
-	bool follow;
-	bool fail_on_report;
-	bool has_since;
-	uint64_t since;
-	const char *decode;
-};
+/* --decode, an option of both: its long option and its help line. */
+#define MS_DECODE_OPTION	{ "decode", required_argument, NULL, 'd' }
+#define MS_DECODE_HELP		"  -d, --decode PATH.ko   add file:line to the frames of that module\n"
 
-/* getopt callback filling a struct reports_opts */
-int ms_reports_opt(struct state *st, int opt, const char *arg, void *ctx);
-int ms_open_decoder(struct state *st, const char *ko);
 /* Dump and print the reports from @since on (every one kept if !@has_since). */
-int ms_dump_reports(struct state *st, bool has_since, uint64_t since, bool lines);
+int ms_dump_reports(struct state *st, bool has_since, uint64_t since);
 /*
- * Print each report the group brings until SIGINT/SIGTERM, from
- * st->last_seq on; a gap in the sequence numbers is caught up with a dump.
- * 0 or an enum ms_exit.
+ * Before following: an empty dump (permission denied as a clear error on any
+ * kernel), then join the "reports" group; *@next is the sequence number of
+ * memsan's next report.  0 or an enum ms_exit.
  */
-int ms_follow_reports(struct state *st);
-/* memsan's next report sequence number. 0 or an enum ms_exit. */
-int ms_next_seq(struct state *st, uint64_t *next);
-
-/* === debugfs/sysfs fallback (fallback.c) === */
-
-int ms_fallback_note(struct state *st);
-int ms_fallback_status(struct state *st);
-int ms_fallback_config(struct state *st, int nkeys, char **keys);
-int ms_fallback_reports(struct state *st, bool fail_on_report);
-/* Whether memsan.ko is loaded at all (its sysfs directory exists). */
-bool ms_module_loaded(struct state *st);
-
-/* Split debugfs report text into reports (in place); returns the count. */
-int ms_split_reports(char *text, struct ms_report *out, int max);
+int ms_subscribe_reports(struct state *st, uint64_t *next);
+/*
+ * Print each report the group brings with a sequence number above @after
+ * (and above st->last_seq) until SIGINT/SIGTERM; a gap in the sequence
+ * numbers is caught up with a dump.  0 or an enum ms_exit.
+ */
+int ms_follow_reports(struct state *st, uint64_t after);
 
 #endif /* MEMSAN_CTL_H */

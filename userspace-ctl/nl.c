@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -83,7 +85,6 @@ int ms_nl_open(struct state *st)
 		nl_socket_free(st->sk);
 		st->sk = NULL;
 		if (id == -NLE_OBJ_NOTFOUND) {
-			st->family_missing = true;
 			if (!ms_module_loaded(st))
 				return ms_error(st, MS_EXIT_NOT_LOADED,
 						"memsan is not loaded (no %s): insmod memsan.ko first",
@@ -105,8 +106,13 @@ int ms_nl_need(struct state *st)
 		return ret;
 	return ms_error(st, MS_EXIT_ERROR,
 			"memsan is loaded but its generic netlink family '%s' is not available "
-			"(an older memsan.ko, or another network namespace): this command needs it",
+			"(it exists in the initial network namespace only): this command needs it",
 			st->family_name);
+}
+
+bool ms_module_loaded(struct state *st)
+{
+	return access(st->sysfs_dir, F_OK) == 0;
 }
 
 void ms_nl_close(struct state *st)
@@ -283,6 +289,39 @@ int ms_nl_request(struct state *st, struct nl_msg *msg, ms_nl_handler handler, v
 		return req.err;
 	}
 	return req.handler_err ? -EPROTO : 0;
+}
+
+int ms_nl_do(struct state *st, uint8_t cmd, ms_nl_handler handler, void *arg)
+{
+	struct nl_msg *msg = ms_nl_msg(st, cmd, 0);
+
+	if (!msg) {
+		st->nl_errno = ENOMEM;
+		return -ENOMEM;
+	}
+	return ms_nl_request(st, msg, handler, arg);
+}
+
+static int status_brief_reply(struct state *st, struct nlmsghdr *nlh, void *arg)
+{
+	struct ms_status *s = calloc(1, sizeof(*s));
+	struct ms_status_brief *b = arg;
+	char why[256];
+
+	if (!s)
+		return MS_EXIT_ERROR;
+	if (!ms_parse_status(nlh, s, why, sizeof(why))) {
+		snprintf(b->version, sizeof(b->version), "%s", s->version);
+		b->next_seq = s->has_next_seq ? s->next_seq : 0;
+	}
+	free(s);
+	return 0;
+}
+
+int ms_get_status_brief(struct state *st, struct ms_status_brief *b)
+{
+	memset(b, 0, sizeof(*b));
+	return ms_nl_do(st, MEMSAN_CMD_GET_STATUS, status_brief_reply, b);
 }
 
 int ms_nl_fail(struct state *st, const char *what, const char *privilege)

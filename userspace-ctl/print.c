@@ -160,13 +160,13 @@ static void print_report_text(struct state *st, const struct ms_report *r)
 		fputc('\n', st->out);
 }
 
-void ms_print_reports_begin(struct state *st, bool lines)
+void ms_print_reports_begin(struct state *st)
 {
-	if (st->json && !lines && !json_doc)
+	if (st->json && !st->stream && !json_doc)
 		json_doc = json_object_new_array();
 }
 
-void ms_print_report(struct state *st, const struct ms_report *r, bool lines)
+void ms_print_report(struct state *st, const struct ms_report *r)
 {
 	struct json_object *o;
 
@@ -179,7 +179,7 @@ void ms_print_report(struct state *st, const struct ms_report *r, bool lines)
 		return;
 	}
 	o = ms_report_json(st, r);
-	if (!lines && json_doc) {
+	if (json_doc) {
 		json_object_array_add(json_doc, o);	/* printed by ms_print_reports_end() */
 		return;
 	}
@@ -187,7 +187,7 @@ void ms_print_report(struct state *st, const struct ms_report *r, bool lines)
 	json_object_put(o);
 }
 
-void ms_print_reports_end(struct state *st, bool lines)
+void ms_print_reports_end(struct state *st)
 {
 	if (!json_doc)
 		return;

@@ -404,20 +404,21 @@ else
 	fi
 fi
 
-# === 27-28: fallback, version ===
-run env MEMSAN_CTL_FAMILY=no_such_family "$CTL" status
+# === 27-28: without the family (no debugfs fallback), version ===
+NOFAM="env MEMSAN_CTL_FAMILY=no_such_family"
+before=$(param redzone)
 why=
-[ $RC -eq 0 ] || why="status exit $RC"
-grep -q "not available: reading $DBG instead" "$T/err" || why="${why:-no fallback message}"
-grep -qx "source: debugfs" "$T/out" || why="${why:-not from debugfs}"
-grep -qx "  track: $(param track)" "$T/out" || why="${why:-no config}"
-run env MEMSAN_CTL_FAMILY=no_such_family "$CTL" reports
-cmp -s "$T/out" "$DBG/reports" || why="${why:-reports differ from debugfs}"
-run env MEMSAN_CTL_FAMILY=no_such_family "$CTL" --json reports
-./json_check "$T/out" >/dev/null || why="${why:-fallback reports --json does not parse}"
-run env MEMSAN_CTL_FAMILY=no_such_family "$CTL" clear
-[ $RC -eq 1 ] || why="${why:-clear without the family exits $RC, not 1}"
-result "without the family: debugfs fallback with a message" "$why"
+for c in status config "config redzone=64" reports "reports --follow" monitor clear; do
+	run timeout 10 $NOFAM "$CTL" $c
+	[ $RC -eq 1 ] || why="${why:-$c exits $RC, not 1}"
+	grep -q "generic netlink family 'no_such_family' is not available" "$T/err" ||
+		why="${why:-$c: message: $(head -n1 "$T/err")}"
+	[ ! -s "$T/out" ] || why="${why:-$c printed: $(head -n1 "$T/out")}"
+done
+[ "$(param redzone)" = "$before" ] || why="${why:-redzone changed}"
+run $NOFAM "$CTL" version
+grep -q "^memsan.ko [0-9]" "$T/out" || why="${why:-version (from sysfs): $(cat "$T/out")}"
+result "without the family: exit 1 with a message, nothing done" "$why"
 
 run "$CTL" version
 why=

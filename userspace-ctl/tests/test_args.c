@@ -2,6 +2,7 @@
 /* memsan-ctl unit tests: the command line of every command. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 
@@ -9,14 +10,14 @@ static const char *const commands[] = {
 	"status", "config", "reports", "monitor", "clear", "version",
 };
 
-/* Run memsan-ctl with @argv (NULL-terminated) up to the end of its argument parsing. */
-static int run(struct captured *c, const char *const *argv)
+/* Run memsan-ctl with @argv (NULL-terminated); only its argument parsing if @parse_only. */
+static int run_as(struct captured *c, bool parse_only, const char *const *argv)
 {
 	char *args[32];
 	int argc = 0, ret;
 
 	unit_start(c);
-	c->st.parse_only = true;
+	c->st.parse_only = parse_only;
 	args[argc++] = "memsan-ctl";
 	while (*argv && argc < 31)
 		args[argc++] = (char *)*argv++;
@@ -24,6 +25,11 @@ static int run(struct captured *c, const char *const *argv)
 	ret = ms_main(&c->st, argc, args);
 	unit_finish(c);
 	return ret;
+}
+
+static int run(struct captured *c, const char *const *argv)
+{
+	return run_as(c, true, argv);
 }
 
 #define RUN(c, ...) run(c, (const char *const[]){ __VA_ARGS__, NULL })
@@ -210,6 +216,68 @@ static void test_long_value(void **unused)
 	unit_free(&c);
 }
 
+/*
+ * Each command that needs the family (COMMAND_FLAG_NETLINK) run to its end
+ * without memsan, or without its family: @code, @message, nothing on stdout.
+ */
+static void check_prologue(const char *message, int code)
+{
+	static const char *const needs_family[][3] = {
+		{ "status" }, { "config" }, { "config", "redzone=8" }, { "reports" },
+		{ "reports", "--follow" }, { "monitor" }, { "clear" },
+	};
+	struct captured c;
+	size_t i;
+
+	for (i = 0; i < sizeof(needs_family) / sizeof(needs_family[0]); i++) {
+		int ret = run_as(&c, false, needs_family[i]);
+
+		if (strstr(c.err, "cannot open a generic netlink socket")) {
+			unit_free(&c);
+			unsetenv("MEMSAN_CTL_FAMILY");
+			unsetenv("MEMSAN_CTL_SYSFS");
+			skip();		/* no netlink here: nothing to test */
+		}
+		if (ret != code || !strstr(c.err, message) || c.out_len)
+			fail_msg("'%s %s': exit %d, message '%s', output '%s'", needs_family[i][0],
+				 needs_family[i][1] ? needs_family[i][1] : "", ret, c.err, c.out);
+		unit_free(&c);
+	}
+}
+
+/* The prologue of ctl.c stops a command that needs memsan's family. */
+static void test_without_memsan(void **unused)
+{
+	char dir[] = "/tmp/memsan-ctl-unit-XXXXXX", path[64];
+	struct captured c;
+	FILE *f;
+
+	setenv("MEMSAN_CTL_FAMILY", "memsan_ctl_unit_none", 1);
+	setenv("MEMSAN_CTL_SYSFS", "/nonexistent/memsan", 1);
+	check_prologue("memsan is not loaded", MS_EXIT_NOT_LOADED);
+	assert_int_equal(run_as(&c, false, (const char *const[]){ "version", NULL }), 0);
+	assert_string_equal(c.out, "memsan-ctl " MEMSAN_CTL_VERSION "\nmemsan.ko not loaded\n");
+	unit_free(&c);
+
+	/* loaded, as far as sysfs tells, but without the family */
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/version", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("9.8.7\n", f);
+	fclose(f);
+	setenv("MEMSAN_CTL_SYSFS", dir, 1);
+	check_prologue("generic netlink family 'memsan_ctl_unit_none' is not available",
+		       MS_EXIT_ERROR);
+	assert_int_equal(run_as(&c, false, (const char *const[]){ "version", NULL }), 0);
+	assert_non_null(strstr(c.out, "memsan.ko 9.8.7\n"));
+	unit_free(&c);
+	unlink(path);
+	rmdir(dir);
+	unsetenv("MEMSAN_CTL_FAMILY");
+	unsetenv("MEMSAN_CTL_SYSFS");
+}
+
 int unit_args_tests(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -221,6 +289,7 @@ int unit_args_tests(void)
 		cmocka_unit_test(test_good_arguments),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_long_value),
+		cmocka_unit_test(test_without_memsan),
 	};
 
 	return cmocka_run_group_tests_name("arguments", tests, NULL, NULL);

@@ -76,7 +76,7 @@ static void test_decode(void **unused)
 	/* The text printer appends the place to the frame lines it can decode. */
 	snprintf(text, sizeof(text), "BUG: x\n %s\n vfs_write+0x1/0x2\n", frame);
 	r.text = text;
-	ms_print_report(&c.st, &r, false);
+	ms_print_report(&c.st, &r);
 	unit_finish(&c);
 	assert_non_null(strstr(c.out, "[decode_fixture] ("));
 	assert_non_null(strstr(c.out, want));

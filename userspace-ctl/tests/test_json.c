@@ -86,15 +86,16 @@ static void print_reports(struct captured *c, bool lines, int n)
 	char why[256];
 	int i;
 
-	ms_print_reports_begin(&c->st, lines);
+	c->st.stream = lines;
+	ms_print_reports_begin(&c->st);
 	for (i = 1; i <= n; i++) {
 		struct nl_msg *msg = unit_report_msg(i);
 
 		assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), 0);
-		ms_print_report(&c->st, &r, lines);
+		ms_print_report(&c->st, &r);
 		nlmsg_free(msg);
 	}
-	ms_print_reports_end(&c->st, lines);
+	ms_print_reports_end(&c->st);
 }
 
 static void test_reports_document(void **unused)
@@ -234,25 +235,6 @@ static void test_config_json(void **unused)
 	unit_free(&c);
 }
 
-/* The debugfs fallback splits the reports file into reports. */
-static void test_split_reports(void **unused)
-{
-	char text[4096];
-	struct ms_report r[4];
-	int n, i;
-
-	snprintf(text, sizeof(text), "%s%s", unit_report_text, unit_report_text);
-	n = ms_split_reports(text, r, 4);
-	assert_int_equal(n, 2);
-	for (i = 0; i < n; i++) {
-		assert_string_equal(r[i].text, unit_report_text);
-		assert_string_equal(r[i].bug, "use-after-free");
-		assert_string_equal(r[i].ip, "victim_uaf+0x59/0x90 [memsan_victim]");
-		free((char *)r[i].text);
-	}
-	assert_int_equal(ms_split_reports("garbage\n=====\n", r, 4), 0);
-}
-
 int unit_json_tests(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -262,7 +244,6 @@ int unit_json_tests(void)
 		cmocka_unit_test(test_reports_text),
 		cmocka_unit_test(test_status_json),
 		cmocka_unit_test(test_config_json),
-		cmocka_unit_test(test_split_reports),
 	};
 
 	return cmocka_run_group_tests_name("output", tests, NULL, NULL);

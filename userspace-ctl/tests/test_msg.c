@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <netlink/attr.h>
+#include <netlink/errno.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
@@ -68,75 +69,88 @@ static void test_report_minimal(void **unused)
 	nlmsg_free(msg);
 }
 
+/* Parse @msg (freed) as a report: an error whose reason holds @reason. */
+static void expect_bad_report(struct nl_msg *msg, const char *reason)
+{
+	struct ms_report r;
+	char why[256];
+
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
+	if (!strstr(why, reason))
+		fail_msg("reason '%s', not '%s'", why, reason);
+	nlmsg_free(msg);
+}
+
+/* A report message with seq (unless 0) and bug, for one more attribute. */
+static struct nl_msg *report_head(uint64_t seq)
+{
+	struct nl_msg *msg = unit_msg(MEMSAN_CMD_REPORT);
+
+	if (seq)
+		nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, seq);
+	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
+	return msg;
+}
+
+/* The reason of an attribute the policy rejects. */
+static const char *bad_attr(char *buf, size_t len, const char *what, int type, int bytes,
+			    int nlerr)
+{
+	snprintf(buf, len, "%s: attribute %d of %d bytes: %s", what, type, bytes,
+		 nl_geterror(nlerr));
+	return buf;
+}
+
 /* Report messages missing or mangling one thing: each an error with a reason. */
 static void test_report_malformed(void **unused)
 {
-	struct ms_report r;
+	struct nlattr *nest;
 	struct nl_msg *msg;
-	char why[256];
+	char want[256];
 
-	msg = unit_msg(MEMSAN_CMD_REPORT);		/* no seq */
-	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
+	msg = report_head(0);
 	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
-	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
-	assert_string_equal(why, "report without seq");
-	nlmsg_free(msg);
+	expect_bad_report(msg, "report without seq");
 
-	msg = unit_msg(MEMSAN_CMD_REPORT);		/* no text */
-	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
-	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
-	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
-	assert_string_equal(why, "report without text");
-	nlmsg_free(msg);
+	expect_bad_report(report_head(1), "report without text");
 
 	msg = unit_msg(MEMSAN_CMD_REPORT);		/* seq of 4 bytes */
 	nla_put_u32(msg, MEMSAN_A_REPORT_SEQ, 1);
-	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
-	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
-	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "attribute seq: bad length of 4 bytes"));
-	nlmsg_free(msg);
+	expect_bad_report(msg, bad_attr(want, sizeof(want), "report", MEMSAN_A_REPORT_SEQ, 4,
+					-NLE_RANGE));
 
 	msg = unit_msg(MEMSAN_CMD_REPORT);		/* a string without its NUL */
-	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
 	nla_put(msg, MEMSAN_A_REPORT_BUG, 3, "abc");
-	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
-	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "attribute bug: bad string"));
-	nlmsg_free(msg);
-
-	msg = unit_msg(MEMSAN_CMD_REPORT);		/* a NUL inside the string */
-	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
-	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
-	nla_put(msg, MEMSAN_A_REPORT_TEXT, 4, "a\0b");
-	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
-	nlmsg_free(msg);
+	expect_bad_report(msg, bad_attr(want, sizeof(want), "report", MEMSAN_A_REPORT_BUG, 3,
+					-NLE_INVAL));
 
 	msg = unit_msg(MEMSAN_CMD_REPORT);		/* an empty string attribute */
-	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
 	nla_put(msg, MEMSAN_A_REPORT_BUG, 0, NULL);
+	expect_bad_report(msg, bad_attr(want, sizeof(want), "report", MEMSAN_A_REPORT_BUG, 0,
+					-NLE_RANGE));
+
+	msg = report_head(1);				/* a stack frame that is no string */
+	nest = nla_nest_start(msg, MEMSAN_A_REPORT_ALLOC_STACK);
+	nla_put_string(msg, MEMSAN_A_STACK_FRAME, "ok+0x1/0x2");
+	nla_put(msg, MEMSAN_A_STACK_FRAME, 2, "no");
+	nla_nest_end(msg, nest);
 	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
-	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
-	nlmsg_free(msg);
+	expect_bad_report(msg, bad_attr(want, sizeof(want), "alloc_stack", MEMSAN_A_STACK_FRAME,
+					2, -NLE_INVAL));
 
-	msg = unit_msg(MEMSAN_CMD_REPORT);		/* a stack frame that is no string */
-	nla_put_u64(msg, MEMSAN_A_REPORT_SEQ, 1);
-	nla_put_string(msg, MEMSAN_A_REPORT_BUG, "x");
-	nla_put_string(msg, MEMSAN_A_REPORT_TEXT, "x");
-	{
-		struct nlattr *nest = nla_nest_start(msg, MEMSAN_A_REPORT_ALLOC_STACK);
+	expect_bad_report(unit_msg(MEMSAN_CMD_GET_STATUS), "unexpected message");
+}
 
-		nla_put_string(msg, MEMSAN_A_STACK_FRAME, "ok+0x1/0x2");
-		nla_put(msg, MEMSAN_A_STACK_FRAME, 2, "no");
-		nla_nest_end(msg, nest);
-	}
-	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "stack frame"));
-	nlmsg_free(msg);
+/* A string ends at its first NUL (libnl's NLA_STRING): nothing past it is read. */
+static void test_report_inner_nul(void **unused)
+{
+	struct nl_msg *msg = report_head(1);
+	struct ms_report r;
+	char why[256];
 
-	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* not a report */
-	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "unexpected message"));
+	nla_put(msg, MEMSAN_A_REPORT_TEXT, 4, "a\0b");
+	assert_int_equal(ms_parse_report(nlmsg_hdr(msg), &r, why, sizeof(why)), 0);
+	assert_string_equal(r.text, "a");
 	nlmsg_free(msg);
 }
 
@@ -280,63 +294,68 @@ static void test_status(void **unused)
 	nlmsg_free(msg);
 }
 
-static void test_status_malformed(void **unused)
+/* Parse @msg (freed) as a status: an error whose reason holds @reason. */
+static void expect_bad_status(struct nl_msg *msg, const char *reason)
 {
 	struct ms_status *s = malloc(sizeof(*s));
-	struct nlattr *nest, *entry;
-	struct nl_msg *msg;
 	char why[256];
+
+	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
+	if (!strstr(why, reason))
+		fail_msg("reason '%s', not '%s'", why, reason);
+	free(s);
+	nlmsg_free(msg);
+}
+
+/*
+ * A status with version and enabled, and a nest @outer holding a nest @inner
+ * holding attribute @attr of @len bytes: the inner nest comes back in *@entry.
+ */
+static struct nl_msg *status_nest(int outer, int inner, int attr, int len,
+				  struct nlattr **entry)
+{
+	struct nl_msg *msg = unit_msg(MEMSAN_CMD_GET_STATUS);
+	struct nlattr *nest;
+
+	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
+	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
+	nest = nla_nest_start(msg, outer);
+	*entry = nla_nest_start(msg, inner);
+	nla_put(msg, attr, len, "x\0\0\0\0\0\0");	/* "x", or a number */
+	nla_nest_end(msg, *entry);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static void test_status_malformed(void **unused)
+{
+	struct nlattr *entry;
+	struct nl_msg *msg;
+	char want[256];
 
 	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* no version */
 	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	assert_string_equal(why, "status without version");
-	nlmsg_free(msg);
+	expect_bad_status(msg, "status without version");
 
 	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* enabled of 4 bytes */
-	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
 	nla_put_u32(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	nlmsg_free(msg);
+	expect_bad_status(msg, bad_attr(want, sizeof(want), "status", MEMSAN_A_STATUS_ENABLED, 4,
+					-NLE_RANGE));
 
-	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* a counter without a value */
-	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
-	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	nest = nla_nest_start(msg, MEMSAN_A_STATUS_COUNTERS);
-	entry = nla_nest_start(msg, MEMSAN_A_COUNTERS_COUNTER);
-	nla_put_string(msg, MEMSAN_A_COUNTER_NAME, "x");
-	nla_nest_end(msg, entry);
-	nla_nest_end(msg, nest);
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	assert_string_equal(why, "counter without a value");
-	nlmsg_free(msg);
+	expect_bad_status(status_nest(MEMSAN_A_STATUS_COUNTERS, MEMSAN_A_COUNTERS_COUNTER,
+				      MEMSAN_A_COUNTER_NAME, 2, &entry), "counter without a value");
+	expect_bad_status(status_nest(MEMSAN_A_STATUS_CONFIG, MEMSAN_A_CONFIG_ENTRY,
+				      MEMSAN_A_ENTRY_VALUE, 2, &entry), "config entry without a name");
+	expect_bad_status(status_nest(MEMSAN_A_STATUS_COUNTERS, MEMSAN_A_COUNTERS_COUNTER,
+				      MEMSAN_A_COUNTER_VALUE, 4, &entry),
+			  bad_attr(want, sizeof(want), "counter", MEMSAN_A_COUNTER_VALUE, 4,
+				   -NLE_RANGE));
 
-	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* a config entry without a name */
-	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
-	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	nest = nla_nest_start(msg, MEMSAN_A_STATUS_CONFIG);
-	entry = nla_nest_start(msg, MEMSAN_A_CONFIG_ENTRY);
-	nla_put_string(msg, MEMSAN_A_ENTRY_VALUE, "x");
-	nla_nest_end(msg, entry);
-	nla_nest_end(msg, nest);
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	assert_string_equal(why, "config entry without a name");
-	nlmsg_free(msg);
-
-	msg = unit_msg(MEMSAN_CMD_GET_STATUS);		/* a nest whose length lies */
-	nla_put_string(msg, MEMSAN_A_STATUS_VERSION, "1");
-	nla_put_u8(msg, MEMSAN_A_STATUS_ENABLED, 1);
-	nest = nla_nest_start(msg, MEMSAN_A_STATUS_COUNTERS);
-	entry = nla_nest_start(msg, MEMSAN_A_COUNTERS_COUNTER);
-	nla_put_string(msg, MEMSAN_A_COUNTER_NAME, "x");
-	nla_put_s64(msg, MEMSAN_A_COUNTER_VALUE, 1);
-	nla_nest_end(msg, entry);
-	nla_nest_end(msg, nest);
-	entry->nla_len += 8;				/* past the end of its nest */
-	assert_int_equal(ms_parse_status(nlmsg_hdr(msg), s, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "truncated attribute"));
-	nlmsg_free(msg);
-	free(s);
+	/* a nest whose length lies: past the end of its nest */
+	msg = status_nest(MEMSAN_A_STATUS_COUNTERS, MEMSAN_A_COUNTERS_COUNTER,
+			  MEMSAN_A_COUNTER_VALUE, 8, &entry);
+	entry->nla_len += 8;
+	expect_bad_status(msg, "counters: truncated attribute");
 }
 
 static void test_config(void **unused)
@@ -409,6 +428,7 @@ int unit_msg_tests(void)
 		cmocka_unit_test(test_report_full),
 		cmocka_unit_test(test_report_minimal),
 		cmocka_unit_test(test_report_malformed),
+		cmocka_unit_test(test_report_inner_nul),
 		cmocka_unit_test(test_report_dump_reply),
 		cmocka_unit_test(test_report_access_unknown),
 		cmocka_unit_test(test_report_many_frames),
