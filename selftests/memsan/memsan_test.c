@@ -139,6 +139,10 @@ static const struct expect cases[] = {
 	CLEAN(clean_kvmalloc),
 	CLEAN(clean_kmem_cache),
 	CLEAN(churn),
+	/* issue 10 */
+	CLEAN(clean_kasprintf_nul),
+	BAD(kasprintf_nul_overflow, SOOB,  READ,   9,  0,  8, NULL, UNCHECKED),
+	CLEAN(clean_kmemdup_nul),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

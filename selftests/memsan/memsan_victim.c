@@ -770,6 +770,60 @@ static noinline int victim_churn(void)
 	return ret;
 }
 
+/*
+ * === Sizes, bad sizes, misuse, atomics and user copies (issue 10) ===
+ */
+
+/* "xxx%cyyy" of 0: 8 bytes with the NUL, a NUL at offset 3. */
+static const char victim_nul_fmt_out[8] = "xxx\0yyy";
+
+static __always_inline char *victim_kasprintf_nul(void)
+{
+	return kasprintf(GFP_KERNEL, "xxx%cyyy", '\0');
+}
+
+/* kasprintf() output with a NUL inside, compared in full (8 bytes). */
+static noinline int victim_clean_kasprintf_nul(void)
+{
+	char *p = victim_kasprintf_nul();
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = memcmp(p, victim_nul_fmt_out, victim_size(8)) ? -EIO : 0;
+	kfree(p);
+	return ret;
+}
+
+/* The same object, memcmp() of 9 bytes: "Read of size 9" at offset 0 of 8. */
+static noinline int victim_kasprintf_nul_overflow(void)
+{
+	static const char want[9] = "xxx\0yyy";
+	char *p = victim_kasprintf_nul();
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = memcmp(p, want, victim_size(9));
+	barrier_data(&ret);
+	kfree(p);
+	return 0;
+}
+
+/* kmemdup_nul() of 5 bytes with a NUL inside: 6 bytes, read in full. */
+static noinline int victim_clean_kmemdup_nul(void)
+{
+	static const char src[6] = "ab\0cd";
+	char *p = kmemdup_nul(src, victim_size(5), GFP_KERNEL);
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = memcmp(p, src, victim_size(6)) ? -EIO : 0;
+	kfree(p);
+	return ret;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -810,6 +864,10 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(clean_kvmalloc),
 	VICTIM_CASE(clean_kmem_cache),
 	VICTIM_CASE(churn),
+	/* issue 10 */
+	VICTIM_CASE(clean_kasprintf_nul),
+	VICTIM_CASE(kasprintf_nul_overflow),
+	VICTIM_CASE(clean_kmemdup_nul),
 };
 
 static const struct victim_case *victim_find(const char *name)
