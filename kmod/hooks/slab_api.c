@@ -209,7 +209,8 @@ EXPORT_SYMBOL(__memsan_kmem_cache_destroy);
  *
  * The size recorded is always the size allocated, computed from the
  * arguments as the kernel function computes it, never from the copy's
- * contents: a string may hold a NUL before its end.
+ * contents: a string may hold a NUL before its end.  A source range that is
+ * bad is reported and not copied: the call returns NULL.
  */
 
 /* Record @ptr of @size bytes, unless it is NULL or an error pointer. */
@@ -225,7 +226,8 @@ char *__memsan_kstrdup(const char *str, gfp_t flags)
 	if (!str)
 		return NULL;
 	size = strlen(str) + 1;
-	memsan_check_range(str, size, false, _RET_IP_);
+	if (!memsan_check_range(str, size, false, _RET_IP_))
+		return NULL;
 	return tracked_copy(kstrdup(str, flags), size, kstrdup, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kstrdup);
@@ -237,14 +239,16 @@ char *__memsan_kstrndup(const char *str, size_t max, gfp_t flags)
 	if (!str)
 		return NULL;
 	len = strnlen(str, max);
-	memsan_check_range(str, min(len + 1, max), false, _RET_IP_);
+	if (!memsan_check_range(str, min(len + 1, max), false, _RET_IP_))
+		return NULL;
 	return tracked_copy(kstrndup(str, max, flags), len + 1, kstrndup, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kstrndup);
 
 void *__memsan_kmemdup(const void *src, size_t len, gfp_t flags)
 {
-	memsan_check_range(src, len, false, _RET_IP_);
+	if (!memsan_check_range(src, len, false, _RET_IP_))
+		return NULL;
 	return tracked_copy(kmemdup(src, len, flags), len, kmemdup, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmemdup);
@@ -253,7 +257,8 @@ char *__memsan_kmemdup_nul(const char *str, size_t len, gfp_t flags)
 {
 	if (!str)
 		return NULL;
-	memsan_check_range(str, len, false, _RET_IP_);
+	if (!memsan_check_range(str, len, false, _RET_IP_))
+		return NULL;
 	return tracked_copy(kmemdup_nul(str, len, flags), len + 1, kmemdup_nul, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmemdup_nul);

@@ -12,8 +12,11 @@
 
 #include <linux/types.h>
 
-/* Check [addr, addr+size) for an access by instrumented code; report if bad. */
-void memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip);
+/*
+ * Check [addr, addr+size) for an access by instrumented code; report if bad.
+ * False: the access is bad and must not be performed.
+ */
+bool memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip);
 
 /*
  * The runtime gcc's -fsanitize=kernel-address calls (outline checks with

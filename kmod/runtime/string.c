@@ -6,6 +6,16 @@
  * (kmod/memsan_redirect.h).  Each checks exactly the bytes the real function
  * reads and writes, then calls it.  The report names the caller of the
  * string function, like a report of a plain access does.
+ *
+ * A call whose range is bad is reported and not performed, as KASAN does
+ * for memset(), memcpy() and memmove(): a negative length (a huge size_t)
+ * would otherwise run over the whole address space.  The skipped call
+ * returns what tells the caller nothing was done: NULL from memcpy(),
+ * memmove() and memset() (KASAN's value), the destination untouched from
+ * the str*cpy and str*cat functions, -E2BIG from strscpy(), "different"
+ * from the comparisons.  Functions that only find out how far they read by
+ * reading (strlen(), strnlen(), memchr(), strchr(), strrchr()) are checked
+ * after the fact: their reads stop at what they look for, like the kernel's.
  */
 #include <linux/export.h>
 #include <linux/kernel.h>
@@ -25,31 +35,32 @@ static size_t bounded_len(size_t len, size_t max)
 
 void *__memsan_memcpy(void *dst, const void *src, size_t len)
 {
-	check_read(src, len);
-	check_write(dst, len);
+	if (!check_read(src, len) || !check_write(dst, len))
+		return NULL;
 	return memcpy(dst, src, len);
 }
 EXPORT_SYMBOL(__memsan_memcpy);
 
 void *__memsan_memmove(void *dst, const void *src, size_t len)
 {
-	check_read(src, len);
-	check_write(dst, len);
+	if (!check_read(src, len) || !check_write(dst, len))
+		return NULL;
 	return memmove(dst, src, len);
 }
 EXPORT_SYMBOL(__memsan_memmove);
 
 void *__memsan_memset(void *dst, int c, size_t len)
 {
-	check_write(dst, len);
+	if (!check_write(dst, len))
+		return NULL;
 	return memset(dst, c, len);
 }
 EXPORT_SYMBOL(__memsan_memset);
 
 int __memsan_memcmp(const void *a, const void *b, size_t len)
 {
-	check_read(a, len);
-	check_read(b, len);
+	if (!check_read(a, len) || !check_read(b, len))
+		return 1;
 	return memcmp(a, b, len);
 }
 EXPORT_SYMBOL(__memsan_memcmp);
@@ -85,8 +96,8 @@ char *__memsan_strcpy(char *dst, const char *src)
 {
 	size_t len = strlen(src) + 1;
 
-	check_read(src, len);
-	check_write(dst, len);
+	if (!check_read(src, len) || !check_write(dst, len))
+		return dst;
 	return strcpy(dst, src);
 }
 EXPORT_SYMBOL(__memsan_strcpy);
@@ -94,8 +105,8 @@ EXPORT_SYMBOL(__memsan_strcpy);
 /* strncpy() reads up to the NUL or @len bytes and always writes @len bytes. */
 char *__memsan_strncpy(char *dst, const char *src, size_t len)
 {
-	check_read(src, bounded_len(strnlen(src, len), len));
-	check_write(dst, len);
+	if (!check_read(src, bounded_len(strnlen(src, len), len)) || !check_write(dst, len))
+		return dst;
 	return strncpy(dst, src, len);
 }
 EXPORT_SYMBOL(__memsan_strncpy);
@@ -104,11 +115,13 @@ size_t __memsan_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t len = strlen(src);
 
-	check_read(src, len + 1);
+	if (!check_read(src, len + 1))
+		return len;
 	if (size) {
 		size_t copy = min(len, size - 1);
 
-		check_write(dst, copy + 1);
+		if (!check_write(dst, copy + 1))
+			return len;
 		memcpy(dst, src, copy);
 		dst[copy] = '\0';
 	}
@@ -123,8 +136,8 @@ ssize_t __memsan_strscpy(char *dst, const char *src, size_t size)
 	if (!size)
 		return strscpy(dst, src, size);
 	n = bounded_len(strnlen(src, size), size);
-	check_read(src, n);
-	check_write(dst, n);
+	if (!check_read(src, n) || !check_write(dst, n))
+		return -E2BIG;
 	return strscpy(dst, src, size);
 }
 EXPORT_SYMBOL(__memsan_strscpy);
@@ -133,9 +146,9 @@ char *__memsan_strcat(char *dst, const char *src)
 {
 	size_t dlen = strlen(dst), slen = strlen(src);
 
-	check_read(dst, dlen + 1);
-	check_read(src, slen + 1);
-	check_write(dst + dlen, slen + 1);
+	if (!check_read(dst, dlen + 1) || !check_read(src, slen + 1) ||
+	    !check_write(dst + dlen, slen + 1))
+		return dst;
 	return strcat(dst, src);
 }
 EXPORT_SYMBOL(__memsan_strcat);
@@ -144,9 +157,9 @@ char *__memsan_strncat(char *dst, const char *src, size_t count)
 {
 	size_t dlen = strlen(dst), slen = strnlen(src, count);
 
-	check_read(dst, dlen + 1);
-	check_read(src, bounded_len(slen, count));
-	check_write(dst + dlen, slen + 1);
+	if (!check_read(dst, dlen + 1) || !check_read(src, bounded_len(slen, count)) ||
+	    !check_write(dst + dlen, slen + 1))
+		return dst;
 	return strncat(dst, src, count);
 }
 EXPORT_SYMBOL(__memsan_strncat);
@@ -157,8 +170,8 @@ int __memsan_strcmp(const char *a, const char *b)
 
 	while (a[i] == b[i] && a[i])
 		i++;
-	check_read(a, i + 1);
-	check_read(b, i + 1);
+	if (!check_read(a, i + 1) || !check_read(b, i + 1))
+		return 1;
 	return strcmp(a, b);
 }
 EXPORT_SYMBOL(__memsan_strcmp);
@@ -169,8 +182,8 @@ int __memsan_strncmp(const char *a, const char *b, size_t count)
 
 	while (i < count && a[i] == b[i] && a[i])
 		i++;
-	check_read(a, min(i + 1, count));
-	check_read(b, min(i + 1, count));
+	if (!check_read(a, min(i + 1, count)) || !check_read(b, min(i + 1, count)))
+		return 1;
 	return strncmp(a, b, count);
 }
 EXPORT_SYMBOL(__memsan_strncmp);

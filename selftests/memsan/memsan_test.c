@@ -94,6 +94,7 @@ struct expect {
 #define UAF	"use-after-free"
 #define DFREE	"double-free"
 #define IFREE	"invalid-free"
+#define OOB	"out-of-bounds"
 
 #define BAD_CASE(_name, _bug, _acc, _size, _off, _obj, _cache, _freed, _any)	\
 	{ .name = #_name, .bug = _bug, .access = ACC_##_acc,		\
@@ -143,6 +144,11 @@ static const struct expect cases[] = {
 	CLEAN(clean_kasprintf_nul),
 	BAD(kasprintf_nul_overflow, SOOB,  READ,   9,  0,  8, NULL, UNCHECKED),
 	CLEAN(clean_kmemdup_nul),
+	BAD(memmove_negative_size,  OOB,   READ,  (unsigned long)-2, 4, 64, NULL,
+	    UNCHECKED),
+	BAD(strncpy_huge_size,      OOB,   WRITE, (unsigned long)-1, 0, 32, NULL,
+	    UNCHECKED),
+	BAD(memset_overflow_skipped, SOOB, WRITE, 25,  0, 24, NULL, UNCHECKED),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -824,6 +824,71 @@ static noinline int victim_clean_kmemdup_nul(void)
 	return ret;
 }
 
+/*
+ * kmalloc(64), memmove() of (size_t)-2 bytes from offset 4, as KASAN's
+ * kmalloc_memmove_negative_size: "out-of-bounds", "Read of size
+ * 18446744073709551614" at offset 4.  memsan must not perform the move:
+ * the kernel would not survive it.
+ */
+static noinline int victim_memmove_negative_size(void)
+{
+	u8 *p = kmalloc(victim_size(64), GFP_KERNEL);
+	size_t len = victim_size((size_t)-2);
+
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0x33, 64);
+	OPTIMIZER_HIDE_VAR(p);
+	memmove(p, p + 4, len);
+	kfree(p);
+	return 0;
+}
+
+/*
+ * dst = kmalloc(32), strncpy() of "abc" with a length of (size_t)-1:
+ * "out-of-bounds", "Write of size 18446744073709551615" at offset 0; the
+ * 32 bytes must be untouched.
+ */
+static noinline int victim_strncpy_huge_size(void)
+{
+	char *dst = kmalloc(victim_size(32), GFP_KERNEL);
+	size_t len = victim_size((size_t)-1);
+	int ret = 0;
+
+	if (!dst)
+		return -ENOMEM;
+	memset(dst, 'z', 32);
+	OPTIMIZER_HIDE_VAR(dst);
+	strncpy(dst, "abc", len);
+	if (dst[0] != 'z' || dst[31] != 'z')
+		ret = -EIO;
+	kfree(dst);
+	return ret;
+}
+
+/*
+ * kmalloc(24) filled with 0x11, memset() of 25 bytes: "Write of size 25"
+ * at offset 0, and the memset is not performed: the 24 bytes keep 0x11.
+ */
+static noinline int victim_memset_overflow_skipped(void)
+{
+	u8 *p = kmalloc(victim_size(24), GFP_KERNEL);
+	int ret = 0;
+	size_t i;
+
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < 24; i++)
+		WRITE_ONCE(p[i], 0x11);
+	OPTIMIZER_HIDE_VAR(p);
+	memset(p, 0x22, victim_size(25));
+	for (i = 0; i < 24; i++)
+		if (READ_ONCE(p[i]) != 0x11)
+			ret = -EIO;
+	kfree(p);
+	return ret;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -868,6 +933,9 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(clean_kasprintf_nul),
 	VICTIM_CASE(kasprintf_nul_overflow),
 	VICTIM_CASE(clean_kmemdup_nul),
+	VICTIM_CASE(memmove_negative_size),
+	VICTIM_CASE(strncpy_huge_size),
+	VICTIM_CASE(memset_overflow_skipped),
 };
 
 static const struct victim_case *victim_find(const char *name)
