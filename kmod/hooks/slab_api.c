@@ -97,11 +97,25 @@ void *__memsan_kmalloc_large_node(size_t size, gfp_t flags, int node)
 }
 EXPORT_SYMBOL(__memsan_kmalloc_large_node);
 
+/*
+ * krealloc() and ksize() read the object first, as KASAN has them do: one
+ * byte at its start.  A freed (quarantined) object is reported there as a
+ * use-after-free by the caller, and the call is not made: krealloc()
+ * returns NULL, ksize() 0, as under KASAN.
+ */
+static bool object_usable(const void *ptr, unsigned long ip)
+{
+	return ZERO_OR_NULL_PTR(ptr) || memsan_check_range(ptr, 1, false, ip);
+}
+
 /* The rules of krealloc(), ksize() and kvmalloc() are lifecycle.c's. */
 void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
 {
-	void *ptr = krealloc(old, size, flags);
+	void *ptr;
 
+	if (!object_usable(old, _RET_IP_))
+		return NULL;
+	ptr = krealloc(old, size, flags);
 	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc, _RET_IP_);
@@ -110,7 +124,11 @@ EXPORT_SYMBOL(__memsan_krealloc);
 
 size_t __memsan_ksize(const void *ptr)
 {
-	size_t size = ksize(ptr);
+	size_t size;
+
+	if (!object_usable(ptr, _RET_IP_))
+		return 0;
+	size = ksize(ptr);
 
 	if (memsan_enabled())
 		memsan_track_ksize(ptr, size);

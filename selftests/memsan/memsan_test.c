@@ -149,6 +149,8 @@ static const struct expect cases[] = {
 	BAD(strncpy_huge_size,      OOB,   WRITE, (unsigned long)-1, 0, 32, NULL,
 	    UNCHECKED),
 	BAD(memset_overflow_skipped, SOOB, WRITE, 25,  0, 24, NULL, UNCHECKED),
+	BAD(uaf_krealloc_freed,     UAF,   READ,   1,  0, 40, NULL, BY_CASE),
+	BAD(uaf_ksize_freed,        UAF,   READ,   1,  0, 40, NULL, BY_CASE),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -889,6 +889,42 @@ static noinline int victim_memset_overflow_skipped(void)
 	return ret;
 }
 
+/*
+ * kmalloc(40), kfree, krealloc() of the freed pointer: "use-after-free",
+ * "Read of size 1" at offset 0, and krealloc() returns NULL without
+ * touching the object (no double free after a copy).
+ */
+static noinline int victim_uaf_krealloc_freed(void)
+{
+	u8 *p = kmalloc(victim_size(40), GFP_KERNEL);
+	u8 *q;
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	q = krealloc(p, 80, GFP_KERNEL);
+	if (q) {
+		kfree(q);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* kmalloc(40), kfree, ksize(): "use-after-free", "Read of size 1", 0 back. */
+static noinline int victim_uaf_ksize_freed(void)
+{
+	u8 *p = kmalloc(victim_size(40), GFP_KERNEL);
+	size_t n;
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	n = ksize(p);
+	return n ? -EIO : 0;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -936,6 +972,8 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(memmove_negative_size),
 	VICTIM_CASE(strncpy_huge_size),
 	VICTIM_CASE(memset_overflow_skipped),
+	VICTIM_CASE(uaf_krealloc_freed),
+	VICTIM_CASE(uaf_ksize_freed),
 };
 
 static const struct victim_case *victim_find(const char *name)
