@@ -61,6 +61,25 @@ bool memsan_check_range(const void *addr, size_t size, bool is_write, unsigned l
 	return false;
 }
 
+/*
+ * kasan_check_read() and kasan_check_write() of an instrumented module
+ * (memsan_redirect.h takes over linux/kasan-checks.h): the checks
+ * instrumented.h makes before atomic and bit operations and inline user
+ * copies, outside user access sections.  The access itself is made by the
+ * caller, in assembly: it goes ahead even when reported.
+ */
+bool __memsan_kasan_check_read(const void *p, unsigned int size)
+{
+	return memsan_check_range(p, size, false, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kasan_check_read);
+
+bool __memsan_kasan_check_write(const void *p, unsigned int size)
+{
+	return memsan_check_range(p, size, true, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kasan_check_write);
+
 #define DEFINE_ASAN_CHECK(kind, size, is_write)					\
 	void __asan_##kind##size##_noabort(unsigned long addr)			\
 	{									\

@@ -38,6 +38,10 @@ struct asan_global;
 void __asan_register_globals(struct asan_global *globals, size_t n);
 void __asan_unregister_globals(struct asan_global *globals, size_t n);
 
+/* linux/kasan-checks.h's hooks in instrumented modules (memsan_redirect.h) */
+bool __memsan_kasan_check_read(const void *p, unsigned int size);
+bool __memsan_kasan_check_write(const void *p, unsigned int size);
+
 /* Checked string functions (string.c), see memsan_redirect.h */
 
 void *__memsan_memcpy(void *dst, const void *src, size_t len);

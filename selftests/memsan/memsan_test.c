@@ -151,6 +151,13 @@ static const struct expect cases[] = {
 	BAD(memset_overflow_skipped, SOOB, WRITE, 25,  0, 24, NULL, UNCHECKED),
 	BAD(uaf_krealloc_freed,     UAF,   READ,   1,  0, 40, NULL, BY_CASE),
 	BAD(uaf_ksize_freed,        UAF,   READ,   1,  0, 40, NULL, BY_CASE),
+	BAD(atomic_inc_oob,         SOOB,  WRITE,  4, 20, 20, NULL, UNCHECKED),
+	BAD(atomic_inc_uaf,         UAF,   WRITE,  4,  0, 40, NULL, BY_CASE),
+	BAD(set_bit_oob,            SOOB,  WRITE,  8, 24, 24, NULL, UNCHECKED),
+	BAD(set_bit_uaf,            UAF,   WRITE,  8,  0, 32, NULL, BY_CASE),
+	BAD(test_and_clear_bit_oob, SOOB,  WRITE,  8, 40, 40, NULL, UNCHECKED),
+	BAD(test_and_clear_bit_uaf, UAF,   WRITE,  8,  0, 32, NULL, BY_CASE),
+	CLEAN(clean_atomics_bitops),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -904,11 +904,8 @@ static noinline int victim_uaf_krealloc_freed(void)
 	kfree(p);
 	OPTIMIZER_HIDE_VAR(p);
 	q = krealloc(p, 80, GFP_KERNEL);
-	if (q) {
-		kfree(q);
-		return -EIO;
-	}
-	return 0;
+	kfree(q);	/* only if krealloc() did something: NULL expected */
+	return q ? -EIO : 0;
 }
 
 /* kmalloc(40), kfree, ksize(): "use-after-free", "Read of size 1", 0 back. */
@@ -923,6 +920,116 @@ static noinline int victim_uaf_ksize_freed(void)
 	OPTIMIZER_HIDE_VAR(p);
 	n = ksize(p);
 	return n ? -EIO : 0;
+}
+
+/*
+ * Atomics and bit operations: instrumented.h's checks reach memsan.  Sizes:
+ * atomic_t is 4 bytes, a bitmap word sizeof(long) (8 on 64-bit).
+ */
+
+/* kmalloc(20), atomic_inc() of an atomic_t at offset 20: Write of size 4. */
+static noinline int victim_atomic_inc_oob(void)
+{
+	u8 *p = kmalloc(victim_size(20), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	atomic_inc((atomic_t *)(p + 20));
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc(40), kfree, atomic_inc() at offset 0: use-after-free, Write of size 4. */
+static noinline int victim_atomic_inc_uaf(void)
+{
+	u8 *p = kmalloc(victim_size(40), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	atomic_inc((atomic_t *)p);
+	return 0;
+}
+
+/* kmalloc(24), set_bit() of a bit of word 3 (offset 24): Write of size 8. */
+static noinline int victim_set_bit_oob(void)
+{
+	unsigned long *p = kmalloc(victim_size(24), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	set_bit(3 * BITS_PER_LONG + 1, p);
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc(32), kfree, set_bit(5): use-after-free, Write of size 8 at 0. */
+static noinline int victim_set_bit_uaf(void)
+{
+	unsigned long *p = kmalloc(victim_size(32), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	set_bit(5, p);
+	return 0;
+}
+
+/* kmalloc(40), test_and_clear_bit() in word 5 (offset 40): Write of size 8. */
+static noinline int victim_test_and_clear_bit_oob(void)
+{
+	unsigned long *p = kmalloc(victim_size(40), GFP_KERNEL);
+	bool was;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	was = test_and_clear_bit(5 * BITS_PER_LONG, p);
+	barrier_data(&was);
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc(32), kfree, test_and_clear_bit(7): use-after-free, Write of size 8. */
+static noinline int victim_test_and_clear_bit_uaf(void)
+{
+	unsigned long *p = kmalloc(victim_size(32), GFP_KERNEL);
+	bool was;
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	was = test_and_clear_bit(7, p);
+	barrier_data(&was);
+	return 0;
+}
+
+/* The same operations on live objects, up to their last word. */
+static noinline int victim_clean_atomics_bitops(void)
+{
+	unsigned long *bits = kzalloc(victim_size(3 * sizeof(long)), GFP_KERNEL);
+	u8 *p = kmalloc(victim_size(20), GFP_KERNEL);
+	int ret = 0;
+
+	if (!bits || !p) {
+		kfree(bits);
+		kfree(p);
+		return -ENOMEM;
+	}
+	atomic_set((atomic_t *)(p + 16), 41);
+	atomic_inc((atomic_t *)(p + 16));
+	set_bit(3 * BITS_PER_LONG - 1, bits);
+	if (!test_and_clear_bit(3 * BITS_PER_LONG - 1, bits) ||
+	    atomic_read((atomic_t *)(p + 16)) != 42)
+		ret = -EIO;
+	kfree(p);
+	kfree(bits);
+	return ret;
 }
 
 /* === Case table and debugfs interface === */
@@ -974,6 +1081,13 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(memset_overflow_skipped),
 	VICTIM_CASE(uaf_krealloc_freed),
 	VICTIM_CASE(uaf_ksize_freed),
+	VICTIM_CASE(atomic_inc_oob),
+	VICTIM_CASE(atomic_inc_uaf),
+	VICTIM_CASE(set_bit_oob),
+	VICTIM_CASE(set_bit_uaf),
+	VICTIM_CASE(test_and_clear_bit_oob),
+	VICTIM_CASE(test_and_clear_bit_uaf),
+	VICTIM_CASE(clean_atomics_bitops),
 };
 
 static const struct victim_case *victim_find(const char *name)
