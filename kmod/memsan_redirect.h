@@ -49,6 +49,21 @@ _Bool __kasan_check_write(const void *p, unsigned int size)
 #define kasan_check_read(p, size) __kasan_check_read((const void *)(p), (size))
 #define kasan_check_write(p, size) __kasan_check_write((const void *)(p), (size))
 
+/*
+ * User copies: x86_64 6.1 has copy_from_user() and copy_to_user() call the
+ * kernel's out-of-line _copy_from_user()/_copy_to_user() (arm64 inlines
+ * them: the kasan_check_*() above see those); strncpy_from_user() is out of
+ * line on both.
+ */
+#ifdef __x86_64__
+unsigned long _copy_from_user(void *to, const void *from, unsigned long n)
+	__memsan_redirect(_copy_from_user);
+unsigned long _copy_to_user(void *to, const void *from, unsigned long n)
+	__memsan_redirect(_copy_to_user);
+#endif
+long strncpy_from_user(char *dst, const char *src, long count)
+	__memsan_redirect(strncpy_from_user);
+
 /* The slab API, with the kernel's types spelt without its headers. */
 struct kmem_cache;
 struct list_lru;

@@ -62,4 +62,9 @@ int __memsan_strncmp(const char *a, const char *b, size_t count);
 char *__memsan_strchr(const char *s, int c);
 char *__memsan_strrchr(const char *s, int c);
 
+/* User copies (string.c): the kernel side is checked */
+unsigned long __memsan__copy_from_user(void *to, const void __user *from, unsigned long n);
+unsigned long __memsan__copy_to_user(void __user *to, const void *from, unsigned long n);
+long __memsan_strncpy_from_user(char *dst, const char __user *src, long count);
+
 #endif /* _MEMSAN_RUNTIME_H */

@@ -21,6 +21,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "runtime/runtime.h"
 
@@ -203,3 +204,40 @@ char *__memsan_strrchr(const char *s, int c)
 	return strrchr(s, c);
 }
 EXPORT_SYMBOL(__memsan_strrchr);
+
+/*
+ * === User copies: the kernel side of the copy ===
+ *
+ * instrumented.h's checks run inside the kernel's out-of-line functions,
+ * where kasan_check_*() are empty: x86_64's _copy_from_user() and
+ * _copy_to_user() (arm64 6.1 inlines them into the module, whose checks
+ * memsan_redirect.h turns into calls to memsan), and strncpy_from_user() on
+ * both.  A bad kernel range is reported and nothing is copied: the copy
+ * "faults" on every byte (no zero fill of a buffer that is too small).
+ */
+#ifdef CONFIG_X86_64
+unsigned long __memsan__copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	if (!check_write(to, n))
+		return n;
+	return _copy_from_user(to, from, n);
+}
+EXPORT_SYMBOL(__memsan__copy_from_user);
+
+unsigned long __memsan__copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	if (!check_read(from, n))
+		return n;
+	return _copy_to_user(to, from, n);
+}
+EXPORT_SYMBOL(__memsan__copy_to_user);
+#endif
+
+/* Like KASAN, the whole of @count is checked: the function may write it all. */
+long __memsan_strncpy_from_user(char *dst, const char __user *src, long count)
+{
+	if (count > 0 && !check_write(dst, count))
+		return -EFAULT;
+	return strncpy_from_user(dst, src, count);
+}
+EXPORT_SYMBOL(__memsan_strncpy_from_user);

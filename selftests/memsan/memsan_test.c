@@ -158,6 +158,10 @@ static const struct expect cases[] = {
 	BAD(test_and_clear_bit_oob, SOOB,  WRITE,  8, 40, 40, NULL, UNCHECKED),
 	BAD(test_and_clear_bit_uaf, UAF,   WRITE,  8,  0, 32, NULL, BY_CASE),
 	CLEAN(clean_atomics_bitops),
+	BAD(copy_from_user_overflow, SOOB, WRITE, 33,  0, 32, NULL, UNCHECKED),
+	BAD(copy_to_user_overflow,  SOOB,  READ,  33,  0, 32, NULL, UNCHECKED),
+	BAD(strncpy_from_user_overflow, SOOB, WRITE, 33, 0, 32, NULL, UNCHECKED),
+	CLEAN(clean_user_copies),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -31,6 +31,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
@@ -1032,6 +1033,95 @@ static noinline int victim_clean_atomics_bitops(void)
 	return ret;
 }
 
+/*
+ * User copies with a kernel buffer that is too small.  The cases run in
+ * memsan_test's write() to the run file: a user page is mapped into its
+ * address space for the copy, as KASAN's copy_user_test does, and unmapped
+ * after.  The kernel buffer is kmalloc(32); the copies are of 33 bytes.
+ */
+#define VICTIM_UCOPY_SIZE	32
+
+enum victim_ucopy {
+	UCOPY_CLEAN,
+	UCOPY_FROM_USER,
+	UCOPY_TO_USER,
+	UCOPY_STRNCPY_FROM_USER,
+};
+
+static __always_inline int victim_ucopy(enum victim_ucopy what)
+{
+	size_t size = victim_size(VICTIM_UCOPY_SIZE);
+	char *kbuf = kmalloc(size, GFP_KERNEL);
+	unsigned long uaddr;
+	char __user *ubuf;
+	unsigned long left;
+	long n;
+	int ret = 0;
+
+	if (!kbuf)
+		return -ENOMEM;
+	uaddr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
+			0);
+	if (IS_ERR_VALUE(uaddr)) {
+		kfree(kbuf);
+		return (int)uaddr;
+	}
+	ubuf = (char __user *)uaddr;
+	memset(kbuf, 'u', size - 1);
+	kbuf[size - 1] = '\0';
+	OPTIMIZER_HIDE_VAR(kbuf);
+
+	switch (what) {
+	case UCOPY_CLEAN:
+		/* the whole buffer each way, and a string that fills it */
+		if (copy_to_user(ubuf, kbuf, size) || copy_from_user(kbuf, ubuf, size))
+			ret = -EFAULT;
+		n = strncpy_from_user(kbuf, ubuf, size);
+		if (n != (long)size - 1)
+			ret = -EIO;
+		break;
+	case UCOPY_FROM_USER:
+		left = copy_from_user(kbuf, ubuf, size + 1);
+		barrier_data(&left);
+		break;
+	case UCOPY_TO_USER:
+		left = copy_to_user(ubuf, kbuf, size + 1);
+		barrier_data(&left);
+		break;
+	case UCOPY_STRNCPY_FROM_USER:
+		n = strncpy_from_user(kbuf, ubuf, size + 1);
+		barrier_data(&n);
+		break;
+	}
+	vm_munmap(uaddr, PAGE_SIZE);
+	kfree(kbuf);
+	return ret;
+}
+
+/* copy_from_user() of 33 bytes into kmalloc(32): Write of size 33 at 0. */
+static noinline int victim_copy_from_user_overflow(void)
+{
+	return victim_ucopy(UCOPY_FROM_USER);
+}
+
+/* copy_to_user() of 33 bytes from kmalloc(32): Read of size 33 at 0. */
+static noinline int victim_copy_to_user_overflow(void)
+{
+	return victim_ucopy(UCOPY_TO_USER);
+}
+
+/* strncpy_from_user() with a count of 33 into kmalloc(32): Write of size 33. */
+static noinline int victim_strncpy_from_user_overflow(void)
+{
+	return victim_ucopy(UCOPY_STRNCPY_FROM_USER);
+}
+
+/* The three copies of exactly 32 bytes. */
+static noinline int victim_clean_user_copies(void)
+{
+	return victim_ucopy(UCOPY_CLEAN);
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -1088,6 +1178,10 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(test_and_clear_bit_oob),
 	VICTIM_CASE(test_and_clear_bit_uaf),
 	VICTIM_CASE(clean_atomics_bitops),
+	VICTIM_CASE(copy_from_user_overflow),
+	VICTIM_CASE(copy_to_user_overflow),
+	VICTIM_CASE(strncpy_from_user_overflow),
+	VICTIM_CASE(clean_user_copies),
 };
 
 static const struct victim_case *victim_find(const char *name)
