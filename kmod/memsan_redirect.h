@@ -34,6 +34,36 @@ int strncmp(const char *a, const char *b, __SIZE_TYPE__ len) __memsan_redirect(s
 char *strchr(const char *s, int c) __memsan_redirect(strchr);
 char *strrchr(const char *s, int c) __memsan_redirect(strrchr);
 
+/*
+ * The kernel's instrumentation hooks: instrumented.h calls kasan_check_read()
+ * and kasan_check_write() for atomics, bit operations and the inline user
+ * copies.  With CONFIG_KASAN off, linux/kasan-checks.h makes them empty
+ * inlines; defining its include guard here, first, keeps it out, and the
+ * hooks become calls to memsan's checks (runtime/check.c).
+ */
+#define _LINUX_KASAN_CHECKS_H
+_Bool __kasan_check_read(const void *p, unsigned int size)
+	__memsan_redirect(kasan_check_read);
+_Bool __kasan_check_write(const void *p, unsigned int size)
+	__memsan_redirect(kasan_check_write);
+#define kasan_check_read(p, size) __kasan_check_read((const void *)(p), (size))
+#define kasan_check_write(p, size) __kasan_check_write((const void *)(p), (size))
+
+/*
+ * User copies: x86_64 6.1 has copy_from_user() and copy_to_user() call the
+ * kernel's out-of-line _copy_from_user()/_copy_to_user() (arm64 inlines
+ * them: the kasan_check_*() above see those); strncpy_from_user() is out of
+ * line on both.
+ */
+#ifdef __x86_64__
+unsigned long _copy_from_user(void *to, const void *from, unsigned long n)
+	__memsan_redirect(_copy_from_user);
+unsigned long _copy_to_user(void *to, const void *from, unsigned long n)
+	__memsan_redirect(_copy_to_user);
+#endif
+long strncpy_from_user(char *dst, const char *src, long count)
+	__memsan_redirect(strncpy_from_user);
+
 /* The slab API, with the kernel's types spelt without its headers. */
 struct kmem_cache;
 struct list_lru;

@@ -97,11 +97,25 @@ void *__memsan_kmalloc_large_node(size_t size, gfp_t flags, int node)
 }
 EXPORT_SYMBOL(__memsan_kmalloc_large_node);
 
+/*
+ * krealloc() and ksize() read the object first, as KASAN has them do: one
+ * byte at its start.  A freed (quarantined) object is reported there as a
+ * use-after-free by the caller, and the call is not made: krealloc()
+ * returns NULL, ksize() 0, as under KASAN.
+ */
+static bool object_usable(const void *ptr, unsigned long ip)
+{
+	return ZERO_OR_NULL_PTR(ptr) || memsan_check_range(ptr, 1, false, ip);
+}
+
 /* The rules of krealloc(), ksize() and kvmalloc() are lifecycle.c's. */
 void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
 {
-	void *ptr = krealloc(old, size, flags);
+	void *ptr;
 
+	if (!object_usable(old, _RET_IP_))
+		return NULL;
+	ptr = krealloc(old, size, flags);
 	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc, _RET_IP_);
@@ -110,7 +124,11 @@ EXPORT_SYMBOL(__memsan_krealloc);
 
 size_t __memsan_ksize(const void *ptr)
 {
-	size_t size = ksize(ptr);
+	size_t size;
+
+	if (!object_usable(ptr, _RET_IP_))
+		return 0;
+	size = ksize(ptr);
 
 	if (memsan_enabled())
 		memsan_track_ksize(ptr, size);
@@ -204,50 +222,90 @@ void __memsan_kmem_cache_destroy(struct kmem_cache *cache)
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_destroy);
 
-/* === Copies: the kernel allocates them for the caller === */
+/*
+ * === Copies: the kernel allocates them for the caller ===
+ *
+ * The size recorded is always the size allocated, computed from the
+ * arguments as the kernel function computes it, never from the copy's
+ * contents: a string may hold a NUL before its end.  A source range that is
+ * bad is reported and not copied: the call returns NULL.
+ */
 
-/* Record a new string (or an error pointer, left alone). */
-static char *tracked_str(char *str, void *fn, unsigned long ret)
+/* Record @ptr of @size bytes, unless it is NULL or an error pointer. */
+static void *tracked_copy(void *ptr, size_t size, void *fn, unsigned long ret)
 {
-	if (IS_ERR_OR_NULL(str))
-		return str;
-	return tracked(str, strlen(str) + 1, fn, ret);
+	return IS_ERR_OR_NULL(ptr) ? ptr : tracked(ptr, size, fn, ret);
 }
 
 char *__memsan_kstrdup(const char *str, gfp_t flags)
 {
-	if (str)
-		memsan_check_range(str, strlen(str) + 1, false, _RET_IP_);
-	return tracked_str(kstrdup(str, flags), kstrdup, _RET_IP_);
+	size_t size;
+
+	if (!str)
+		return NULL;
+	size = strlen(str) + 1;
+	if (!memsan_check_range(str, size, false, _RET_IP_))
+		return NULL;
+	return tracked_copy(kstrdup(str, flags), size, kstrdup, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kstrdup);
 
 char *__memsan_kstrndup(const char *str, size_t max, gfp_t flags)
 {
-	if (str)
-		memsan_check_range(str, min(strnlen(str, max) + 1, max), false, _RET_IP_);
-	return tracked_str(kstrndup(str, max, flags), kstrndup, _RET_IP_);
+	size_t len;
+
+	if (!str)
+		return NULL;
+	len = strnlen(str, max);
+	if (!memsan_check_range(str, min(len + 1, max), false, _RET_IP_))
+		return NULL;
+	return tracked_copy(kstrndup(str, max, flags), len + 1, kstrndup, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kstrndup);
 
 void *__memsan_kmemdup(const void *src, size_t len, gfp_t flags)
 {
-	memsan_check_range(src, len, false, _RET_IP_);
-	return tracked(kmemdup(src, len, flags), len, kmemdup, _RET_IP_);
+	if (!memsan_check_range(src, len, false, _RET_IP_))
+		return NULL;
+	return tracked_copy(kmemdup(src, len, flags), len, kmemdup, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmemdup);
 
 char *__memsan_kmemdup_nul(const char *str, size_t len, gfp_t flags)
 {
-	if (str)
-		memsan_check_range(str, len, false, _RET_IP_);
-	return tracked_str(kmemdup_nul(str, len, flags), kmemdup_nul, _RET_IP_);
+	if (!str)
+		return NULL;
+	if (!memsan_check_range(str, len, false, _RET_IP_))
+		return NULL;
+	return tracked_copy(kmemdup_nul(str, len, flags), len + 1, kmemdup_nul, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmemdup_nul);
 
+/*
+ * kvasprintf() as the kernel does it (measure on a copy of @args, allocate,
+ * format), so that the size recorded is the formatted length plus the NUL:
+ * "%c" of 0 puts a NUL inside the output.
+ */
+static char *printf_alloc(gfp_t flags, const char *fmt, va_list args, void *fn,
+			  unsigned long ret)
+{
+	size_t size;
+	va_list aq;
+	char *str;
+
+	va_copy(aq, args);
+	size = vsnprintf(NULL, 0, fmt, aq) + 1;
+	va_end(aq);
+	str = kmalloc_track_caller(grown(size), flags);
+	if (!str)
+		return NULL;
+	vsnprintf(str, size, fmt, args);
+	return tracked(str, size, fn, ret);
+}
+
 char *__memsan_kvasprintf(gfp_t flags, const char *fmt, va_list args)
 {
-	return tracked_str(kvasprintf(flags, fmt, args), (void *)kvasprintf, _RET_IP_);
+	return printf_alloc(flags, fmt, args, (void *)kvasprintf, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kvasprintf);
 
@@ -257,30 +315,42 @@ char *__memsan_kasprintf(gfp_t flags, const char *fmt, ...)
 	char *str;
 
 	va_start(args, fmt);
-	str = kvasprintf(flags, fmt, args);
+	str = printf_alloc(flags, fmt, args, (void *)kasprintf, _RET_IP_);
 	va_end(args);
-	return tracked_str(str, (void *)kasprintf, _RET_IP_);
+	return str;
 }
 EXPORT_SYMBOL(__memsan_kasprintf);
 
 void *__memsan_memdup_user(const void __user *src, size_t len)
 {
-	void *ptr = memdup_user(src, len);
-
-	return IS_ERR(ptr) ? ptr : tracked(ptr, len, memdup_user, _RET_IP_);
+	return tracked_copy(memdup_user(src, len), len, memdup_user, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_memdup_user);
 
 void *__memsan_memdup_user_nul(const void __user *src, size_t len)
 {
-	void *ptr = memdup_user_nul(src, len);
-
-	return IS_ERR(ptr) ? ptr : tracked(ptr, len + 1, memdup_user_nul, _RET_IP_);
+	return tracked_copy(memdup_user_nul(src, len), len + 1, memdup_user_nul, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_memdup_user_nul);
 
+/*
+ * strndup_user() as the kernel does it (the user string's length with its
+ * NUL, then a copy of that many bytes), so that the size recorded is the
+ * size allocated even if user space moves the NUL in between.
+ */
 char *__memsan_strndup_user(const char __user *src, long max)
 {
-	return tracked_str(strndup_user(src, max), strndup_user, _RET_IP_);
+	long size = strnlen_user(src, max);
+	char *str;
+
+	if (!size)
+		return ERR_PTR(-EFAULT);
+	if (size > max)
+		return ERR_PTR(-EINVAL);
+	str = memdup_user(src, size);
+	if (IS_ERR(str))
+		return str;
+	str[size - 1] = '\0';
+	return tracked(str, size, strndup_user, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_strndup_user);

@@ -48,13 +48,37 @@ static __always_inline void report_access(unsigned long addr, size_t size, bool 
  * @size:	bytes accessed
  * @is_write:	store or load
  * @ip:		the instruction in the instrumented module that accesses
+ *
+ * Return: true if the access may go ahead, false if a byte of it is bad
+ * (reported, or a duplicate of a report): the caller must not perform it.
  */
-void memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip)
+bool memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip)
 {
 	/* called from memsan's own string functions: user access is closed */
-	if (memsan_enabled() && unlikely(memsan_shadow_bad((unsigned long)addr, size)))
-		memsan_report_access((unsigned long)addr, size, is_write, ip);
+	if (!memsan_enabled() || likely(!memsan_shadow_bad((unsigned long)addr, size)))
+		return true;
+	memsan_report_access((unsigned long)addr, size, is_write, ip);
+	return false;
 }
+
+/*
+ * kasan_check_read() and kasan_check_write() of an instrumented module
+ * (memsan_redirect.h takes over linux/kasan-checks.h): the checks
+ * instrumented.h makes before atomic and bit operations and inline user
+ * copies, outside user access sections.  The access itself is made by the
+ * caller, in assembly: it goes ahead even when reported.
+ */
+bool __memsan_kasan_check_read(const void *p, unsigned int size)
+{
+	return memsan_check_range(p, size, false, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kasan_check_read);
+
+bool __memsan_kasan_check_write(const void *p, unsigned int size)
+{
+	return memsan_check_range(p, size, true, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kasan_check_write);
 
 #define DEFINE_ASAN_CHECK(kind, size, is_write)					\
 	void __asan_##kind##size##_noabort(unsigned long addr)			\

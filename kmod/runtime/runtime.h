@@ -14,8 +14,11 @@
 #include <linux/module.h>
 #include <linux/types.h>
 
-/* Check [addr, addr+size) for an access by instrumented code; report if bad. */
-void memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip);
+/*
+ * Check [addr, addr+size) for an access by instrumented code; report if bad.
+ * False: the access is bad and must not be performed.
+ */
+bool memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip);
 
 /*
  * The runtime gcc's -fsanitize=kernel-address calls (outline checks with
@@ -42,6 +45,10 @@ void memsan_globals_load_begin(struct module *mod);
 unsigned int memsan_globals_load_end(void);
 void memsan_globals_unload(struct module *mod);
 
+/* linux/kasan-checks.h's hooks in instrumented modules (memsan_redirect.h) */
+bool __memsan_kasan_check_read(const void *p, unsigned int size);
+bool __memsan_kasan_check_write(const void *p, unsigned int size);
+
 /* Checked string functions (string.c), see memsan_redirect.h */
 
 void *__memsan_memcpy(void *dst, const void *src, size_t len);
@@ -61,5 +68,10 @@ int __memsan_strcmp(const char *a, const char *b);
 int __memsan_strncmp(const char *a, const char *b, size_t count);
 char *__memsan_strchr(const char *s, int c);
 char *__memsan_strrchr(const char *s, int c);
+
+/* User copies (string.c): the kernel side is checked */
+unsigned long __memsan__copy_from_user(void *to, const void __user *from, unsigned long n);
+unsigned long __memsan__copy_to_user(void __user *to, const void *from, unsigned long n);
+long __memsan_strncpy_from_user(char *dst, const char __user *src, long count);
 
 #endif /* _MEMSAN_RUNTIME_H */

@@ -97,6 +97,7 @@ struct expect {
 #define UAF	"use-after-free"
 #define DFREE	"double-free"
 #define IFREE	"invalid-free"
+#define OOB	"out-of-bounds"
 
 #define BAD_CASE(_name, _bug, _acc, _size, _off, _obj, _cache, _freed, _any)	\
 	{ .name = #_name, .bug = _bug, .access = ACC_##_acc,		\
@@ -152,6 +153,28 @@ static const struct expect cases[] = {
 	GLOBAL(global_oob_read,      READ,   1, 13, "victim_global13", 13),
 	GLOBAL(global_oob_write,     WRITE,  1, 13, "victim_global13", 13),
 	CLEAN(clean_global),
+	/* issue 10 */
+	CLEAN(clean_kasprintf_nul),
+	BAD(kasprintf_nul_overflow, SOOB,  READ,   9,  0,  8, NULL, UNCHECKED),
+	CLEAN(clean_kmemdup_nul),
+	BAD(memmove_negative_size,  OOB,   READ,  (unsigned long)-2, 4, 64, NULL,
+	    UNCHECKED),
+	BAD(strncpy_huge_size,      OOB,   WRITE, (unsigned long)-1, 0, 32, NULL,
+	    UNCHECKED),
+	BAD(memset_overflow_skipped, SOOB, WRITE, 25,  0, 24, NULL, UNCHECKED),
+	BAD(uaf_krealloc_freed,     UAF,   READ,   1,  0, 40, NULL, BY_CASE),
+	BAD(uaf_ksize_freed,        UAF,   READ,   1,  0, 40, NULL, BY_CASE),
+	BAD(atomic_inc_oob,         SOOB,  WRITE,  4, 20, 20, NULL, UNCHECKED),
+	BAD(atomic_inc_uaf,         UAF,   WRITE,  4,  0, 40, NULL, BY_CASE),
+	BAD(set_bit_oob,            SOOB,  WRITE,  8, 24, 24, NULL, UNCHECKED),
+	BAD(set_bit_uaf,            UAF,   WRITE,  8,  0, 32, NULL, BY_CASE),
+	BAD(test_and_clear_bit_oob, SOOB,  WRITE,  8, 40, 40, NULL, UNCHECKED),
+	BAD(test_and_clear_bit_uaf, UAF,   WRITE,  8,  0, 32, NULL, BY_CASE),
+	CLEAN(clean_atomics_bitops),
+	BAD(copy_from_user_overflow, SOOB, WRITE, 33,  0, 32, NULL, UNCHECKED),
+	BAD(copy_to_user_overflow,  SOOB,  READ,  33,  0, 32, NULL, UNCHECKED),
+	BAD(strncpy_from_user_overflow, SOOB, WRITE, 33, 0, 32, NULL, UNCHECKED),
+	CLEAN(clean_user_copies),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -31,6 +31,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
@@ -935,6 +936,357 @@ static noinline int victim_clean_global(void)
 	return sum == 78 ? 0 : -EIO;
 }
 
+/*
+ * === Sizes, bad sizes, misuse, atomics and user copies (issue 10) ===
+ */
+
+/* "xxx%cyyy" of 0: 8 bytes with the NUL, a NUL at offset 3. */
+static const char victim_nul_fmt_out[8] = "xxx\0yyy";
+
+static __always_inline char *victim_kasprintf_nul(void)
+{
+	return kasprintf(GFP_KERNEL, "xxx%cyyy", '\0');
+}
+
+/* kasprintf() output with a NUL inside, compared in full (8 bytes). */
+static noinline int victim_clean_kasprintf_nul(void)
+{
+	char *p = victim_kasprintf_nul();
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = memcmp(p, victim_nul_fmt_out, victim_size(8)) ? -EIO : 0;
+	kfree(p);
+	return ret;
+}
+
+/* The same object, memcmp() of 9 bytes: "Read of size 9" at offset 0 of 8. */
+static noinline int victim_kasprintf_nul_overflow(void)
+{
+	static const char want[9] = "xxx\0yyy";
+	char *p = victim_kasprintf_nul();
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = memcmp(p, want, victim_size(9));
+	barrier_data(&ret);
+	kfree(p);
+	return 0;
+}
+
+/* kmemdup_nul() of 5 bytes with a NUL inside: 6 bytes, read in full. */
+static noinline int victim_clean_kmemdup_nul(void)
+{
+	static const char src[6] = "ab\0cd";
+	char *p = kmemdup_nul(src, victim_size(5), GFP_KERNEL);
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = memcmp(p, src, victim_size(6)) ? -EIO : 0;
+	kfree(p);
+	return ret;
+}
+
+/*
+ * kmalloc(64), memmove() of (size_t)-2 bytes from offset 4, as KASAN's
+ * kmalloc_memmove_negative_size: "out-of-bounds", "Read of size
+ * 18446744073709551614" at offset 4.  memsan must not perform the move:
+ * the kernel would not survive it.
+ */
+static noinline int victim_memmove_negative_size(void)
+{
+	u8 *p = kmalloc(victim_size(64), GFP_KERNEL);
+	size_t len = victim_size((size_t)-2);
+
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0x33, 64);
+	OPTIMIZER_HIDE_VAR(p);
+	memmove(p, p + 4, len);
+	kfree(p);
+	return 0;
+}
+
+/*
+ * dst = kmalloc(32), strncpy() of "abc" with a length of (size_t)-1:
+ * "out-of-bounds", "Write of size 18446744073709551615" at offset 0; the
+ * 32 bytes must be untouched.
+ */
+static noinline int victim_strncpy_huge_size(void)
+{
+	char *dst = kmalloc(victim_size(32), GFP_KERNEL);
+	size_t len = victim_size((size_t)-1);
+	int ret = 0;
+
+	if (!dst)
+		return -ENOMEM;
+	memset(dst, 'z', 32);
+	OPTIMIZER_HIDE_VAR(dst);
+	strncpy(dst, "abc", len);
+	if (dst[0] != 'z' || dst[31] != 'z')
+		ret = -EIO;
+	kfree(dst);
+	return ret;
+}
+
+/*
+ * kmalloc(24) filled with 0x11, memset() of 25 bytes: "Write of size 25"
+ * at offset 0, and the memset is not performed: the 24 bytes keep 0x11.
+ */
+static noinline int victim_memset_overflow_skipped(void)
+{
+	u8 *p = kmalloc(victim_size(24), GFP_KERNEL);
+	int ret = 0;
+	size_t i;
+
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < 24; i++)
+		WRITE_ONCE(p[i], 0x11);
+	OPTIMIZER_HIDE_VAR(p);
+	memset(p, 0x22, victim_size(25));
+	for (i = 0; i < 24; i++)
+		if (READ_ONCE(p[i]) != 0x11)
+			ret = -EIO;
+	kfree(p);
+	return ret;
+}
+
+/*
+ * kmalloc(40), kfree, krealloc() of the freed pointer: "use-after-free",
+ * "Read of size 1" at offset 0, and krealloc() returns NULL without
+ * touching the object (no double free after a copy).
+ */
+static noinline int victim_uaf_krealloc_freed(void)
+{
+	u8 *p = kmalloc(victim_size(40), GFP_KERNEL);
+	u8 *q;
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	q = krealloc(p, 80, GFP_KERNEL);
+	kfree(q);	/* only if krealloc() did something: NULL expected */
+	return q ? -EIO : 0;
+}
+
+/* kmalloc(40), kfree, ksize(): "use-after-free", "Read of size 1", 0 back. */
+static noinline int victim_uaf_ksize_freed(void)
+{
+	u8 *p = kmalloc(victim_size(40), GFP_KERNEL);
+	size_t n;
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	n = ksize(p);
+	return n ? -EIO : 0;
+}
+
+/*
+ * Atomics and bit operations: instrumented.h's checks reach memsan.  Sizes:
+ * atomic_t is 4 bytes, a bitmap word sizeof(long) (8 on 64-bit).
+ */
+
+/* kmalloc(20), atomic_inc() of an atomic_t at offset 20: Write of size 4. */
+static noinline int victim_atomic_inc_oob(void)
+{
+	u8 *p = kmalloc(victim_size(20), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	atomic_inc((atomic_t *)(p + 20));
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc(40), kfree, atomic_inc() at offset 0: use-after-free, Write of size 4. */
+static noinline int victim_atomic_inc_uaf(void)
+{
+	u8 *p = kmalloc(victim_size(40), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	atomic_inc((atomic_t *)p);
+	return 0;
+}
+
+/* kmalloc(24), set_bit() of a bit of word 3 (offset 24): Write of size 8. */
+static noinline int victim_set_bit_oob(void)
+{
+	unsigned long *p = kmalloc(victim_size(24), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	set_bit(3 * BITS_PER_LONG + 1, p);
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc(32), kfree, set_bit(5): use-after-free, Write of size 8 at 0. */
+static noinline int victim_set_bit_uaf(void)
+{
+	unsigned long *p = kmalloc(victim_size(32), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	set_bit(5, p);
+	return 0;
+}
+
+/* kmalloc(40), test_and_clear_bit() in word 5 (offset 40): Write of size 8. */
+static noinline int victim_test_and_clear_bit_oob(void)
+{
+	unsigned long *p = kmalloc(victim_size(40), GFP_KERNEL);
+	bool was;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	was = test_and_clear_bit(5 * BITS_PER_LONG, p);
+	barrier_data(&was);
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc(32), kfree, test_and_clear_bit(7): use-after-free, Write of size 8. */
+static noinline int victim_test_and_clear_bit_uaf(void)
+{
+	unsigned long *p = kmalloc(victim_size(32), GFP_KERNEL);
+	bool was;
+
+	if (!p)
+		return -ENOMEM;
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	was = test_and_clear_bit(7, p);
+	barrier_data(&was);
+	return 0;
+}
+
+/* The same operations on live objects, up to their last word. */
+static noinline int victim_clean_atomics_bitops(void)
+{
+	unsigned long *bits = kzalloc(victim_size(3 * sizeof(long)), GFP_KERNEL);
+	u8 *p = kmalloc(victim_size(20), GFP_KERNEL);
+	int ret = 0;
+
+	if (!bits || !p) {
+		kfree(bits);
+		kfree(p);
+		return -ENOMEM;
+	}
+	atomic_set((atomic_t *)(p + 16), 41);
+	atomic_inc((atomic_t *)(p + 16));
+	set_bit(3 * BITS_PER_LONG - 1, bits);
+	if (!test_and_clear_bit(3 * BITS_PER_LONG - 1, bits) ||
+	    atomic_read((atomic_t *)(p + 16)) != 42)
+		ret = -EIO;
+	kfree(p);
+	kfree(bits);
+	return ret;
+}
+
+/*
+ * User copies with a kernel buffer that is too small.  The cases run in
+ * memsan_test's write() to the run file: a user page is mapped into its
+ * address space for the copy, as KASAN's copy_user_test does, and unmapped
+ * after.  The kernel buffer is kmalloc(32); the copies are of 33 bytes.
+ */
+#define VICTIM_UCOPY_SIZE	32
+
+enum victim_ucopy {
+	UCOPY_CLEAN,
+	UCOPY_FROM_USER,
+	UCOPY_TO_USER,
+	UCOPY_STRNCPY_FROM_USER,
+};
+
+static __always_inline int victim_ucopy(enum victim_ucopy what)
+{
+	size_t size = victim_size(VICTIM_UCOPY_SIZE);
+	char *kbuf = kmalloc(size, GFP_KERNEL);
+	unsigned long uaddr;
+	char __user *ubuf;
+	unsigned long left;
+	long n;
+	int ret = 0;
+
+	if (!kbuf)
+		return -ENOMEM;
+	uaddr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
+			0);
+	if (IS_ERR_VALUE(uaddr)) {
+		kfree(kbuf);
+		return (int)uaddr;
+	}
+	ubuf = (char __user *)uaddr;
+	memset(kbuf, 'u', size - 1);
+	kbuf[size - 1] = '\0';
+	OPTIMIZER_HIDE_VAR(kbuf);
+
+	switch (what) {
+	case UCOPY_CLEAN:
+		/* the whole buffer each way, and a string that fills it */
+		if (copy_to_user(ubuf, kbuf, size) || copy_from_user(kbuf, ubuf, size))
+			ret = -EFAULT;
+		n = strncpy_from_user(kbuf, ubuf, size);
+		if (n != (long)size - 1)
+			ret = -EIO;
+		break;
+	case UCOPY_FROM_USER:
+		left = copy_from_user(kbuf, ubuf, size + 1);
+		barrier_data(&left);
+		break;
+	case UCOPY_TO_USER:
+		left = copy_to_user(ubuf, kbuf, size + 1);
+		barrier_data(&left);
+		break;
+	case UCOPY_STRNCPY_FROM_USER:
+		n = strncpy_from_user(kbuf, ubuf, size + 1);
+		barrier_data(&n);
+		break;
+	}
+	vm_munmap(uaddr, PAGE_SIZE);
+	kfree(kbuf);
+	return ret;
+}
+
+/* copy_from_user() of 33 bytes into kmalloc(32): Write of size 33 at 0. */
+static noinline int victim_copy_from_user_overflow(void)
+{
+	return victim_ucopy(UCOPY_FROM_USER);
+}
+
+/* copy_to_user() of 33 bytes from kmalloc(32): Read of size 33 at 0. */
+static noinline int victim_copy_to_user_overflow(void)
+{
+	return victim_ucopy(UCOPY_TO_USER);
+}
+
+/* strncpy_from_user() with a count of 33 into kmalloc(32): Write of size 33. */
+static noinline int victim_strncpy_from_user_overflow(void)
+{
+	return victim_ucopy(UCOPY_STRNCPY_FROM_USER);
+}
+
+/* The three copies of exactly 32 bytes. */
+static noinline int victim_clean_user_copies(void)
+{
+	return victim_ucopy(UCOPY_CLEAN);
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -979,6 +1331,26 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(global_oob_read),
 	VICTIM_CASE(global_oob_write),
 	VICTIM_CASE(clean_global),
+	/* issue 10 */
+	VICTIM_CASE(clean_kasprintf_nul),
+	VICTIM_CASE(kasprintf_nul_overflow),
+	VICTIM_CASE(clean_kmemdup_nul),
+	VICTIM_CASE(memmove_negative_size),
+	VICTIM_CASE(strncpy_huge_size),
+	VICTIM_CASE(memset_overflow_skipped),
+	VICTIM_CASE(uaf_krealloc_freed),
+	VICTIM_CASE(uaf_ksize_freed),
+	VICTIM_CASE(atomic_inc_oob),
+	VICTIM_CASE(atomic_inc_uaf),
+	VICTIM_CASE(set_bit_oob),
+	VICTIM_CASE(set_bit_uaf),
+	VICTIM_CASE(test_and_clear_bit_oob),
+	VICTIM_CASE(test_and_clear_bit_uaf),
+	VICTIM_CASE(clean_atomics_bitops),
+	VICTIM_CASE(copy_from_user_overflow),
+	VICTIM_CASE(copy_to_user_overflow),
+	VICTIM_CASE(strncpy_from_user_overflow),
+	VICTIM_CASE(clean_user_copies),
 };
 
 static const struct victim_case *victim_find(const char *name)

@@ -28,7 +28,7 @@ MEMSAN_KO=${MEMSAN_KO:-./memsan.ko}
 STATS=/sys/kernel/debug/memsan/stats
 
 # Modules memsan falsely reports on today: "module|reason" (issue 10).
-KNOWN_FP="test_printf|kvasprintf() object sized by strlen(), not by the formatted length (%c of 0)"
+KNOWN_FP=""
 
 # The suite: one line per test point,
 #   name|modules to load in order|parameters of the last|expected init|check|
