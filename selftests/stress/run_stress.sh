@@ -32,7 +32,7 @@ STORM_LATENCY_MS=${STORM_LATENCY_MS:-1000}
 STORM_CONSOLE_REPORTS=${STORM_CONSOLE_REPORTS:-10}
 DBG=/sys/kernel/debug
 SDIR=$DBG/memsan_stress
-TROUBLE='WARNING|BUG:|Oops|stall|lockup|hung task'
+TROUBLE='Kernel panic|Oops|WARNING:|BUG: |kernel BUG at|soft lockup|hard LOCKUP|detected stall|blocked for more than'
 T=$(mktemp -d /tmp/stress.XXXXXX) || exit 1
 
 n=0
@@ -55,7 +55,8 @@ skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 
 loaded() { grep -q "^$1 " /proc/modules; }
 stat() { sed -n "s/^$1: //p" $DBG/memsan/stats; }
-uptime_cs() { read -r up _ < /proc/uptime; echo "${up%.*}${up#*.}"; }
+# now: NOW = uptime in centiseconds, without a fork
+now() { read -r up _ < /proc/uptime; NOW=${up%.*}${up#*.}; }
 
 # kmsg_seq TAG: the printk sequence number of a record TAG written now.
 kmsg_seq() {
@@ -93,11 +94,11 @@ load_worker() {
 
 wait_gone() {
 	# wait_gone PID SECONDS: 0 if PID exited within SECONDS
-	i=0
+	w=0
 	while kill -0 "$1" 2> /dev/null; do
-		[ $i -lt $(($2 * 10)) ] || return 1
+		[ $w -lt $(($2 * 10)) ] || return 1
 		sleep 0.1
-		i=$((i + 1))
+		w=$((w + 1))
 	done
 }
 
@@ -131,11 +132,13 @@ storm() {
 	) &
 	READER=$!
 	echo 1 > $SDIR/run || { echo "cannot start the storm"; return 1; }
-	start=$(uptime_cs)
+	now
+	start=$NOW
 	max=0 probes=0
-	while [ $(($(uptime_cs) - start)) -lt $((STORM_SECONDS * 100)) ]; do
+	while [ $((NOW - start)) -lt $((STORM_SECONDS * 100)) ]; do
 		# one shell command (fork + exec of cat), timed in the guest
-		t0=$(uptime_cs)
+		now
+		t0=$NOW
 		up=$(cat /proc/uptime)
 		up=${up%% *}
 		t1=${up%.*}${up#*.}
@@ -143,9 +146,14 @@ storm() {
 		[ $lat -le $max ] || max=$lat
 		probes=$((probes + 1))
 		sleep 0.5
+		now
+		# the loop itself (sleep included) is a command too
+		lat=$(((NOW - t0) * 10 - 500))
+		[ $lat -le $max ] || max=$lat
 	done
 	echo 0 > $SDIR/run
-	elapsed=$(($(uptime_cs) - start))
+	now
+	elapsed=$((NOW - start))
 	touch "$T/stop"
 	wait $READER
 	k1=$(kmsg_seq storm-end)
@@ -199,8 +207,19 @@ else
 	why=
 	[ "$r" -gt 0 ] || why="no report"
 	[ -n "$why" ] || [ "$got" -le "$r" ] || why="monitor printed $got > $r reports"
-	[ -n "$why" ] || [ $((got + nd)) -ge "$r" ] ||
-		why="monitor got $got, netlink_drops $nd: $((r - got - nd)) reports unaccounted"
+	# Kernels that can restrict a multicast group (6.7+?) send whole reports:
+	# what does not reach the listener is a netlink drop.  Elsewhere (6.1)
+	# the group carries sequence numbers, the listener fetches each report
+	# from the ring, and one overwritten meanwhile is invisible to
+	# netlink_drops: the listener says it lost it.
+	if [ -n "$why" ] || [ $((got + nd)) -ge "$r" ]; then
+		:
+	elif [ $((got + lost)) -eq "$r" ]; then
+		diag "storm: $((r - got - nd)) reports neither received nor in netlink_drops:" \
+			"the listener counted them lost (overwritten in the ring before it fetched them)"
+	else
+		why="monitor got $got, said $lost lost, netlink_drops $nd: reports $r unaccounted for"
+	fi
 	[ -n "$why" ] || [ "$monrc" -eq 0 ] || why="monitor exited $monrc on SIGTERM"
 	point "storm: every report reached the listener or is counted in netlink_drops" "$why"
 
@@ -246,7 +265,7 @@ load_worker "$T/load/stop" "$T/load/w1" &
 W1=$!
 load_worker "$T/load/stop" "$T/load/w2" &
 W2=$!
-why= i=0 qfull=0 monexit=0
+why= i=0 qfull=0 monexit=0 refused=0 retried=0 qb=0
 while [ $i -lt "$UNLOAD_CYCLES" ] && [ -z "$why" ]; do
 	i=$((i + 1))
 	insmod memsan.ko track=all report_all=1 quarantine_kb=256 ||
@@ -254,18 +273,35 @@ while [ $i -lt "$UNLOAD_CYCLES" ] && [ -z "$why" ]; do
 	memsan-ctl monitor > /dev/null 2>&1 &
 	MON=$!
 	insmod memsan_stress.ko fill_size=512 || { why="cycle $i: insmod memsan_stress failed"; break; }
+	q0=$(stat quarantine_released)
 	echo 1024 > $SDIR/fill || why="cycle $i: fill failed"
-	# quarantine full: its bytes at the limit (256 kB) give or take one object
-	[ "$(stat quarantine_bytes)" -lt $((255 * 1024)) ] || qfull=$((qfull + 1))
+	# full: it had to give objects back to take the module's 512 kB
+	[ "$(stat quarantine_released)" -le "$q0" ] || qfull=$((qfull + 1))
 	echo 1 > $SDIR/run
 	sleep 1
 	echo 0 > $SDIR/run
+	qb=$(stat quarantine_bytes)
 	rmmod memsan_stress || { why="cycle $i: rmmod memsan_stress failed"; break; }
-	# listener attached, reports in flight, quarantine full, probes firing
-	rmmod memsan || { why="cycle $i: rmmod memsan failed"; break; }
-	wait_gone $MON 5 && monexit=$((monexit + 1))
+	# listener attached, reports in flight, quarantine full, probes firing:
+	# rmmod is refused (EAGAIN) while a netlink dump holds a reference
+	tries=0
+	while ! rmmod memsan 2> /dev/null; do
+		tries=$((tries + 1))
+		[ $tries -lt 50 ] || break
+		sleep 0.1
+	done
+	if loaded memsan; then
+		refused=$((refused + 1))
+		kill $MON
+		wait_gone $MON 5 || { why="cycle $i: monitor still alive after SIGTERM"; break; }
+		rmmod memsan || { why="cycle $i: rmmod memsan failed without listener"; break; }
+	else
+		[ $tries -eq 0 ] || retried=$((retried + 1))
+		wait_gone $MON 5 && monexit=$((monexit + 1))
+	fi
 	kill $MON 2> /dev/null
 	wait $MON 2> /dev/null
+	[ "$(grep -c 'memsan_stress' /proc/modules)" -eq 0 ] || why="cycle $i: memsan_stress still listed"
 	[ $((i % 5)) -ne 0 ] || diag "unload: $i cycles"
 done
 touch "$T/load/stop"
@@ -275,7 +311,10 @@ loaded memsan && rmmod memsan
 after=$(mem_kb)
 free1=$(memfree_kb)
 umount "$T/load"
-diag "unload: $i cycles; quarantine full in $qfull; monitor exited by itself in $monexit"
+diag "unload: $i cycles; quarantine full in $qfull (last: $qb bytes at rmmod)"
+diag "unload: rmmod memsan with the listener attached: at once or after retries in" \
+	"$((i - refused)) ($retried needed retries), refused for 5 s in $refused;" \
+	"the listener exited by itself in $monexit"
 diag "unload: Slab + VmallocUsed $before kB before, $after kB after ($((after - before)) kB)"
 diag "unload: MemFree $free0 kB before, $free1 kB after"
 [ -n "$why" ] || [ "$qfull" -eq "$i" ] || why="quarantine full in $qfull of $i cycles"
