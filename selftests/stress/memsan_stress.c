@@ -7,7 +7,7 @@
  * every online CPU from three contexts at once:
  *   process  one kthread per CPU, bugs in a loop (cond_resched() between)
  *   softirq  one timer per CPU, re-armed every jiffy, @burst bugs per run
- *   hardirq  one hrtimer per CPU, every @hrtimer_us, @burst bugs per run
+ *   hardirq  one hrtimer per CPU, every @hrtimer_us, @hrtimer_burst bugs per run
  * Writing 0 stops it and waits until no context commits any more.
  *
  * A bug is one out-of-bounds read or write of one byte just past a 13-byte
@@ -42,13 +42,21 @@
 #define STRESS_OBJ_SIZE	13
 #define STRESS_SITES	8
 
-static unsigned int burst = 4;
+/*
+ * A report takes milliseconds under TCG: an hrtimer whose bugs take longer
+ * than its period would keep its CPU in hardirq for good.
+ */
+static unsigned int burst = 2;
 module_param(burst, uint, 0444);
-MODULE_PARM_DESC(burst, "bugs per timer or hrtimer run (default 4)");
+MODULE_PARM_DESC(burst, "bugs per timer run (default 2)");
 
-static unsigned int hrtimer_us = 2000;
+static unsigned int hrtimer_burst = 1;
+module_param(hrtimer_burst, uint, 0444);
+MODULE_PARM_DESC(hrtimer_burst, "bugs per hrtimer run (default 1)");
+
+static unsigned int hrtimer_us = 10000;
 module_param(hrtimer_us, uint, 0444);
-MODULE_PARM_DESC(hrtimer_us, "hrtimer period in microseconds (default 2000)");
+MODULE_PARM_DESC(hrtimer_us, "hrtimer period in microseconds, from the end of a run (default 10000)");
 
 static unsigned int fill_size = 256;
 module_param(fill_size, uint, 0444);
@@ -153,7 +161,7 @@ static enum hrtimer_restart stress_hrtimer_fn(struct hrtimer *h)
 
 	if (!READ_ONCE(running))
 		return HRTIMER_NORESTART;
-	for (i = 0; i < burst; i++)
+	for (i = 0; i < hrtimer_burst; i++)
 		commit_bug(&local, CTX_HARDIRQ);
 	sc->next_site = local.next_site;
 	hrtimer_forward_now(h, ns_to_ktime((u64)hrtimer_us * NSEC_PER_USEC));
