@@ -9,6 +9,7 @@
 
 #include <linux/kernel.h>
 #include <linux/printk.h>
+#include <linux/ratelimit.h>
 #include <linux/string.h>
 
 #include "report/report.h"
@@ -153,8 +154,19 @@ void memsan_report_render(struct memsan_report *r)
 	report_line(r, REPORT_FRAME);
 }
 
+/*
+ * Reports on the console: at most DEFAULT_RATELIMIT_BURST (10) every
+ * DEFAULT_RATELIMIT_INTERVAL (5 s), printk_ratelimit()'s budget.  A report
+ * is printed by its reporter with IRQs off and report_lock held: a storm of
+ * them (report_all=1) would otherwise keep every CPU printing to a slow
+ * console.  The ring and netlink still get every report; the console says
+ * how many it skipped ("memsan_report_print: N callbacks suppressed").
+ */
+static DEFINE_RATELIMIT_STATE(console_ratelimit, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+
 /**
- * memsan_report_print() - print a rendered report to the console
+ * memsan_report_print() - print a rendered report to the console, rate-limited
  * @r:	the report
  *
  * One printk per line: the console's line length is bounded, reports are not.
@@ -162,6 +174,9 @@ void memsan_report_render(struct memsan_report *r)
 void memsan_report_print(const struct memsan_report *r)
 {
 	const char *line = r->text, *end = r->text + r->text_len;
+
+	if (!__ratelimit(&console_ratelimit))
+		return;
 
 	while (line < end) {
 		const char *nl = memchr(line, '\n', end - line);

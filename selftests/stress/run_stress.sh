@@ -1,0 +1,358 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# memsan stress suite, in the guest (busybox ash), from the directory holding
+# memsan.ko, memsan_stress.ko and memsan-ctl.  TAP on stdout.
+#
+#   storm   a report storm (memsan_stress.ko, report_all=1) from process,
+#           softirq and hardirq context on every CPU for STORM_SECONDS, with
+#           `memsan-ctl monitor` listening and a slow reader of debugfs'
+#           reports: the shell answers within a second, the bugs committed
+#           add up to reports + reports_suppressed + reports_dropped, every
+#           report reached the listener or is counted in netlink_drops, and
+#           memsan's console output stays bounded.
+#   unload  rmmod memsan is refused while an instrumented module is loaded;
+#           then UNLOAD_CYCLES cycles of: load memsan (track=all) under slab
+#           load, attach a listener, fill the quarantine from the
+#           instrumented module, storm, unload that module (its objects stay
+#           in the quarantine), unload memsan at once.  No WARNING, and
+#           Slab + VmallocUsed back within UNLOAD_TOLERANCE_KB.
+#
+# Environment (defaults): STORM_SECONDS (15), UNLOAD_CYCLES (20),
+# UNLOAD_TOLERANCE_KB (2048), STORM_LATENCY_MS (1000), STORM_CONSOLE_REPORTS
+# (reports allowed on the console per 5 s of storm: 10, printk_ratelimit's).
+
+cd "$(dirname "$0")" || exit 1
+PATH=$PWD:$PATH
+
+STORM_SECONDS=${STORM_SECONDS:-15}
+UNLOAD_CYCLES=${UNLOAD_CYCLES:-20}
+UNLOAD_TOLERANCE_KB=${UNLOAD_TOLERANCE_KB:-2048}
+STORM_LATENCY_MS=${STORM_LATENCY_MS:-1000}
+STORM_CONSOLE_REPORTS=${STORM_CONSOLE_REPORTS:-10}
+DBG=/sys/kernel/debug
+SDIR=$DBG/memsan_stress
+TROUBLE='Kernel panic|Oops|WARNING:|BUG: |kernel BUG at|soft lockup|hard LOCKUP|detected stall|blocked for more than'
+T=$(mktemp -d /tmp/stress.XXXXXX) || exit 1
+
+n=0
+failed=0
+echo "TAP version 13"
+echo "1..7"
+
+diag() { echo "# $*"; }
+point() {
+	# point NAME [WHY]: ok if WHY is empty
+	n=$((n + 1))
+	if [ -z "$2" ]; then
+		echo "ok $n $1"
+	else
+		echo "not ok $n $1 # $2"
+		failed=$((failed + 1))
+	fi
+}
+skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+
+loaded() { grep -q "^$1 " /proc/modules; }
+stat() { sed -n "s/^$1: //p" $DBG/memsan/stats; }
+# now: NOW = uptime in centiseconds, without a fork
+now() { read -r up _ < /proc/uptime; NOW=${up%.*}${up#*.}; }
+
+# kmsg_seq TAG: the printk sequence number of a record TAG written now.
+kmsg_seq() {
+	echo "memsan-stress-mark $1" > /dev/kmsg
+	timeout 5 cat /dev/kmsg 2> /dev/null |
+		sed -n "s/^[0-9]*,\([0-9]*\),[^;]*;memsan-stress-mark $1\$/\1/p" | tail -n 1
+}
+
+# Slab + VmallocUsed in kB after dropping caches (as load_unload.sh does).
+mem_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 6
+	echo 3 > /proc/sys/vm/drop_caches
+	for shrink in /sys/kernel/slab/*/shrink; do
+		echo 1 > "$shrink" 2> /dev/null
+	done
+	awk '/^Slab:|^VmallocUsed:/ { kb += $2 } END { print kb }' /proc/meminfo
+}
+memfree_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
+
+# The slab load of load_unload.sh, until $1 exists.
+load_worker() {
+	stop=$1 dir=$2 i=0
+	mkdir -p "$dir"
+	while [ ! -e "$stop" ]; do
+		mkdir -p "$dir/d$((i % 16))"
+		echo "$i" > "$dir/d$((i % 16))/f"
+		cat /proc/meminfo /proc/self/status /proc/slabinfo > /dev/null 2>&1
+		ls -l "$dir" /proc/self/fd > /dev/null 2>&1
+		rm -rf "$dir/d$((i % 16))"
+		i=$((i + 1))
+	done
+}
+
+wait_gone() {
+	# wait_gone PID SECONDS: 0 if PID exited within SECONDS
+	w=0
+	while kill -0 "$1" 2> /dev/null; do
+		[ $w -lt $(($2 * 10)) ] || return 1
+		sleep 0.1
+		w=$((w + 1))
+	done
+}
+
+[ "$(id -u)" = 0 ] || { diag "must run as root"; exit 1; }
+for f in memsan.ko memsan_stress.ko memsan-ctl; do
+	[ -e "$f" ] || { diag "$f missing"; exit 1; }
+done
+loaded memsan && { diag "memsan already loaded"; exit 1; }
+echo "memsan-stress: start" > /dev/kmsg
+
+# ================= 1-4: report storm =================
+storm() {
+	insmod memsan.ko report_all=1 || { echo "insmod memsan failed"; return 1; }
+	memsan-ctl monitor > "$T/mon.txt" 2> "$T/mon.err" &
+	MON=$!
+	sleep 2		# the listener joins the group
+	insmod memsan_stress.ko || { echo "insmod memsan_stress failed"; return 1; }
+	r0=$(stat reports) s0=$(stat reports_suppressed) d0=$(stat reports_dropped)
+	nd0=$(stat netlink_drops)
+	k0=$(kmsg_seq storm-start)
+	# the slow reader: reads the kept reports, pausing every 50 lines
+	(
+		while [ ! -e "$T/stop" ]; do
+			j=0
+			while read -r _; do
+				j=$((j + 1))
+				[ $((j % 50)) -ne 0 ] || sleep 0.2
+			done < $DBG/memsan/reports
+			echo x >> "$T/reads"
+		done
+	) &
+	READER=$!
+	# the same probe before the storm: what the guest answers unloaded
+	base=0 j=0
+	while [ $j -lt 4 ]; do
+		now
+		t0=$NOW
+		up=$(cat /proc/uptime)
+		up=${up%% *}
+		t1=${up%.*}${up#*.}
+		[ $(((t1 - t0) * 10)) -le $base ] || base=$(((t1 - t0) * 10))
+		sleep 0.5
+		j=$((j + 1))
+	done
+	echo 1 > $SDIR/run || { echo "cannot start the storm"; return 1; }
+	now
+	start=$NOW
+	max=0 probes=0 lats=
+	while [ $((NOW - start)) -lt $((STORM_SECONDS * 100)) ]; do
+		# one shell command (fork + exec of cat), timed in the guest
+		now
+		t0=$NOW
+		up=$(cat /proc/uptime)
+		up=${up%% *}
+		t1=${up%.*}${up#*.}
+		lat=$(((t1 - t0) * 10))
+		[ $lat -le $max ] || max=$lat
+		lats="$lats $lat"
+		probes=$((probes + 1))
+		sleep 0.5
+		now
+		# the loop itself (sleep included) is a command too
+		lat=$(((NOW - t0) * 10 - 500))
+		[ $lat -le $max ] || max=$lat
+	done
+	echo 0 > $SDIR/run
+	now
+	elapsed=$((NOW - start))
+	touch "$T/stop"
+	wait $READER
+	k1=$(kmsg_seq storm-end)
+	sleep 3		# the netlink work item sends what is queued
+	committed=$(sed -n 's/^total //p' $SDIR/committed)
+	sed 's/^/# committed: /' $SDIR/committed
+	r=$(($(stat reports) - r0)) s=$(($(stat reports_suppressed) - s0))
+	d=$(($(stat reports_dropped) - d0)) nd=$(($(stat netlink_drops) - nd0))
+	lines=$(awk '/^BUG: MEMSAN/ { if (seen++) exit } seen { k++ } END { print k + 1 }' \
+		$DBG/memsan/reports)
+	kill $MON
+	wait $MON
+	monrc=$?
+	got=$(grep -c '^BUG: MEMSAN' "$T/mon.txt")
+	lost=$(sed -n 's/.* \([0-9][0-9]*\) report(s) lost.*/\1/p' "$T/mon.err" |
+		awk '{ k += $1 } END { print k + 0 }')
+	rmmod memsan_stress || echo "rmmod memsan_stress failed"
+	rmmod memsan || echo "rmmod memsan failed"
+	cat > "$T/storm.env" <<-EOF
+	lats="$lats" base=$base
+	max=$max probes=$probes elapsed=$elapsed committed=$committed r=$r s=$s d=$d
+	nd=$nd got=$got lost=$lost monrc=$monrc k0=$k0 k1=$k1 lines=$lines
+	reads=$(cat "$T/reads" 2> /dev/null | wc -l)
+	EOF
+}
+
+storm_err=$(storm 2>&1)
+[ -z "$storm_err" ] || diag "storm: $storm_err"
+if [ ! -s "$T/storm.env" ]; then
+	for t in "storm: the guest stays responsive" "storm: reports add up to the bugs committed" \
+		"storm: every report reached the listener or is counted in netlink_drops" \
+		"storm: memsan's console output is rate-limited"; do
+		point "$t" "the storm did not run: $storm_err"
+	done
+else
+	. "$T/storm.env"
+	diag "storm: ${elapsed}0 ms, $committed bugs committed (report_all=1)"
+	diag "storm: reports $r, reports_suppressed $s, reports_dropped $d, netlink_drops $nd"
+	diag "storm: monitor printed $got reports, said $lost lost, exit $monrc; slow reader passes: $reads"
+	diag "storm: shell command latency max $max ms over $probes probes (ms:$lats); before the storm: max $base ms"
+	why=
+	[ "$probes" -ge $((STORM_SECONDS / 2)) ] || why="only $probes latency probes in ${STORM_SECONDS} s"
+	[ "$max" -le "$STORM_LATENCY_MS" ] || why="a shell command took $max ms (limit $STORM_LATENCY_MS)"
+	point "storm: the guest stays responsive (a command answers within ${STORM_LATENCY_MS} ms)" "$why"
+
+	why=
+	[ "$committed" -gt 0 ] || why="no bug committed"
+	[ -n "$why" ] || [ $((r + s + d)) -eq "$committed" ] ||
+		why="reports+suppressed+dropped = $((r + s + d)), committed $committed"
+	point "storm: reports + reports_suppressed + reports_dropped = bugs committed" "$why"
+
+	why=
+	[ "$r" -gt 0 ] || why="no report"
+	[ -n "$why" ] || [ "$got" -le "$r" ] || why="monitor printed $got > $r reports"
+	# Kernels that can restrict a multicast group (6.7+?) send whole reports:
+	# what does not reach the listener is a netlink drop.  Elsewhere (6.1)
+	# the group carries sequence numbers, the listener fetches each report
+	# from the ring, and one overwritten meanwhile is invisible to
+	# netlink_drops: the listener says it lost it.
+	if [ -n "$why" ] || [ $((got + nd)) -ge "$r" ]; then
+		:
+	elif [ $((got + lost)) -eq "$r" ]; then
+		diag "storm: $((r - got - nd)) reports neither received nor in netlink_drops:" \
+			"the listener counted them lost (overwritten in the ring before it fetched them)"
+	else
+		why="monitor got $got, said $lost lost, netlink_drops $nd: reports $r unaccounted for"
+	fi
+	[ -n "$why" ] || [ "$monrc" -eq 0 ] || why="monitor exited $monrc on SIGTERM"
+	point "storm: every report reached the listener or is counted in netlink_drops" "$why"
+
+	# reports printed between the marks vs. a rate limit of
+	# STORM_CONSOLE_REPORTS per 5 s: at most that many per started 5 s
+	# window, plus one window
+	why=
+	printed=$(dmesg | sed -n '/memsan-stress-mark storm-start/,/memsan-stress-mark storm-end/p' |
+		grep -c 'BUG: MEMSAN')
+	allow=$(((elapsed / 500 + 2) * STORM_CONSOLE_REPORTS))
+	if [ -z "$k0" ] || [ -z "$k1" ]; then
+		why="no printk sequence numbers from /dev/kmsg"
+	else
+		recs=$((k1 - k0 - 1))
+		diag "storm: $recs printk records, $printed reports printed (allowed $allow)"
+		if ! dmesg | grep -q 'memsan-stress-mark storm-start'; then
+			why="the log overflowed: $recs printk records (~$((recs / lines)) reports)"
+		elif [ "$printed" -gt "$allow" ]; then
+			why="$printed reports printed in $((elapsed / 100)) s, limit $allow"
+		fi
+	fi
+	point "storm: memsan's console output is rate-limited" "$why"
+fi
+
+# ================= 5-7: unload anywhere =================
+why=
+if insmod memsan.ko && insmod memsan_stress.ko; then
+	if rmmod memsan 2> "$T/rmmod.err"; then
+		why="rmmod memsan succeeded with memsan_stress loaded"
+	else
+		diag "rmmod memsan refused: $(head -n 1 "$T/rmmod.err")"
+		loaded memsan || why="memsan gone after a refused rmmod"
+		[ -n "$why" ] || [ -n "$(stat reports)" ] || why="memsan's stats unreadable after the refusal"
+	fi
+	loaded memsan_stress && ! rmmod memsan_stress && why="${why:-rmmod memsan_stress failed}"
+	loaded memsan && ! rmmod memsan && why="${why:-rmmod memsan failed after memsan_stress left}"
+else
+	why="insmod failed"
+fi
+point "unload: rmmod memsan refused while an instrumented module is loaded" "$why"
+
+# one cycle first: what the first load allocates for good is not a leak
+insmod memsan.ko track=all && rmmod memsan
+mkdir -p "$T/load"
+mount -t tmpfs stress "$T/load"
+before=$(mem_kb)
+free0=$(memfree_kb)
+load_worker "$T/load/stop" "$T/load/w1" &
+W1=$!
+load_worker "$T/load/stop" "$T/load/w2" &
+W2=$!
+why= i=0 qfull=0 monexit=0 refused=0 retried=0 qb=0
+while [ $i -lt "$UNLOAD_CYCLES" ] && [ -z "$why" ]; do
+	i=$((i + 1))
+	insmod memsan.ko track=all report_all=1 quarantine_kb=256 ||
+		{ why="cycle $i: insmod memsan failed"; break; }
+	memsan-ctl monitor > /dev/null 2>&1 &
+	MON=$!
+	insmod memsan_stress.ko fill_size=512 || { why="cycle $i: insmod memsan_stress failed"; break; }
+	q0=$(stat quarantine_released)
+	echo 1024 > $SDIR/fill || why="cycle $i: fill failed"
+	# full: it had to give objects back to take the module's 512 kB
+	[ "$(stat quarantine_released)" -le "$q0" ] || qfull=$((qfull + 1))
+	echo 1 > $SDIR/run
+	sleep 0.5
+	echo 0 > $SDIR/run
+	qb=$(stat quarantine_bytes)
+	rmmod memsan_stress || { why="cycle $i: rmmod memsan_stress failed"; break; }
+	# listener attached, reports in flight, quarantine full, probes firing:
+	# rmmod is refused (EAGAIN) while a netlink dump holds a reference
+	tries=0
+	while ! rmmod memsan 2> /dev/null; do
+		tries=$((tries + 1))
+		[ $tries -lt 50 ] || break
+		sleep 0.1
+	done
+	if loaded memsan; then
+		refused=$((refused + 1))
+		kill $MON
+		wait_gone $MON 5 || { why="cycle $i: monitor still alive after SIGTERM"; break; }
+		rmmod memsan || { why="cycle $i: rmmod memsan failed without listener"; break; }
+	else
+		[ $tries -eq 0 ] || retried=$((retried + 1))
+		wait_gone $MON 1 && monexit=$((monexit + 1))
+	fi
+	kill $MON 2> /dev/null
+	wait $MON 2> /dev/null
+	[ "$(grep -c 'memsan_stress' /proc/modules)" -eq 0 ] || why="cycle $i: memsan_stress still listed"
+	[ $((i % 5)) -ne 0 ] || diag "unload: $i cycles"
+done
+touch "$T/load/stop"
+wait $W1 $W2
+loaded memsan_stress && rmmod memsan_stress
+loaded memsan && rmmod memsan
+after=$(mem_kb)
+free1=$(memfree_kb)
+umount "$T/load"
+diag "unload: $i cycles; quarantine full in $qfull (last: $qb bytes at rmmod)"
+diag "unload: rmmod memsan with the listener attached: at once or after retries in" \
+	"$((i - refused)) ($retried needed retries), refused for 5 s in $refused;" \
+	"the listener exited by itself in $monexit"
+diag "unload: Slab + VmallocUsed $before kB before, $after kB after ($((after - before)) kB)"
+diag "unload: MemFree $free0 kB before, $free1 kB after"
+[ -n "$why" ] || [ "$qfull" -eq "$i" ] || why="quarantine full in $qfull of $i cycles"
+point "unload: $UNLOAD_CYCLES cycles: listener, storm, full quarantine, track=all under load" "$why"
+why=
+[ $((after - before)) -le "$UNLOAD_TOLERANCE_KB" ] ||
+	why="Slab + VmallocUsed grew by $((after - before)) kB (tolerance $UNLOAD_TOLERANCE_KB)"
+point "unload: no leak: Slab + VmallocUsed within $UNLOAD_TOLERANCE_KB kB" "$why"
+
+log=$(dmesg)
+case $log in
+*"memsan-stress: start"*) log=$(echo "$log" | sed -n '/memsan-stress: start/,$p') ;;
+*) diag "start mark overwritten: checking the whole kernel log" ;;
+esac
+bad=$(echo "$log" | grep -E "$TROUBLE" | grep -v 'BUG: MEMSAN')
+[ -z "$bad" ] || echo "$bad" | head -n 10 | sed 's/^/# /'
+point "stress: no WARNING, BUG, Oops, stall or lockup in the kernel log" \
+	"${bad:+$(echo "$bad" | head -n 1)}"
+
+rm -rf "$T"
+[ "$failed" -eq 0 ]
