@@ -21,12 +21,6 @@ _Static_assert(SHADOW_CHUNK_SIZE * SHADOW_GRANULE_SIZE == SHADOW_PAGE_SIZE, "chu
 #define SHADOW_ROW_PREFIX	(1 + 2 * (int)sizeof(unsigned long) + 2)
 #define SHADOW_LINE_MAX		(SHADOW_ROW_PREFIX + 3 * SHADOW_ROW_BYTES + 1)
 
-/* Does @r cover @addr? Written so that a region ending at the top of memory works. */
-static int shadow_region_has(const struct shadow_region *r, unsigned long addr)
-{
-	return ((addr - r->base) >> SHADOW_PAGE_SHIFT) < r->npages;
-}
-
 /* The directory slot of @addr's page, or NULL outside every region. */
 static unsigned char **shadow_slot(const struct shadow_map *m, unsigned long addr)
 {

@@ -199,9 +199,38 @@ shadow_chunk(const struct shadow_map *m, unsigned long addr)
  * region) is a tail call, so the fast path saves no registers.
  */
 /**
- * shadow_check_in_granule() - check an access known to lie in one granule of
- *	the fast region
+ * shadow_region_has() - does @addr lie in region @r?
+ * @r: a region of a shadow map (may be empty: then nothing lies in it).
+ * @addr: memory address.
+ *
+ * A subtract, a shift and a compare, written so that a region ending at the
+ * top of memory works: callers whose fast path must not call out use it to
+ * test the precondition of the in-granule and in-page checks.
+ *
+ * Return: nonzero if @addr is covered by @r.
+ */
+static shadow_inline int shadow_region_has(const struct shadow_region *r, unsigned long addr)
+{
+	return ((addr - r->base) >> SHADOW_PAGE_SHIFT) < r->npages;
+}
+
+/**
+ * shadow_extra_region() - extra region @i of a shadow map
  * @m: shadow map.
+ * @i: index, below SHADOW_MAX_EXTRA_REGIONS; a region not added yet is empty.
+ *
+ * Return: the region, for shadow_region_has() and shadow_region_check_in_granule().
+ */
+static shadow_inline const struct shadow_region *
+shadow_extra_region(const struct shadow_map *m, unsigned int i)
+{
+	return &m->extra[i];
+}
+
+/**
+ * shadow_region_check_in_granule() - check an access known to lie in one
+ *	granule of region @r
+ * @r: region holding @addr (see shadow_region_has()).
  * @addr: address accessed.
  * @size: bytes accessed, 1..8, with addr..addr+size-1 in one granule.
  *
@@ -211,11 +240,11 @@ shadow_chunk(const struct shadow_map *m, unsigned long addr)
  *
  * Return: 1 if the access is bad, 0 if it is fine or untracked.
  */
-static shadow_inline int shadow_check_in_granule(const struct shadow_map *m, unsigned long addr,
-						 unsigned long size)
+static shadow_inline int shadow_region_check_in_granule(const struct shadow_region *r,
+							unsigned long addr, unsigned long size)
 {
-	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT;
-	const unsigned char *chunk = shadow_read_once(m->fast.dir[idx]);
+	unsigned long idx = (addr - r->base) >> SHADOW_PAGE_SHIFT;
+	const unsigned char *chunk = shadow_read_once(r->dir[idx]);
 	unsigned char code;
 
 	if (!chunk)
@@ -224,6 +253,33 @@ static shadow_inline int shadow_check_in_granule(const struct shadow_map *m, uns
 	if (shadow_likely(!code))
 		return 0;
 	return shadow_code_bad(code, (addr + size - 1) & SHADOW_GRANULE_MASK);
+}
+
+/**
+ * shadow_in_fast_region() - does @addr lie in the fast region of @m?
+ * @m: shadow map.
+ * @addr: memory address.
+ *
+ * Return: nonzero if it does.
+ */
+static shadow_inline int shadow_in_fast_region(const struct shadow_map *m, unsigned long addr)
+{
+	return shadow_region_has(&m->fast, addr);
+}
+
+/**
+ * shadow_check_in_granule() - check an access known to lie in one granule of
+ *	the fast region
+ * @m: shadow map.
+ * @addr: address accessed.
+ * @size: bytes accessed, 1..8, with addr..addr+size-1 in one granule.
+ *
+ * Return: 1 if the access is bad, 0 if it is fine or untracked.
+ */
+static shadow_inline int shadow_check_in_granule(const struct shadow_map *m, unsigned long addr,
+						 unsigned long size)
+{
+	return shadow_region_check_in_granule(&m->fast, addr, size);
 }
 
 /**

@@ -34,20 +34,13 @@ bool memsan_shadow_covers(unsigned long addr, unsigned long size);
  */
 static __always_inline int memsan_shadow_check_modules(unsigned long addr, size_t size)
 {
-	const struct shadow_region *mods = &memsan_shadow.extra[0];
-	unsigned long idx = (addr - mods->base) >> SHADOW_PAGE_SHIFT;
-	const unsigned char *chunk;
-	unsigned char code;
+	const struct shadow_region *mods = shadow_extra_region(&memsan_shadow, 0);
 
-	if (likely(idx >= mods->npages))
+	if (likely(!shadow_region_has(mods, addr)))
 		return 0;
 	if (size > SHADOW_GRANULE_SIZE || (addr & SHADOW_GRANULE_MASK) + size > SHADOW_GRANULE_SIZE)
 		return -1;
-	chunk = shadow_read_once(mods->dir[idx]);
-	if (!chunk)
-		return 0;
-	code = shadow_read_once(chunk[shadow_chunk_offset(addr)]);
-	return code && shadow_code_bad(code, (addr + size - 1) & SHADOW_GRANULE_MASK);
+	return shadow_region_check_in_granule(mods, addr, size);
 }
 
 /**
@@ -67,8 +60,7 @@ static __always_inline int memsan_shadow_check_modules(unsigned long addr, size_
  */
 static __always_inline int memsan_shadow_check_fast(unsigned long addr, size_t size)
 {
-	const struct shadow_region *fast = &memsan_shadow.fast;
-	bool mapped = addr - fast->base < fast->npages << SHADOW_PAGE_SHIFT;
+	bool mapped = shadow_in_fast_region(&memsan_shadow, addr);
 
 	if (unlikely(!size))
 		return 0;

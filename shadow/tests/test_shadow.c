@@ -220,9 +220,25 @@ static void fx_check_in_page_at(struct fx *fx, unsigned long addr)
 {
 	const struct shadow_region *r = &fx->map.fast;
 
+	/* the inline region test agrees with the region's bounds */
+	expect_same(!!shadow_in_fast_region(&fx->map, addr),
+		    addr - r->base < r->npages * SHADOW_PAGE_SIZE, "in_fast_region(%#lx)", addr);
+	for (unsigned int k = 0; k < fx->map.nr_extra; k++) {
+		const struct shadow_region *x = shadow_extra_region(&fx->map, k);
+		int in = addr - x->base < x->npages * SHADOW_PAGE_SIZE;
+
+		expect_same(!!shadow_region_has(x, addr), in, "region_has(%u, %#lx)", k, addr);
+		/* the in-granule check of any region, where its precondition holds */
+		for (unsigned long n = 1; in && n <= 8; n++)
+			if ((addr & SHADOW_GRANULE_MASK) + n <= SHADOW_GRANULE_SIZE)
+				expect_same(shadow_region_check_in_granule(x, addr, n),
+					    model_bad(&fx->md, addr, n),
+					    "region_check_in_granule(%u, %#lx, %lu)", k, addr, n);
+	}
+	if (!shadow_in_fast_region(&fx->map, addr))
+		return;
 	for (unsigned long n = 1; n <= 16; n++) {
-		if (addr - r->base >= r->npages << SHADOW_PAGE_SHIFT ||
-		    (addr & SHADOW_PAGE_MASK) + n > SHADOW_PAGE_SIZE)
+		if ((addr & SHADOW_PAGE_MASK) + n > SHADOW_PAGE_SIZE)
 			continue;
 		expect_same(shadow_check_in_page(&fx->map, addr, n), model_bad(&fx->md, addr, n),
 			    "check_in_page(%#lx, %lu)", addr, n);
