@@ -286,7 +286,7 @@ EXPORT_SYMBOL(__memsan_kmemdup_nul);
  * format), so that the size recorded is the formatted length plus the NUL:
  * "%c" of 0 puts a NUL inside the output.
  */
-static char *printf_alloc(gfp_t flags, const char *fmt, va_list args, void *fn,
+static __printf(2, 0) char *printf_alloc(gfp_t flags, const char *fmt, va_list args, void *fn,
 			  unsigned long ret)
 {
 	size_t size;
