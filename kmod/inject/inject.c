@@ -102,7 +102,9 @@ static void note_failure(unsigned long wrapper, unsigned long caller, const char
 	const char *name = fn;
 	unsigned long flags;
 
+	/* "__memsan_kstrdup [memsan]": the function's name alone */
 	snprintf(fn, sizeof(fn), "%ps", (void *)wrapper);
+	fn[strcspn(fn, " ")] = '\0';
 	if (!strncmp(fn, WRAPPER_PREFIX, sizeof(WRAPPER_PREFIX) - 1))
 		name += sizeof(WRAPPER_PREFIX) - 1;
 	snprintf(line, sizeof(line), "%s in %pS (%s)", name, (void *)caller, why);
