@@ -330,7 +330,6 @@ struct run {
 	struct ms_explore x;
 	json_object *steps;
 	char *modules_before;
-	int timeouts;
 };
 
 static void step_free(struct ms_explore_step *s)
@@ -493,12 +492,12 @@ static int explore_handler(struct state *st, int argc, char **argv)
 	if (ret)
 		goto out;
 	if (st->explore_module) {
-		char pat[MS_MODULE_NAME_MAX + 2];
+		char none[1][MS_MODULE_NAME_MAX];
+		char line[MS_MODULE_NAME_MAX + 2];
 
-		snprintf(pat, sizeof(pat), "%s ", st->explore_module);
-		if (strncmp(run.modules_before, pat, strlen(pat)) &&
-		    !strstr(run.modules_before, (snprintf(pat, sizeof(pat), "\n%s ",
-							   st->explore_module), pat))) {
+		/* loaded: a /proc/modules of that line alone has no module new to the list */
+		snprintf(line, sizeof(line), "%s \n", st->explore_module);
+		if (ms_modules_new(run.modules_before, line, none, 0)) {
 			ms_warn(st, "note: %s is not loaded yet: counting the allocations of every "
 				"instrumented module", st->explore_module);
 		} else {
