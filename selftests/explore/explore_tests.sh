@@ -13,7 +13,7 @@ CTL=$HERE/memsan-ctl
 P=/sys/module/memsan/parameters
 STATS=/sys/kernel/debug/memsan/stats
 T=/tmp/explore_tests
-NTESTS=17
+NTESTS=18
 
 rm -rf "$T"
 mkdir -p "$T"
@@ -323,6 +323,26 @@ done
 run "$CTL" insmod /nonexistent.ko
 [ $RC -eq 1 ] || why="${why:-insmod of a missing file: exit $RC}"
 result "usage errors: explore without a command, bad --max/--timeout/--module" "$why"
+
+# === 18: fail_verbose: 0 quiet, 2 with the stack ===
+why=
+dmesg -c >/dev/null
+setp fail_verbose 0 && setp fail_nth 1 || why="cannot set fail_verbose=0 fail_nth=1"
+run "$CTL" insmod ./error_paths_fixed.ko
+[ $RC -eq 1 ] || why="${why:-insmod exit $RC with fail_nth=1}"
+dmesg | grep -q 'injected allocation failure' && why="${why:-fail_verbose=0 printed a line}"
+setp fail_verbose 2 && setp fail_nth 1 || why="${why:-cannot set fail_verbose=2 fail_nth=1}"
+run "$CTL" insmod ./error_paths_fixed.ko
+[ $RC -eq 1 ] || why="${why:-insmod exit $RC with fail_nth=1}"
+dmesg >"$T/dmesg"
+grep -q 'injected allocation failure: kmalloc_trace in hub_init+0x[0-9a-f]*/0x[0-9a-f]* \[error_paths_fixed\] (fail_nth)' "$T/dmesg" ||
+	why="${why:-no line naming the call}"
+grep -qi 'call trace' "$T/dmesg" || why="${why:-no stack}"
+# the call site, then the same function as a frame of the stack
+[ "$(grep -c 'hub_init+0x' "$T/dmesg")" -ge 2 ] || why="${why:-hub_init is not in the stack}"
+setp fail_verbose 1
+[ -z "$why" ] || diag "$T/dmesg"
+result "fail_verbose: 0 prints nothing, 2 the call and its stack" "$why"
 
 [ $N -eq $NTESTS ] || echo "# planned $NTESTS, ran $N"
 exit $((FAILED > 0))
