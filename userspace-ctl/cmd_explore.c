@@ -307,17 +307,21 @@ static int run_command(struct state *st, char **argv, struct ms_explore_step *s)
 
 /*
  * After the command: wait until memsan's leak scans (when it has them) have
- * settled, since a module's unload may scan after its exit returned.
+ * settled, unchanged for 200 ms, since a module's unload may scan after
+ * its exit returned.  At most 3 s.
  */
 static int settle(struct state *st, struct snapshot *snap)
 {
 	int64_t prev = -1;
-	int i, ret;
+	int i, stable = 0, ret;
 
 	for (i = 0; i < 30; i++) {
 		ret = snapshot(st, snap);
-		if (ret || !snap->has_leak_scans || snap->leak_scans == prev)
+		if (ret || !snap->has_leak_scans)
 			return ret;
+		stable = snap->leak_scans == prev ? stable + 1 : 0;
+		if (stable == 2)
+			return 0;
 		prev = snap->leak_scans;
 		sleep_ms(100);
 	}
