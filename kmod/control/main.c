@@ -12,6 +12,8 @@
  *       fifo_lock (quarantine/quarantine.c)        raw
  *   destroy_lock (objects/allocator.c)             mutex
  *   instrumented_lock (hooks/modules.c)            mutex
+ *     target_lock (inject/inject.c)                spinlock
+ *   last_lock (inject/inject.c)                    raw, IRQs off; calls nothing
  *   report_lock (report/report.c)                  raw, IRQs off
  *     ring_lock (report/ring.c)                    raw
  *     object bucket locks (objects/object.c)       raw

@@ -29,6 +29,8 @@ static const char *const counter_names[] = {
 	[MEMSAN_COUNTER_NETLINK_DROPS] = "netlink_drops",
 	[MEMSAN_COUNTER_STACK_CACHE_HITS] = "stack_cache_hits",
 	[MEMSAN_COUNTER_STACK_CACHE_MISMATCHES] = "stack_cache_mismatches",
+	[MEMSAN_COUNTER_ALLOCS_COUNTED] = "allocations_counted",
+	[MEMSAN_COUNTER_FAILED_INJECTED] = "allocations_failed_injected",
 };
 static_assert(ARRAY_SIZE(counter_names) == MEMSAN_COUNTER_COUNT);
 

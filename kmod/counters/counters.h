@@ -26,6 +26,8 @@ enum memsan_counter {
 	MEMSAN_COUNTER_NETLINK_DROPS,	/* reports no netlink listener received */
 	MEMSAN_COUNTER_STACK_CACHE_HITS,	/* stacks saved from a proven memo */
 	MEMSAN_COUNTER_STACK_CACHE_MISMATCHES,	/* stack_cache=verify: memo != full unwind */
+	MEMSAN_COUNTER_ALLOCS_COUNTED,	/* allocation calls failure injection counts */
+	MEMSAN_COUNTER_FAILED_INJECTED,	/* allocation calls failed on purpose */
 	MEMSAN_COUNTER_COUNT,
 };
 

@@ -35,6 +35,7 @@ unsigned long memsan_hooks_missed(void);
 int memsan_modules_init(void);
 void memsan_modules_exit(void);
 bool memsan_addr_in_instrumented(unsigned long addr);
+int memsan_modules_set_fail_module(const char *name);
 
 /* Whether an allocation or free made from @caller is tracked. */
 static inline bool memsan_caller_tracked(unsigned long caller)

@@ -24,6 +24,7 @@
 #include <linux/string.h>
 
 #include "hooks/hooks.h"
+#include "inject/inject.h"
 #include "runtime/runtime.h"
 
 #define MEMSAN_MAX_INSTRUMENTED 32
@@ -69,6 +70,7 @@ static void instrumented_add(struct module *mod)
 	for (i = 0; i < MEMSAN_MAX_INSTRUMENTED; i++) {
 		if (!instrumented[i]) {
 			WRITE_ONCE(instrumented[i], mod);
+			memsan_inject_module_coming(mod);
 			break;
 		}
 	}
@@ -92,9 +94,39 @@ static void instrumented_remove(struct module *mod)
 			found = true;
 		}
 	}
+	if (found)
+		memsan_inject_module_going(mod);
 	mutex_unlock(&instrumented_lock);
 	if (found)
 		synchronize_rcu();	/* no hook still looks at the module */
+}
+
+/**
+ * memsan_modules_set_fail_module() - make failure injection count one module's calls
+ * @name:	a loaded instrumented module's name, or "" for every instrumented module
+ *
+ * Under instrumented_lock, so that the module found cannot go before
+ * injection knows it (inject/inject.c forgets it when it goes).
+ *
+ * Return: 0, or -ENOENT (nothing changed) if no loaded instrumented module
+ * has that name.
+ */
+int memsan_modules_set_fail_module(const char *name)
+{
+	struct module *mod = NULL;
+	unsigned int i;
+
+	mutex_lock(&instrumented_lock);
+	for (i = 0; *name && i < MEMSAN_MAX_INSTRUMENTED; i++)
+		if (instrumented[i] && !strcmp(instrumented[i]->name, name))
+			mod = instrumented[i];
+	if (*name && !mod) {
+		mutex_unlock(&instrumented_lock);
+		return -ENOENT;
+	}
+	memsan_inject_set_module(name, mod);
+	mutex_unlock(&instrumented_lock);
+	return 0;
 }
 
 /*

@@ -10,6 +10,10 @@
  * free functions (hooks.c) catch the module's objects that the kernel frees
  * on its behalf.
  *
+ * Each allocation wrapper first asks failure injection (inject/inject.h)
+ * whether to fail the call; if so it returns what the real function returns
+ * when it fails, without calling it.
+ *
  * Allocations the kernel makes for a module through a function not wrapped
  * here (devm_kmalloc(), kstrdup_const(), ...) are not tracked unless
  * track=all.
@@ -22,6 +26,7 @@
 
 #include "hooks/hooks.h"
 #include "hooks/slab_api.h"
+#include "inject/inject.h"
 #include "objects/objects.h"
 #include "runtime/runtime.h"
 #include "settings/settings.h"
@@ -53,12 +58,16 @@ static size_t grown(size_t size)
 
 void *__memsan___kmalloc(size_t size, gfp_t flags)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(__kmalloc(grown(size), flags), size, __kmalloc, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc);
 
 void *__memsan___kmalloc_node(size_t size, gfp_t flags, int node)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(__kmalloc_node(grown(size), flags, node), size, __kmalloc_node, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc_node);
@@ -66,6 +75,8 @@ EXPORT_SYMBOL(__memsan___kmalloc_node);
 void *__memsan___kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
 					   unsigned long caller)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(__kmalloc_node_track_caller(grown(size), flags, node, caller), size,
 		       __kmalloc_node_track_caller, _RET_IP_);
 }
@@ -73,12 +84,16 @@ EXPORT_SYMBOL(__memsan___kmalloc_node_track_caller);
 
 void *__memsan_kmalloc_trace(struct kmem_cache *cache, gfp_t flags, size_t size)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(kmalloc_trace(cache, flags, size), size, kmalloc_trace, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_trace);
 
 void *__memsan_kmalloc_node_trace(struct kmem_cache *cache, gfp_t flags, int node, size_t size)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(kmalloc_node_trace(cache, flags, node, size), size, kmalloc_node_trace,
 		       _RET_IP_);
 }
@@ -86,12 +101,16 @@ EXPORT_SYMBOL(__memsan_kmalloc_node_trace);
 
 void *__memsan_kmalloc_large(size_t size, gfp_t flags)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(kmalloc_large(size, flags), size, kmalloc_large, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_large);
 
 void *__memsan_kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(kmalloc_large_node(size, flags, node), size, kmalloc_large_node,
 		       _RET_IP_);
 }
@@ -113,6 +132,8 @@ void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
 {
 	void *ptr;
 
+	if (size && memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	if (!object_usable(old, _RET_IP_))
 		return NULL;
 	ptr = krealloc(old, size, flags);
@@ -138,8 +159,11 @@ EXPORT_SYMBOL(__memsan_ksize);
 
 void *__memsan_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
-	void *ptr = kvmalloc_node(size, flags, node);
+	void *ptr;
 
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
+	ptr = kvmalloc_node(size, flags, node);
 	if (!memsan_kvmalloc_needs_record(ptr))
 		return ptr;
 	return tracked(ptr, size, kvmalloc_node, _RET_IP_);
@@ -150,6 +174,8 @@ EXPORT_SYMBOL(__memsan_kvmalloc_node);
 
 void *__memsan_kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked_in(cache, kmem_cache_alloc(cache, flags), kmem_cache_alloc, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_alloc);
@@ -157,6 +183,8 @@ EXPORT_SYMBOL(__memsan_kmem_cache_alloc);
 void *__memsan_kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *lru,
 				    gfp_t flags)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked_in(cache, kmem_cache_alloc_lru(cache, lru, flags), kmem_cache_alloc_lru,
 			  _RET_IP_);
 }
@@ -164,6 +192,8 @@ EXPORT_SYMBOL(__memsan_kmem_cache_alloc_lru);
 
 void *__memsan_kmem_cache_alloc_node(struct kmem_cache *cache, gfp_t flags, int node)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked_in(cache, kmem_cache_alloc_node(cache, flags, node),
 			  kmem_cache_alloc_node, _RET_IP_);
 }
@@ -172,10 +202,12 @@ EXPORT_SYMBOL(__memsan_kmem_cache_alloc_node);
 int __memsan_kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t flags, size_t nr,
 				   void **ptrs)
 {
-	int got = kmem_cache_alloc_bulk(cache, flags, nr, ptrs);
 	depot_stack_handle_t stack;
-	int i;
+	int got, i;
 
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return 0;
+	got = kmem_cache_alloc_bulk(cache, flags, nr, ptrs);
 	if (got <= 0 || !memsan_enabled() || !memsan_cache_trackable(cache))
 		return got;
 	stack = memsan_save_stack((unsigned long)kmem_cache_alloc_bulk, _RET_IP_);
@@ -243,6 +275,8 @@ char *__memsan_kstrdup(const char *str, gfp_t flags)
 
 	if (!str)
 		return NULL;
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	size = strlen(str) + 1;
 	if (!memsan_check_range(str, size, false, _RET_IP_))
 		return NULL;
@@ -256,6 +290,8 @@ char *__memsan_kstrndup(const char *str, size_t max, gfp_t flags)
 
 	if (!str)
 		return NULL;
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	len = strnlen(str, max);
 	if (!memsan_check_range(str, min(len + 1, max), false, _RET_IP_))
 		return NULL;
@@ -265,6 +301,8 @@ EXPORT_SYMBOL(__memsan_kstrndup);
 
 void *__memsan_kmemdup(const void *src, size_t len, gfp_t flags)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	if (!memsan_check_range(src, len, false, _RET_IP_))
 		return NULL;
 	return tracked_copy(kmemdup(src, len, flags), len, kmemdup, _RET_IP_);
@@ -274,6 +312,8 @@ EXPORT_SYMBOL(__memsan_kmemdup);
 char *__memsan_kmemdup_nul(const char *str, size_t len, gfp_t flags)
 {
 	if (!str)
+		return NULL;
+	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
 	if (!memsan_check_range(str, len, false, _RET_IP_))
 		return NULL;
@@ -305,6 +345,8 @@ static __printf(2, 0) char *printf_alloc(gfp_t flags, const char *fmt, va_list a
 
 char *__memsan_kvasprintf(gfp_t flags, const char *fmt, va_list args)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return printf_alloc(flags, fmt, args, (void *)kvasprintf, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kvasprintf);
@@ -314,6 +356,8 @@ char *__memsan_kasprintf(gfp_t flags, const char *fmt, ...)
 	va_list args;
 	char *str;
 
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	va_start(args, fmt);
 	str = printf_alloc(flags, fmt, args, (void *)kasprintf, _RET_IP_);
 	va_end(args);
@@ -323,12 +367,16 @@ EXPORT_SYMBOL(__memsan_kasprintf);
 
 void *__memsan_memdup_user(const void __user *src, size_t len)
 {
+	if (memsan_inject_fail(GFP_USER, _RET_IP_))
+		return ERR_PTR(-ENOMEM);
 	return tracked_copy(memdup_user(src, len), len, memdup_user, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_memdup_user);
 
 void *__memsan_memdup_user_nul(const void __user *src, size_t len)
 {
+	if (memsan_inject_fail(GFP_USER, _RET_IP_))
+		return ERR_PTR(-ENOMEM);
 	return tracked_copy(memdup_user_nul(src, len), len + 1, memdup_user_nul, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_memdup_user_nul);
@@ -340,9 +388,12 @@ EXPORT_SYMBOL(__memsan_memdup_user_nul);
  */
 char *__memsan_strndup_user(const char __user *src, long max)
 {
-	long size = strnlen_user(src, max);
+	long size;
 	char *str;
 
+	if (memsan_inject_fail(GFP_USER, _RET_IP_))
+		return ERR_PTR(-ENOMEM);
+	size = strnlen_user(src, max);
 	if (!size)
 		return ERR_PTR(-EFAULT);
 	if (size > max)
