@@ -82,6 +82,12 @@ static int command_option(struct state *st, int opt, const char *arg)
 			return ms_usage_error(st, "--decode needs the path of a .ko");
 		st->decode = arg;
 		return 0;
+	case 'm':
+		/* a module name: MODULE_NAME_LEN (56) with its NUL, no '/' */
+		if (!*arg || strlen(arg) > 55 || strchr(arg, '/'))
+			return ms_usage_error(st, "--module '%s': not a module name", arg);
+		st->module = arg;
+		return 0;
 	}
 	return ms_usage_error(st, "unknown option '-%c'", opt);
 }

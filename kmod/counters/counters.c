@@ -29,6 +29,8 @@ static const char *const counter_names[] = {
 	[MEMSAN_COUNTER_NETLINK_DROPS] = "netlink_drops",
 	[MEMSAN_COUNTER_STACK_CACHE_HITS] = "stack_cache_hits",
 	[MEMSAN_COUNTER_STACK_CACHE_MISMATCHES] = "stack_cache_mismatches",
+	[MEMSAN_COUNTER_LEAK_SCANS] = "leak_scans",
+	[MEMSAN_COUNTER_LEAKS_REPORTED] = "leaks_reported",
 };
 static_assert(ARRAY_SIZE(counter_names) == MEMSAN_COUNTER_COUNT);
 

@@ -26,6 +26,8 @@ enum memsan_counter {
 	MEMSAN_COUNTER_NETLINK_DROPS,	/* reports no netlink listener received */
 	MEMSAN_COUNTER_STACK_CACHE_HITS,	/* stacks saved from a proven memo */
 	MEMSAN_COUNTER_STACK_CACHE_MISMATCHES,	/* stack_cache=verify: memo != full unwind */
+	MEMSAN_COUNTER_LEAK_SCANS,	/* leak scans run (on demand and at unload) */
+	MEMSAN_COUNTER_LEAKS_REPORTED,	/* leaked objects found by the scans */
 	MEMSAN_COUNTER_COUNT,
 };
 

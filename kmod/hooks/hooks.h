@@ -35,6 +35,8 @@ unsigned long memsan_hooks_missed(void);
 int memsan_modules_init(void);
 void memsan_modules_exit(void);
 bool memsan_addr_in_instrumented(unsigned long addr);
+unsigned int memsan_instrumented_get(const char *name, struct module **mods, unsigned int max);
+void memsan_instrumented_put(struct module **mods, unsigned int nr);
 
 /* Whether an allocation or free made from @caller is tracked. */
 static inline bool memsan_caller_tracked(unsigned long caller)

@@ -22,6 +22,8 @@
 
 /* === Object records (object.c) === */
 
+struct page;
+
 enum memsan_object_state {
 	MEMSAN_OBJECT_UNTRACKED,	/* no record: what memsan_object_mark_freed() finds */
 	MEMSAN_OBJECT_LIVE,
@@ -83,6 +85,8 @@ bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy);
 struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u8 release,
 					       u8 *old_state);
 void memsan_objects_purge_cache(struct kmem_cache *cache);
+void memsan_objects_walk(void (*fn)(const struct memsan_object *obj, void *arg), void *arg);
+void memsan_objects_pool_pages(void (*fn)(struct page *page, void *arg), void *arg);
 
 /* === Stacks (stack.c) === */
 
