@@ -130,7 +130,7 @@ static int leaks_handler(struct state *st, int argc, char **argv)
 		return ret;
 	if (st->malformed)
 		return MS_EXIT_ERROR;
-	return st->fail_on_report && l.scan.leaked ? MS_EXIT_REPORTS : MS_EXIT_OK;
+	return st->fail_on_report && (l.scan.leaked || l.scan.reports) ? MS_EXIT_REPORTS : MS_EXIT_OK;
 }
 
 static const struct command leaks_command = {
@@ -146,7 +146,7 @@ static const struct command leaks_command = {
 		 "unloaded, by itself.  Needs CAP_NET_ADMIN.\n"
 		 "\n"
 		 "  -m, --module NAME      only the objects this module allocated\n"
-		 "  -F, --fail-on-report   exit with status 5 if any object is leaked\n"
+		 "  -F, --fail-on-report   exit with status 5 if the scan found a leaked object\n"
 		 MS_DECODE_HELP
 		 "                         (nm and addr2line from binutils)\n",
 	.flags = COMMAND_FLAG_NETLINK,

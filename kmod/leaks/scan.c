@@ -129,8 +129,12 @@ static unsigned long alloc_site(const struct leak_scan *s, depot_stack_handle_t 
 	return 0;
 }
 
-/* Under a bucket lock (memsan_objects_walk()): copies, nothing more. */
-static void collect(const struct memsan_object *obj, void *arg)
+/*
+ * Under a bucket lock (memsan_objects_walk()): copies, nothing more, but
+ * for the objects of a module going away, which become orphans: a module
+ * loaded later at the same address must not inherit them.
+ */
+static void collect(struct memsan_object *obj, void *arg)
 {
 	struct leak_scan *s = arg;
 	struct leak_range *r;
@@ -151,9 +155,11 @@ static void collect(const struct memsan_object *obj, void *arg)
 		s->set.n++;
 		return;
 	}
-	ip = alloc_site(s, obj->alloc_stack);
+	ip = obj->leak_flags & MEMSAN_LEAK_ORPHAN ? 0 : alloc_site(s, obj->alloc_stack);
 	if (!ip || !obj->size)
 		return;		/* not a candidate: its memory is a root */
+	if (s->going)
+		obj->leak_flags |= MEMSAN_LEAK_ORPHAN;
 	r->end = obj->addr + obj->size;
 	r->color = LEAK_WHITE;
 	r->cookie = s->nr_objs;
@@ -175,6 +181,23 @@ static void exclude_page(struct page *page, void *arg)
 
 	if (pfn >= s->min_pfn && pfn < s->max_pfn)
 		__set_bit(pfn - s->min_pfn, s->excluded);
+}
+
+/*
+ * The pages of one of the scan's own buffers: they hold the candidates'
+ * addresses, and something may point to their linear-map alias.
+ */
+static void exclude_vmalloc(struct leak_scan *s, const void *buf, size_t size)
+{
+	const char *p = buf;
+	size_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		unsigned long pfn = vmalloc_to_pfn(p + off);
+
+		if (pfn >= s->min_pfn && pfn < s->max_pfn)
+			__set_bit(pfn - s->min_pfn, s->excluded);
+	}
 }
 
 static int add_ram(struct resource *res, void *arg)
@@ -422,12 +445,12 @@ static void scan_pass(struct leak_scan *s)
 
 /* === Reports === */
 
-static int cmp_stack(const void *a, const void *b)
+static int cmp_site(const void *a, const void *b)
 {
 	const struct leak_obj *x = a, *y = b;
 
-	if (x->stack != y->stack)
-		return x->stack < y->stack ? -1 : 1;
+	if (x->ip != y->ip)
+		return x->ip < y->ip ? -1 : 1;
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
@@ -440,7 +463,11 @@ static bool still_leaked(const struct leak_obj *o)
 	       rec.alloc_stack == o->stack;
 }
 
-/* One report per allocation stack among the objects left white. */
+/*
+ * One report per allocating call among the objects left white: the call is
+ * the report's site (a site is reported once), and objects from one call
+ * may have stacks that differ further out; the first object's is shown.
+ */
 static void report_leaks(struct leak_scan *s, const char *what, struct memsan_leak_stats *st)
 {
 	static struct memsan_leak leak;		/* under scan_lock */
@@ -449,7 +476,7 @@ static void report_leaks(struct leak_scan *s, const char *what, struct memsan_le
 	for (i = 0; i < s->nr_objs; i++)
 		if (s->objs[i].white && still_leaked(&s->objs[i]))
 			s->objs[n++] = s->objs[i];
-	sort(s->objs, n, sizeof(*s->objs), cmp_stack, NULL);
+	sort(s->objs, n, sizeof(*s->objs), cmp_site, NULL);
 	for (i = 0; i < n; i = j) {
 		const struct leak_obj *o = &s->objs[i];
 
@@ -458,7 +485,7 @@ static void report_leaks(struct leak_scan *s, const char *what, struct memsan_le
 		leak.ip = o->ip;
 		leak.alloc_stack = o->stack;
 		leak.scan = what;
-		for (j = i; j < n && s->objs[j].stack == o->stack; j++) {
+		for (j = i; j < n && s->objs[j].ip == o->ip; j++) {
 			leak.objects++;
 			leak.bytes += s->objs[j].size;
 		}
@@ -512,6 +539,9 @@ static int scan_setup(struct leak_scan *s)
 	if (!s->set.r || !s->set.grey || !s->objs || !s->follow || !s->excluded || !s->queue ||
 	    !s->buf)
 		return -ENOMEM;
+	exclude_vmalloc(s, s->set.r, array_size(s->max_ranges, sizeof(*s->set.r)));
+	exclude_vmalloc(s, s->objs, array_size(s->max_ranges, sizeof(*s->objs)));
+	exclude_vmalloc(s, s->buf, PAGE_SIZE);
 	return 0;
 }
 
@@ -591,8 +621,8 @@ void memsan_leaks_module_going(struct module *mod)
 	err = memsan_leaks_scan(&mod, 1, mod, &st);
 	if (err)
 		pr_warn("%s: leak scan failed (%d)\n", mod->name, err);
-	else if (st.leaked)
-		pr_info("%s: %u leaked objects (%u objects checked, %llu bytes scanned in %llu ms%s)\n",
-			mod->name, st.leaked, st.candidates, st.bytes_scanned,
-			div_u64(st.ns, NSEC_PER_MSEC), st.incomplete ? ", incomplete" : "");
+	else
+		pr_info("%s: leak scan at unload: %u objects checked, %u leaked; %llu bytes scanned in %llu ms%s\n",
+			mod->name, st.candidates, st.leaked, st.bytes_scanned,
+			div_u64(st.ns, NSEC_PER_MSEC), st.incomplete ? " (incomplete)" : "");
 }

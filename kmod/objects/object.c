@@ -331,13 +331,14 @@ void memsan_objects_purge_cache(struct kmem_cache *cache)
 /**
  * memsan_objects_walk() - call @fn on every record, live or quarantined
  * @fn:		called with the record's bucket lock held and interrupts off:
- *		it must not sleep, allocate or take a memsan lock
+ *		it must not sleep, allocate or take a memsan lock; it may
+ *		change the record's @leak_flags, nothing else
  * @arg:	passed to @fn
  *
  * Process context.  A record inserted or removed during the walk may be
  * seen or not; each record present throughout is seen once.
  */
-void memsan_objects_walk(void (*fn)(const struct memsan_object *obj, void *arg), void *arg)
+void memsan_objects_walk(void (*fn)(struct memsan_object *obj, void *arg), void *arg)
 {
 	unsigned int bucket;
 

@@ -145,7 +145,7 @@ static void render_leak(struct memsan_report *r)
 	else if (r->has_object)
 		report_line(r, " which is a large kmalloc of %u bytes", r->cache_size);
 	report_line(r, " found by the leak scan %s", r->leak_scan);
-	report_line(r, " %u object%s, %lu bytes leaked with this allocation stack",
+	report_line(r, " %u object%s, %lu bytes leaked from this allocating call",
 		    r->leak_objects, r->leak_objects == 1 ? "" : "s", r->leak_bytes);
 	report_line(r, " hex dump (first %u bytes):", r->leak_dump_len);
 	for (i = 0; i < r->leak_dump_len; i += 16) {

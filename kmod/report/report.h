@@ -138,10 +138,10 @@ void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsign
 void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned long ip);
 
 /**
- * struct memsan_leak - what the leak scan found with one allocation stack
+ * struct memsan_leak - what the leak scan found from one allocating call
  * @addr:	the first object (the report describes it)
  * @ip:		the allocating call: the report's site and headline
- * @alloc_stack: the stack depot handle all the objects share
+ * @alloc_stack: the first object's allocation stack
  * @objects:	how many objects
  * @bytes:	their bytes (what the allocations asked for)
  * @dump:	the first object's first bytes
