@@ -12,6 +12,8 @@
  *       fifo_lock (quarantine/quarantine.c)        raw
  *   destroy_lock (objects/allocator.c)             mutex
  *   instrumented_lock (hooks/modules.c)            mutex
+ *   scan_lock (leaks/scan.c: one leak scan at a time)   mutex
+ *     then report_lock, object bucket locks, pool_lock: as below
  *   report_lock (report/report.c)                  raw, IRQs off
  *     ring_lock (report/ring.c)                    raw
  *     object bucket locks (objects/object.c)       raw
