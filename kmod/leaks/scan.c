@@ -17,8 +17,11 @@
  *    memsan's own and the module going away;
  *  - the stacks of all tasks but the scanner itself;
  *  - any other page of RAM the kernel holds (not free, not user or page
- *    cache, not a page table) that a word of the above points into, and so
- *    on (kfree_rcu()'s pointer blocks are such pages).
+ *    cache, not a page table) that a word of a reserved page or of module
+ *    data points into: kfree_rcu()'s pointer blocks, hanging off a per-CPU
+ *    variable, are such pages.  Only one step, and only from there: pages
+ *    reached from slab objects were stale more often than not (a cached
+ *    thread stack of a task long gone held the candidate's address).
  *
  * Memory is read through copy_from_kernel_nofault() only: a page that
  * vanishes or faults is skipped (the scan is then marked incomplete).  An
@@ -105,6 +108,7 @@ struct leak_scan {
 
 	u64 bytes;
 	bool incomplete;
+	bool follow_now;		/* the memory scanned now may lead to pages */
 };
 
 static DEFINE_MUTEX(scan_lock);
@@ -273,7 +277,8 @@ static void scan_range(struct leak_scan *s, unsigned long start, unsigned long l
 			s->incomplete = true;
 		} else {
 			leak_set_scan_words(&s->set, s->buf, nr);
-			follow_words(s, s->buf, nr);
+			if (s->follow_now)
+				follow_words(s, s->buf, nr);
 			s->bytes += nr * sizeof(long);
 		}
 		start += chunk;
@@ -360,8 +365,13 @@ static void scan_ram(struct leak_scan *s)
 
 			if (!page || test_bit(pfn - s->min_pfn, s->excluded))
 				continue;
-			if (folio_test_slab(page_folio(page)) || PageReserved(page))
+			if (folio_test_slab(page_folio(page))) {
 				scan_page_root(s, pfn);
+			} else if (PageReserved(page)) {
+				s->follow_now = true;
+				scan_page_root(s, pfn);
+				s->follow_now = false;
+			}
 			if (!(pfn & 255)) {
 				drain(s);
 				cond_resched();
@@ -397,7 +407,9 @@ static void scan_modules(struct leak_scan *s)
 
 		if (mod == s->going || !real_module(mod))
 			continue;
+		s->follow_now = true;
 		scan_range(s, (unsigned long)l->base + l->ro_size, l->size - l->ro_size);
+		s->follow_now = false;
 	}
 	preempt_enable();
 	drain(s);
