@@ -495,17 +495,17 @@ static int explore_handler(struct state *st, int argc, char **argv)
 		ret = set_key(st, "fail_nth", "0");
 	if (ret)
 		goto out;
-	if (st->explore_module) {
+	if (st->module) {
 		char none[1][MS_MODULE_NAME_MAX];
 		char line[MS_MODULE_NAME_MAX + 2];
 
 		/* loaded: a /proc/modules of that line alone has no module new to the list */
-		snprintf(line, sizeof(line), "%s \n", st->explore_module);
+		snprintf(line, sizeof(line), "%s \n", st->module);
 		if (ms_modules_new(run.modules_before, line, none, 0)) {
 			ms_warn(st, "note: %s is not loaded yet: counting the allocations of every "
-				"instrumented module", st->explore_module);
+				"instrumented module", st->module);
 		} else {
-			ret = set_key(st, "fail_module", st->explore_module);
+			ret = set_key(st, "fail_module", st->module);
 			if (ret)
 				goto out;
 			module_set = true;

@@ -86,9 +86,10 @@ static int command_option(struct state *st, int opt, const char *arg)
 		st->decode = arg;
 		return 0;
 	case 'm':
-		if (!*arg || strlen(arg) >= MS_MODULE_NAME_MAX || strpbrk(arg, " \t\n/"))
+		/* a module name: MODULE_NAME_LEN (56) with its NUL, no '/' */
+		if (!*arg || strlen(arg) > 55 || strpbrk(arg, " \t\n/"))
 			return ms_usage_error(st, "--module '%s': not a module name", arg);
-		st->explore_module = arg;
+		st->module = arg;
 		return 0;
 	case 'n':
 		if (parse_u64(arg, &v) || !v || v > UINT32_MAX)

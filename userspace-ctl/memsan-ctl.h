@@ -62,9 +62,9 @@ struct state {
 	bool has_since;			/* --since SEQ */
 	uint64_t since;
 	const char *decode;		/* --decode PATH.ko */
+	const char *module;		/* --module NAME (leaks, explore) */
 
 	/* Options of "explore" (ctl.c) */
-	const char *explore_module;	/* --module NAME */
 	unsigned int explore_max;	/* --max N (0: no bound) */
 	unsigned int explore_timeout;	/* --timeout S per step */
 	bool explore_output;		/* --output: show the command's output */
@@ -213,6 +213,16 @@ struct ms_report {
 	uint32_t cache_size;
 	const char *cache;
 	const char *text;
+	bool has_leak, has_leak_bytes;	/* memory-leak reports */
+	uint32_t leak_objects;
+	uint64_t leak_bytes;
+};
+
+/* What a leak scan did (MEMSAN_CMD_LEAK_SCAN reply). */
+struct ms_leak_scan {
+	uint32_t modules, candidates, leaked, reports;
+	uint64_t first_seq, bytes_scanned, duration_ns;
+	bool incomplete;
 };
 
 struct ms_entry {
@@ -246,6 +256,7 @@ struct ms_status {
  * A report is a MEMSAN_CMD_REPORT or a MEMSAN_CMD_GET_REPORTS reply.
  */
 int ms_parse_report(const struct nlmsghdr *nlh, struct ms_report *r, char *why, size_t len);
+int ms_parse_leak_scan(const struct nlmsghdr *nlh, struct ms_leak_scan *l, char *why, size_t len);
 int ms_parse_report_ready(const struct nlmsghdr *nlh, uint64_t *seq, char *why, size_t len);
 int ms_parse_status(const struct nlmsghdr *nlh, struct ms_status *s, char *why, size_t len);
 int ms_parse_config(const struct nlmsghdr *nlh, struct ms_config *c, char *why, size_t len);

@@ -7,6 +7,7 @@
  *   stats   (0444)  "name: value" counters
  */
 #include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
@@ -15,6 +16,7 @@
 #include "channels/channels.h"
 #include "counters/counters.h"
 #include "hooks/hooks.h"
+#include "leaks/leaks.h"
 #include "report/report.h"
 #include "settings/settings.h"
 
@@ -102,11 +104,35 @@ static int stats_show(struct seq_file *seq, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+/* === leak_scan: writing anything scans every instrumented module now === */
+
+static ssize_t leak_scan_write(struct file *file, const char __user *buf, size_t len,
+			       loff_t *ppos)
+{
+	struct module *mods[32];
+	struct memsan_leak_stats st;
+	unsigned int nr = memsan_instrumented_get(NULL, mods, ARRAY_SIZE(mods));
+	int err = 0;
+
+	if (nr)
+		err = memsan_leaks_scan(mods, nr, NULL, &st);
+	memsan_instrumented_put(mods, nr);
+	return err ?: len;
+}
+
+static const struct file_operations leak_scan_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = leak_scan_write,
+	.llseek = noop_llseek,
+};
+
 int memsan_debugfs_init(void)
 {
 	memsan_dir = debugfs_create_dir("memsan", NULL);
 	debugfs_create_file("reports", 0400, memsan_dir, NULL, &reports_fops);
 	debugfs_create_file("stats", 0444, memsan_dir, NULL, &stats_fops);
+	debugfs_create_file("leak_scan", 0200, memsan_dir, NULL, &leak_scan_fops);
 	return 0;
 }
 

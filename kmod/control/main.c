@@ -14,6 +14,8 @@
  *   instrumented_lock (hooks/modules.c)            mutex
  *     target_lock (inject/inject.c)                spinlock
  *   last_lock (inject/inject.c)                    raw, IRQs off; calls nothing
+ *   scan_lock (leaks/scan.c: one leak scan at a time)   mutex
+ *     then report_lock, object bucket locks, pool_lock: as below
  *   report_lock (report/report.c)                  raw, IRQs off
  *     ring_lock (report/ring.c)                    raw
  *     object bucket locks (objects/object.c)       raw

@@ -31,6 +31,8 @@ static const char *const counter_names[] = {
 	[MEMSAN_COUNTER_STACK_CACHE_MISMATCHES] = "stack_cache_mismatches",
 	[MEMSAN_COUNTER_ALLOCS_COUNTED] = "allocations_counted",
 	[MEMSAN_COUNTER_FAILED_INJECTED] = "allocations_failed_injected",
+	[MEMSAN_COUNTER_LEAK_SCANS] = "leak_scans",
+	[MEMSAN_COUNTER_LEAKS_REPORTED] = "leaks_reported",
 };
 static_assert(ARRAY_SIZE(counter_names) == MEMSAN_COUNTER_COUNT);
 

@@ -28,6 +28,8 @@ enum memsan_counter {
 	MEMSAN_COUNTER_STACK_CACHE_MISMATCHES,	/* stack_cache=verify: memo != full unwind */
 	MEMSAN_COUNTER_ALLOCS_COUNTED,	/* allocation calls failure injection counts */
 	MEMSAN_COUNTER_FAILED_INJECTED,	/* allocation calls failed on purpose */
+	MEMSAN_COUNTER_LEAK_SCANS,	/* leak scans run (on demand and at unload) */
+	MEMSAN_COUNTER_LEAKS_REPORTED,	/* leaked objects found by the scans */
 	MEMSAN_COUNTER_COUNT,
 };
 

@@ -36,6 +36,8 @@ int memsan_modules_init(void);
 void memsan_modules_exit(void);
 bool memsan_addr_in_instrumented(unsigned long addr);
 int memsan_modules_set_fail_module(const char *name);
+unsigned int memsan_instrumented_get(const char *name, struct module **mods, unsigned int max);
+void memsan_instrumented_put(struct module **mods, unsigned int nr);
 
 /* Whether an allocation or free made from @caller is tracked. */
 static inline bool memsan_caller_tracked(unsigned long caller)

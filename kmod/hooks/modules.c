@@ -25,6 +25,7 @@
 
 #include "hooks/hooks.h"
 #include "inject/inject.h"
+#include "leaks/leaks.h"
 #include "runtime/runtime.h"
 
 #define MEMSAN_MAX_INSTRUMENTED 32
@@ -49,6 +50,52 @@ bool memsan_addr_in_instrumented(unsigned long addr)
 			return true;
 	}
 	return false;
+}
+
+/**
+ * memsan_instrumented_get() - take a reference on instrumented modules
+ * @name:	only the module of this name; NULL: every instrumented module
+ * @mods:	where to store them
+ * @max:	room in @mods
+ *
+ * A module going away, or not yet live, is not taken.  Release them with
+ * memsan_instrumented_put().
+ *
+ * Return: how many were stored.
+ */
+unsigned int memsan_instrumented_get(const char *name, struct module **mods, unsigned int max)
+{
+	unsigned int i, nr = 0;
+
+	mutex_lock(&instrumented_lock);
+	for (i = 0; i < MEMSAN_MAX_INSTRUMENTED && nr < max; i++) {
+		struct module *mod = instrumented[i];
+
+		if (!mod || (name && strcmp(mod->name, name)) || !try_module_get(mod))
+			continue;
+		mods[nr++] = mod;
+	}
+	mutex_unlock(&instrumented_lock);
+	return nr;
+}
+
+void memsan_instrumented_put(struct module **mods, unsigned int nr)
+{
+	while (nr--)
+		module_put(mods[nr]);
+}
+
+/* Is @mod in the table? */
+static bool instrumented_has(struct module *mod)
+{
+	bool found = false;
+	unsigned int i;
+
+	mutex_lock(&instrumented_lock);
+	for (i = 0; i < MEMSAN_MAX_INSTRUMENTED; i++)
+		found |= instrumented[i] == mod;
+	mutex_unlock(&instrumented_lock);
+	return found;
 }
 
 /* Does @mod use memsan's symbols?  Its use list is stable while it is coming. */
@@ -230,6 +277,9 @@ static int memsan_module_notify(struct notifier_block *nb, unsigned long state, 
 		instrumented_add(mod);
 		register_module_globals(mod);
 	} else if (state == MODULE_STATE_GOING) {
+		/* its exit ran, or its init failed: what it still holds is leaked */
+		if (instrumented_has(mod))
+			memsan_leaks_module_going(mod);
 		memsan_globals_unload(mod);
 		instrumented_remove(mod);
 	}

@@ -328,6 +328,54 @@ void memsan_objects_purge_cache(struct kmem_cache *cache)
 	}
 }
 
+/**
+ * memsan_objects_walk() - call @fn on every record, live or quarantined
+ * @fn:		called with the record's bucket lock held and interrupts off:
+ *		it must not sleep, allocate or take a memsan lock; it may
+ *		change the record's @leak_flags, nothing else
+ * @arg:	passed to @fn
+ *
+ * Process context.  A record inserted or removed during the walk may be
+ * seen or not; each record present throughout is seen once.
+ */
+void memsan_objects_walk(void (*fn)(struct memsan_object *obj, void *arg), void *arg)
+{
+	unsigned int bucket;
+
+	for (bucket = 0; bucket < (1U << OBJECT_HASH_BITS); bucket++) {
+		struct memsan_object *obj;
+		unsigned long flags;
+
+		if (!READ_ONCE(object_hash[bucket]))
+			continue;
+		raw_spin_lock_irqsave(object_lock(bucket), flags);
+		for (obj = object_hash[bucket]; obj; obj = obj->hash_next)
+			fn(obj, arg);
+		raw_spin_unlock_irqrestore(object_lock(bucket), flags);
+		if (!(bucket & 1023))
+			cond_resched();
+	}
+}
+
+/**
+ * memsan_objects_pool_pages() - call @fn on every page records are carved from
+ * @fn:		called under pool_lock, interrupts off: it must not sleep,
+ *		allocate or take a lock
+ * @arg:	passed to @fn
+ *
+ * The leak scan must not take the records' addresses for references.
+ */
+void memsan_objects_pool_pages(void (*fn)(struct page *page, void *arg), void *arg)
+{
+	unsigned long flags;
+	struct page *page;
+
+	raw_spin_lock_irqsave(&pool_lock, flags);
+	list_for_each_entry(page, &pool_pages, lru)
+		fn(page, arg);
+	raw_spin_unlock_irqrestore(&pool_lock, flags);
+}
+
 int memsan_objects_init(void)
 {
 	unsigned int i;

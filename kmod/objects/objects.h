@@ -22,6 +22,8 @@
 
 /* === Object records (object.c) === */
 
+struct page;
+
 enum memsan_object_state {
 	MEMSAN_OBJECT_UNTRACKED,	/* no record: what memsan_object_mark_freed() finds */
 	MEMSAN_OBJECT_LIVE,
@@ -48,6 +50,7 @@ enum memsan_release_kind {
  * @free_pid:	task that freed
  * @state:	enum memsan_object_state
  * @release:	enum memsan_release_kind
+ * @leak_flags:	MEMSAN_LEAK_* (the leak scan's; 0 for a new object)
  *
  * Kept at 64 bytes: one record per tracked object is the metadata budget.
  */
@@ -64,7 +67,11 @@ struct memsan_object {
 	pid_t free_pid;
 	u8 state;
 	u8 release;
+	u8 leak_flags;
 };
+
+/* The module that allocated the object is gone: no longer a leak candidate. */
+#define MEMSAN_LEAK_ORPHAN	BIT(0)
 
 /* Where an object sits, as the slab allocator sees it now. */
 struct memsan_slot {
@@ -83,6 +90,8 @@ bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy);
 struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u8 release,
 					       u8 *old_state);
 void memsan_objects_purge_cache(struct kmem_cache *cache);
+void memsan_objects_walk(void (*fn)(struct memsan_object *obj, void *arg), void *arg);
+void memsan_objects_pool_pages(void (*fn)(struct page *page, void *arg), void *arg);
 
 /* === Stacks (stack.c) === */
 

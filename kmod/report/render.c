@@ -22,6 +22,7 @@ static const char *const bug_names[] = {
 	[MEMSAN_BUG_INVALID_FREE] = "invalid-free",
 	[MEMSAN_BUG_OUT_OF_BOUNDS] = "out-of-bounds",
 	[MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS] = "global-out-of-bounds",
+	[MEMSAN_BUG_MEMORY_LEAK] = "memory-leak",
 };
 static_assert(ARRAY_SIZE(bug_names) == MEMSAN_BUG_COUNT);
 
@@ -126,6 +127,39 @@ static void render_variable(struct memsan_report *r)
 		    r->var_name, r->addr - r->var_addr, r->var_size, r->var_module);
 }
 
+/*
+ * A leak, in kmemleak's words for the object and LSan's for the count:
+ * the object, its first bytes, how many objects this allocation stack
+ * leaked, then the stack.
+ */
+static void render_leak(struct memsan_report *r)
+{
+	char line[80];
+	unsigned int i;
+
+	report_line(r, "unreferenced object 0x%016lx (size %lu):", r->addr,
+		    r->has_object ? r->obj_size : 0);
+	if (r->has_object && r->cache_name[0])
+		report_line(r, " which belongs to the cache %s of size %u", r->cache_name,
+			    r->cache_size);
+	else if (r->has_object)
+		report_line(r, " which is a large kmalloc of %u bytes", r->cache_size);
+	report_line(r, " found by the leak scan %s", r->leak_scan);
+	report_line(r, " %u object%s, %lu bytes leaked from this allocating call",
+		    r->leak_objects, r->leak_objects == 1 ? "" : "s", r->leak_bytes);
+	report_line(r, " hex dump (first %u bytes):", r->leak_dump_len);
+	for (i = 0; i < r->leak_dump_len; i += 16) {
+		hex_dump_to_buffer(r->leak_dump + i, min(16U, r->leak_dump_len - i), 16, 1,
+				   line, sizeof(line), true);
+		report_line(r, "  %s", line);
+	}
+	if (r->has_alloc) {
+		report_blank(r);
+		report_line(r, "Allocated by task %d:", r->alloc.pid);
+		render_stack(r, &r->alloc);
+	}
+}
+
 /**
  * memsan_report_render() - write the text of a completed report
  * @r:	the report, stages 1 and 2 filled in
@@ -136,6 +170,11 @@ void memsan_report_render(struct memsan_report *r)
 	r->text[0] = '\0';
 	report_line(r, REPORT_FRAME);
 	report_line(r, "BUG: MEMSAN: %s in %pS", memsan_bug_name(r->type), (void *)r->ip);
+	if (r->type == MEMSAN_BUG_MEMORY_LEAK) {
+		render_leak(r);
+		report_line(r, REPORT_FRAME);
+		return;
+	}
 	if (r->is_free)
 		report_line(r, "Free of addr %016lx by task %s/%d", r->addr, r->comm, r->pid);
 	else

@@ -166,7 +166,9 @@ static void complete_report(struct memsan_report *r)
 	get_task_comm(r->comm, current);
 	ip_module(r);
 	r->call.pid = r->pid;
-	r->call.nr = memsan_stack_here(r->call.frames, MEMSAN_REPORT_FRAMES);
+	/* a leak has no faulting call: the scanner's own stack says nothing */
+	if (r->type != MEMSAN_BUG_MEMORY_LEAK)
+		r->call.nr = memsan_stack_here(r->call.frames, MEMSAN_REPORT_FRAMES);
 	describe_object(r);
 	if (!r->has_object && r->type == MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS)
 		memsan_globals_describe(r);
@@ -254,6 +256,41 @@ void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned lon
 		report_publish(r, flags);
 	}
 	report_end();
+}
+
+/**
+ * memsan_report_leak() - report objects the leak scan found unreferenced
+ * @leak:	the objects of one allocation stack
+ *
+ * Process context.  The site is the allocating call: a leak from there is
+ * reported once unless report_all is set (a later scan finding it again
+ * counts as suppressed).  The object is described from its record, which
+ * the caller has just found live.
+ *
+ * Return: true if a report was made.
+ */
+bool memsan_report_leak(const struct memsan_leak *leak)
+{
+	struct memsan_report *r;
+	unsigned long flags;
+	bool made = false;
+
+	if (!report_begin())
+		return false;
+	r = report_open(MEMSAN_BUG_MEMORY_LEAK, leak->ip, &flags);
+	if (r) {
+		r->addr = leak->addr;
+		r->first_bad = leak->addr;
+		r->leak_objects = leak->objects;
+		r->leak_bytes = leak->bytes;
+		r->leak_dump_len = min_t(unsigned int, leak->dump_len, MEMSAN_LEAK_DUMP);
+		memcpy(r->leak_dump, leak->dump, r->leak_dump_len);
+		strscpy(r->leak_scan, leak->scan ?: "", sizeof(r->leak_scan));
+		report_publish(r, flags);
+		made = true;
+	}
+	report_end();
+	return made;
 }
 
 /**

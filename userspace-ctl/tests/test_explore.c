@@ -211,12 +211,12 @@ static void test_explore_args(void **unused)
 	assert_int_equal(PARSE(&c, "explore", "--", "insmod", "x.ko"), 0);
 	assert_int_equal(c.st.explore_timeout, 60);
 	assert_int_equal(c.st.explore_max, 0);
-	assert_null(c.st.explore_module);
+	assert_null(c.st.module);
 	unit_free(&c);
 
 	assert_int_equal(PARSE(&c, "explore", "--module", "drv", "--max", "12", "--timeout", "5",
 			       "--output", "--", "sh", "-c", "insmod drv.ko"), 0);
-	assert_string_equal(c.st.explore_module, "drv");
+	assert_string_equal(c.st.module, "drv");
 	assert_int_equal(c.st.explore_max, 12);
 	assert_int_equal(c.st.explore_timeout, 5);
 	assert_true(c.st.explore_output);
