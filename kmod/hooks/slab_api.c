@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "hooks/hooks.h"
 #include "hooks/slab_api.h"
@@ -43,7 +44,7 @@ static void *tracked_in(struct kmem_cache *cache, void *ptr, void *fn, unsigned 
 	return memsan_cache_trackable(cache) ? tracked(ptr, 0, fn, ret) : ptr;
 }
 
-/* The redzone, for variable-size kmalloc calls only: see the redzone parameter. */
+/* The size with the redzone, for the kmalloc functions: see the redzone parameter. */
 static size_t grown(size_t size)
 {
 	return memsan_enabled() ? memsan_grown_size(size) : size;
@@ -71,28 +72,38 @@ void *__memsan___kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
 }
 EXPORT_SYMBOL(__memsan___kmalloc_node_track_caller);
 
+/*
+ * kmalloc() of a constant size: gcc chose the cache, by size and flags.
+ * __kmalloc() makes the same choice for the size with the redzone (the
+ * flags pick the cache type the same way), so the object has a redzone
+ * even when the size fills its cache's objects.
+ */
 void *__memsan_kmalloc_trace(struct kmem_cache *cache, gfp_t flags, size_t size)
 {
-	return tracked(kmalloc_trace(cache, flags, size), size, kmalloc_trace, _RET_IP_);
+	if (!memsan_enabled())
+		return kmalloc_trace(cache, flags, size);
+	return tracked(__kmalloc(grown(size), flags), size, kmalloc_trace, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_trace);
 
 void *__memsan_kmalloc_node_trace(struct kmem_cache *cache, gfp_t flags, int node, size_t size)
 {
-	return tracked(kmalloc_node_trace(cache, flags, node, size), size, kmalloc_node_trace,
+	if (!memsan_enabled())
+		return kmalloc_node_trace(cache, flags, node, size);
+	return tracked(__kmalloc_node(grown(size), flags, node), size, kmalloc_node_trace,
 		       _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_node_trace);
 
 void *__memsan_kmalloc_large(size_t size, gfp_t flags)
 {
-	return tracked(kmalloc_large(size, flags), size, kmalloc_large, _RET_IP_);
+	return tracked(kmalloc_large(grown(size), flags), size, kmalloc_large, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_large);
 
 void *__memsan_kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
-	return tracked(kmalloc_large_node(size, flags, node), size, kmalloc_large_node,
+	return tracked(kmalloc_large_node(grown(size), flags, node), size, kmalloc_large_node,
 		       _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_large_node);
@@ -115,7 +126,8 @@ void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
 
 	if (!object_usable(old, _RET_IP_))
 		return NULL;
-	ptr = krealloc(old, size, flags);
+	/* the redzone too: in place only if it still fits, else a new object with one */
+	ptr = krealloc(old, size ? grown(size) : 0, flags);
 	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc, _RET_IP_);
@@ -131,15 +143,20 @@ size_t __memsan_ksize(const void *ptr)
 	size = ksize(ptr);
 
 	if (memsan_enabled())
-		memsan_track_ksize(ptr, size);
+		size = memsan_track_ksize(ptr, size);
 	return size;
 }
 EXPORT_SYMBOL(__memsan_ksize);
 
 void *__memsan_kvmalloc_node(size_t size, gfp_t flags, int node)
 {
-	void *ptr = kvmalloc_node(size, flags, node);
+	void *ptr = kvmalloc_node(grown(size), flags, node);
 
+	if (memsan_enabled() && is_vmalloc_addr(ptr)) {
+		memsan_track_vmalloc(ptr, size,
+				     memsan_save_stack((unsigned long)kvmalloc_node, _RET_IP_));
+		return ptr;
+	}
 	if (!memsan_kvmalloc_needs_record(ptr))
 		return ptr;
 	return tracked(ptr, size, kvmalloc_node, _RET_IP_);

@@ -32,7 +32,22 @@ enum memsan_object_state {
 enum memsan_release_kind {
 	MEMSAN_RELEASE_KFREE,
 	MEMSAN_RELEASE_CACHE_FREE,
+	MEMSAN_RELEASE_FREE_PAGES,	/* __free_pages() of the object's order */
+	MEMSAN_RELEASE_VFREE,		/* vfree(), from a work item: it may sleep */
 };
+
+/*
+ * What kind of memory a tracked object is: which allocator it came from,
+ * and so which free functions may free it.
+ */
+enum memsan_object_kind {
+	MEMSAN_KIND_SLAB,	/* a slab object: kmalloc() or kmem_cache_alloc() */
+	MEMSAN_KIND_LARGE,	/* a large kmalloc(): pages, freed by kfree() */
+	MEMSAN_KIND_PAGES,	/* the page allocator: alloc_pages(), __get_free_pages() */
+	MEMSAN_KIND_VMALLOC,	/* vmalloc() and kvmalloc()'s fallback */
+};
+
+const char *memsan_object_kind_name(u8 kind);
 
 /**
  * struct memsan_object - what memsan knows of one tracked heap object
@@ -48,6 +63,7 @@ enum memsan_release_kind {
  * @free_pid:	task that freed
  * @state:	enum memsan_object_state
  * @release:	enum memsan_release_kind
+ * @kind:	enum memsan_object_kind
  *
  * Kept at 64 bytes: one record per tracked object is the metadata budget.
  */
@@ -64,6 +80,7 @@ struct memsan_object {
 	pid_t free_pid;
 	u8 state;
 	u8 release;
+	u8 kind;
 };
 
 /* Where an object sits, as the slab allocator sees it now. */
@@ -81,7 +98,10 @@ void memsan_object_insert(struct memsan_object *obj);
 struct memsan_object *memsan_object_remove(unsigned long addr);
 bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy);
 struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u8 release,
-					       u8 *old_state);
+					       u8 *old_state, u8 *old_kind);
+struct memsan_object *memsan_object_mark_freed_kind(unsigned long addr, u8 kind, u8 release,
+						    u8 *old_state, u8 *old_kind);
+bool memsan_object_find(unsigned long addr, struct memsan_object *copy);
 void memsan_objects_purge_cache(struct kmem_cache *cache);
 
 /* === Stacks (stack.c) === */
@@ -133,7 +153,10 @@ enum memsan_ptr_kind {
 
 enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *slot);
 
-void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release);
+void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release,
+			   unsigned long size);
+void memsan_allocator_vfree(const void *addr);
+void memsan_allocator_flush(void);
 void memsan_allocator_cache_destroy(struct kmem_cache *cache);
 
 /*

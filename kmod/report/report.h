@@ -33,6 +33,8 @@ enum memsan_bug_type {
 	MEMSAN_BUG_INVALID_FREE,
 	MEMSAN_BUG_OUT_OF_BOUNDS,	/* poisoned shadow of unknown kind */
 	MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS,
+	MEMSAN_BUG_ALLOC_FREE_MISMATCH,	/* freed with the wrong function or cache */
+	MEMSAN_BUG_VMALLOC_OUT_OF_BOUNDS,
 	MEMSAN_BUG_COUNT,
 };
 
@@ -114,6 +116,9 @@ struct memsan_report {
 	unsigned long var_size;
 	char var_name[MEMSAN_VAR_NAME];
 	char var_module[MODULE_NAME_LEN];
+	u8 obj_kind;			/* enum memsan_object_kind */
+	unsigned long free_fn;		/* alloc-free-mismatch: the free function */
+	char free_cache[MEMSAN_CACHE_NAME];	/* ... and the cache given to it */
 
 	/* Stage 4, the ring (memsan_ring_push()): 1, 2, ... never reused */
 	u64 seq;
@@ -125,8 +130,12 @@ struct memsan_report {
 
 /* === Making reports (report.c) === */
 
+struct kmem_cache;
+
 void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsigned long ip);
 void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned long ip);
+void memsan_report_mismatch(const void *ptr, unsigned long ip, unsigned long free_fn,
+			    struct kmem_cache *free_cache);
 void memsan_reports_clear(void);
 int memsan_reports_init(void);
 void memsan_reports_exit(void);
