@@ -157,4 +157,15 @@ int vscnprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, __builtin_va_list
 int sprintf(char *buf, const char *fmt, ...) __memsan_redirect(sprintf);
 int vsprintf(char *buf, const char *fmt, __builtin_va_list args) __memsan_redirect(vsprintf);
 
+/* Caches the module creates get a redzone (hooks/slab_api.c); slab_flags_t is an unsigned int. */
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     unsigned int flags, void (*ctor)(void *))
+	__memsan_redirect(kmem_cache_create);
+struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
+					      unsigned int align, unsigned int flags,
+					      unsigned int useroffset, unsigned int usersize,
+					      void (*ctor)(void *))
+	__memsan_redirect(kmem_cache_create_usercopy);
+unsigned int kmem_cache_size(struct kmem_cache *s) __memsan_redirect(kmem_cache_size);
+
 #endif /* _MEMSAN_REDIRECT_H */

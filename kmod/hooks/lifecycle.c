@@ -35,6 +35,12 @@ bool memsan_cache_trackable(struct kmem_cache *cache)
 	return !cache || !memsan_cache_typesafe_by_rcu(cache);
 }
 
+/* The size of @cache's objects: without memsan's redzone for a module's cache. */
+static unsigned int cache_size(struct kmem_cache *cache)
+{
+	return memsan_cache_user_size(cache) ?: memsan_cache_object_size(cache);
+}
+
 /**
  * memsan_grown_size() - @size plus the redzone memsan adds to kmalloc calls
  * @size:	size the caller asked for
@@ -80,7 +86,7 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 	if (!memsan_cache_trackable(slot.cache))
 		return;
 	if (!size)
-		size = slot.cache ? memsan_cache_object_size(slot.cache) : slot.slot_size;
+		size = slot.cache ? cache_size(slot.cache) : slot.slot_size;
 	if (MEMSAN_WARN_ON(size > slot.slot_size))
 		return;
 
@@ -402,7 +408,7 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 		}
 		obj->addr = slot.start;
 		obj->cache = slot.cache;
-		obj->size = slot.cache ? memsan_cache_object_size(slot.cache) : slot.slot_size;
+		obj->size = slot.cache ? cache_size(slot.cache) : slot.slot_size;
 		obj->slot_size = slot.slot_size;
 		obj->free_pid = task_pid_nr(current);
 		obj->state = MEMSAN_OBJECT_QUARANTINED;

@@ -24,6 +24,7 @@
 #include "hooks/hooks.h"
 #include "hooks/slab_api.h"
 #include "objects/objects.h"
+#include "report/report.h"
 #include "runtime/runtime.h"
 #include "settings/settings.h"
 
@@ -233,11 +234,97 @@ void __memsan_kmem_cache_free_bulk(struct kmem_cache *cache, size_t nr, void **p
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_free_bulk);
 
+/*
+ * A second kmem_cache_destroy() finds the cache's struct kmem_cache freed:
+ * memsan tracks it as an object (see module_cache()), which the kernel's
+ * free at the first destroy sent to the quarantine.
+ */
 void __memsan_kmem_cache_destroy(struct kmem_cache *cache)
 {
+	char name[MEMSAN_CACHE_NAME_LEN];
+	struct memsan_object rec;
+
+	if (cache && memsan_enabled() && memsan_object_lookup((unsigned long)cache, &rec) &&
+	    rec.state == MEMSAN_OBJECT_QUARANTINED) {
+		if (!memsan_cache_dead_name(cache, name))
+			name[0] = '\0';
+		memsan_report_double_destroy(cache, name, _RET_IP_);
+		return;
+	}
+	if (cache)
+		memsan_cache_forget(cache, NULL);
 	memsan_cache_destroy(cache);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_destroy);
+
+/*
+ * === Caches the module creates ===
+ *
+ * Their objects get a redzone: the cache is made for the size asked for
+ * plus the redzone parameter, and memsan remembers the size (objects/
+ * caches.c) so that the object, ksize() and kmem_cache_size() keep it.
+ * SLAB_NOLEAKTRACE (no effect without kmemleak) keeps SLUB from merging the
+ * cache with another one: the size memsan remembers is this cache's alone,
+ * and each create makes its own struct kmem_cache, which memsan tracks to
+ * catch a second destroy.  SLAB_TYPESAFE_BY_RCU caches are not tracked: no
+ * redzone.
+ */
+static unsigned int cache_redzone(slab_flags_t flags)
+{
+	if (!memsan_enabled() || (flags & SLAB_TYPESAFE_BY_RCU) || !memsan_cache_can_remember())
+		return 0;
+	return READ_ONCE(memsan_redzone);
+}
+
+static slab_flags_t cache_flags(slab_flags_t flags)
+{
+	return memsan_enabled() ? flags | SLAB_NOLEAKTRACE : flags;
+}
+
+static struct kmem_cache *module_cache(struct kmem_cache *cache, const char *name,
+				       unsigned int size, unsigned int redzone, void *fn,
+				       unsigned long ret)
+{
+	if (!cache || !memsan_enabled())
+		return cache;
+	if (memsan_cache_remember(cache, size, name) && redzone)
+		pr_warn_once("memsan: too many module caches: a redzone is not hidden from kmem_cache_size()\n");
+	tracked(cache, 0, fn, ret);
+	return cache;
+}
+
+struct kmem_cache *__memsan_kmem_cache_create(const char *name, unsigned int size,
+					      unsigned int align, slab_flags_t flags,
+					      void (*ctor)(void *))
+{
+	unsigned int redzone = cache_redzone(flags);
+
+	return module_cache(kmem_cache_create(name, size + redzone, align, cache_flags(flags),
+					      ctor),
+			    name, size, redzone, kmem_cache_create, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_create);
+
+struct kmem_cache *__memsan_kmem_cache_create_usercopy(const char *name, unsigned int size,
+						       unsigned int align, slab_flags_t flags,
+						       unsigned int useroffset,
+						       unsigned int usersize,
+						       void (*ctor)(void *))
+{
+	unsigned int redzone = cache_redzone(flags);
+
+	return module_cache(kmem_cache_create_usercopy(name, size + redzone, align,
+						       cache_flags(flags), useroffset, usersize,
+						       ctor),
+			    name, size, redzone, kmem_cache_create_usercopy, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_create_usercopy);
+
+unsigned int __memsan_kmem_cache_size(struct kmem_cache *cache)
+{
+	return memsan_cache_user_size(cache) ?: kmem_cache_size(cache);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_size);
 
 /*
  * === Copies: the kernel allocates them for the caller ===

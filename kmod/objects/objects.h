@@ -8,6 +8,8 @@
  *   allocator.c what a pointer is to the slab allocator (slab object, large
  *		 kmalloc, neither), and the allocator's free functions called
  *		 past memsan's own hooks
+ *   caches.c	 the caches instrumented modules create: the object size they
+ *		 asked for (memsan adds a redzone), the names of destroyed ones
  *
  * Below the quarantine and the report, above the leaves (counters,
  * settings, shadow, compat).
@@ -141,6 +143,16 @@ int memsan_stack_cache_init(void);
 void memsan_stack_cache_exit(void);
 bool memsan_stack_cache_walk(struct memsan_stack_walk *w);
 void memsan_stack_cache_done(struct memsan_stack_walk *w, depot_stack_handle_t handle);
+
+/* === Caches instrumented modules create (caches.c) === */
+
+#define MEMSAN_CACHE_NAME_LEN	32
+
+int memsan_cache_remember(struct kmem_cache *cache, unsigned int size, const char *name);
+bool memsan_cache_can_remember(void);
+unsigned int memsan_cache_user_size(const struct kmem_cache *cache);
+bool memsan_cache_forget(struct kmem_cache *cache, char *name);
+bool memsan_cache_dead_name(const struct kmem_cache *cache, char *name);
 
 /* === The slab allocator (allocator.c) === */
 

@@ -23,6 +23,7 @@
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include "compat/compat.h"
@@ -133,7 +134,8 @@ static void describe_object(struct memsan_report *r)
 	r->cache_name[0] = '\0';
 	if (obj.cache) {
 		strscpy(r->cache_name, memsan_cache_name(obj.cache), sizeof(r->cache_name));
-		r->cache_size = memsan_cache_object_size(obj.cache);
+		r->cache_size = memsan_cache_user_size(obj.cache) ?:
+				memsan_cache_object_size(obj.cache);
 	} else {
 		r->cache_size = obj.slot_size;
 	}
@@ -291,6 +293,32 @@ void memsan_report_mismatch(const void *ptr, unsigned long ip, unsigned long fre
 		if (free_cache)
 			strscpy(r->free_cache, memsan_cache_name(free_cache),
 				sizeof(r->free_cache));
+		report_publish(r, flags);
+	}
+	report_end();
+}
+
+/**
+ * memsan_report_double_destroy() - report a second kmem_cache_destroy()
+ * @cache:	the cache given to it: its struct kmem_cache is freed
+ * @name:	the name the cache had ("" if unknown)
+ * @ip:		caller of kmem_cache_destroy()
+ */
+void memsan_report_double_destroy(const struct kmem_cache *cache, const char *name,
+				  unsigned long ip)
+{
+	struct memsan_report *r;
+	unsigned long flags;
+
+	if (!report_begin())
+		return;
+	r = report_open(MEMSAN_BUG_DOUBLE_FREE, ip, &flags);
+	if (r) {
+		r->is_free = true;
+		r->addr = (unsigned long)cache;
+		r->first_bad = (unsigned long)cache;
+		r->free_fn = (unsigned long)kmem_cache_destroy;
+		strscpy(r->free_cache, name[0] ? name : "(unknown)", sizeof(r->free_cache));
 		report_publish(r, flags);
 	}
 	report_end();

@@ -136,6 +136,8 @@ void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsign
 void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned long ip);
 void memsan_report_mismatch(const void *ptr, unsigned long ip, unsigned long free_fn,
 			    struct kmem_cache *free_cache);
+void memsan_report_double_destroy(const struct kmem_cache *cache, const char *name,
+				  unsigned long ip);
 void memsan_reports_clear(void);
 int memsan_reports_init(void);
 void memsan_reports_exit(void);

@@ -76,6 +76,8 @@ enum free_check {
  * @variable:	for a global: the variable's name (then @offset is from its
  *		start, @obj_size its size, and there is no object or stack)
  * @free_fn:	for an alloc-free-mismatch: the free function the report names
+ * @destroyed:	for a double kmem_cache_destroy(): the cache's name (the
+ *		object is its struct kmem_cache: its size is not checked)
  *
  * @cache may also be one of the kinds below, for objects of no cache:
  * KIND_PAGES, KIND_VMALLOC, KIND_LARGE.
@@ -96,6 +98,7 @@ struct expect {
 	bool any_task;
 	const char *variable;
 	const char *free_fn;
+	const char *destroyed;
 };
 
 /* Objects of no cache (issue 10): what the report says they are. */
@@ -219,6 +222,10 @@ static const struct expect cases[] = {
 	BAD(oob_past_ksize,         SOOB,  READ,   1, 240, 240, NULL, UNCHECKED),
 	BAD(oob_krealloc_grown,     SOOB,  READ,   1, 64, 64, NULL, UNCHECKED),
 	CLEAN(clean_const_kmalloc),
+	BAD(oob_kmem_cache_far,     SOOB,  READ,   1, 24, 20, VICTIM_CACHE, UNCHECKED),
+	{ .name = "double_kmem_cache_destroy", .bug = DFREE, .access = ACC_FREE,
+	  .freed = FREE_BY_CASE, .destroyed = "memsan_victim_twice" },
+	CLEAN(clean_module_cache),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -896,6 +903,19 @@ static void check_variable(struct check *c, unsigned long addr)
 	free_strs(m, 4);
 }
 
+/* "The cache <name> was destroyed before by kmem_cache_destroy" */
+static void check_destroyed(struct check *c)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "The cache %s was destroyed before by kmem_cache_destroy",
+		 c->e->destroyed);
+	if (find_line(c->r, 1, want) < 0)
+		fail(c, "no '%s' line", want);
+	if (find_line(c->r, 1, "which belongs to the cache kmem_cache") < 0)
+		fail(c, "the object is not a struct kmem_cache (cache kmem_cache)");
+}
+
 /* Check a bad case's report; returns the number of mismatches. */
 static int check_report(const struct state *st, const struct expect *e,
 			const struct report *r)
@@ -916,6 +936,11 @@ static int check_report(const struct state *st, const struct expect *e,
 		check_stack(&c, "Freed", c.func, e->any_task ? -1 : st->pid);
 	else if (e->freed == FREE_ANY)
 		check_stack(&c, "Freed", NULL, -1);
+	if (e->destroyed) {
+		check_destroyed(&c);
+		check_shadow(&c);
+		return c.errors;
+	}
 	obj = check_object(&c);
 	if (e->free_fn)
 		check_mismatch(&c);

@@ -1773,6 +1773,67 @@ static noinline int victim_clean_const_kmalloc(void)
 	return ret;
 }
 
+/*
+ * === Caches the module creates (issue 10) ===
+ *
+ * memsan makes them with room for a redzone after each object: an access
+ * just past an object no longer lands in the next one.
+ */
+
+/* An object of the victim's cache (20 bytes), 1-byte read at offset 24. */
+static noinline int victim_oob_kmem_cache_far(void)
+{
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[24]);
+	barrier_data(&v);
+	kmem_cache_free(victim_cache, p);
+	return 0;
+}
+
+/* A cache created and destroyed, then destroyed again. */
+static noinline int victim_double_kmem_cache_destroy(void)
+{
+	struct kmem_cache *c = kmem_cache_create("memsan_victim_twice", 32, 0, 0, NULL);
+
+	if (!c)
+		return -ENOMEM;
+	kmem_cache_destroy(c);
+	OPTIMIZER_HIDE_VAR(c);
+	kmem_cache_destroy(c);
+	return 0;
+}
+
+/*
+ * The sizes the module sees are the ones it asked for; every byte of them,
+ * and every byte ksize() gives, is usable; a usercopy cache likewise.
+ */
+static noinline int victim_clean_module_cache(void)
+{
+	struct kmem_cache *uc = kmem_cache_create_usercopy("memsan_victim_uc", 48, 0, 0, 8, 16,
+							   NULL);
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+	u8 *q = uc ? kmem_cache_alloc(uc, GFP_KERNEL) : NULL;
+	int ret = -ENOMEM;
+
+	if (p && q) {
+		ret = victim_touch_all(p, ksize(p)) ?: victim_touch_all(q, 48);
+		if (!ret && (kmem_cache_size(victim_cache) != VICTIM_CACHE_SIZE ||
+			     kmem_cache_size(uc) != 48 || ksize(p) < VICTIM_CACHE_SIZE))
+			ret = -EIO;
+	}
+	if (p)
+		kmem_cache_free(victim_cache, p);
+	if (q)
+		kmem_cache_free(uc, q);
+	kmem_cache_destroy(uc);
+	return ret;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -1865,6 +1926,9 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(oob_past_ksize),
 	VICTIM_CASE(oob_krealloc_grown),
 	VICTIM_CASE(clean_const_kmalloc),
+	VICTIM_CASE(oob_kmem_cache_far),
+	VICTIM_CASE(double_kmem_cache_destroy),
+	VICTIM_CASE(clean_module_cache),
 };
 
 static const struct victim_case *victim_find(const char *name)
