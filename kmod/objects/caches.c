@@ -99,7 +99,7 @@ unsigned int memsan_cache_user_size(const struct kmem_cache *cache)
 		const struct module_cache *e = &cache_table[i];
 
 		if (READ_ONCE(e->cache) == cache) {
-			smp_rmb();
+			smp_rmb();	/* pairs with memsan_cache_remember()'s smp_wmb() */
 			return READ_ONCE(e->dead) ? 0 : e->size;
 		}
 	}
