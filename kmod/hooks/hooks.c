@@ -246,7 +246,7 @@ static void memsan_vfree(const void *ptr)
 {
 	atomic_inc(&redirected_calls);
 	if (!memsan_free_region(ptr, MEMSAN_KIND_VMALLOC, MEMSAN_RELEASE_VFREE, _RET_IP_,
-				(unsigned long)vfree))
+				(unsigned long)vfree, false))
 		memsan_allocator_vfree(ptr);
 	atomic_dec(&redirected_calls);
 }
@@ -279,16 +279,18 @@ static void notrace cache_free_hook(unsigned long ip, unsigned long parent_ip,
 }
 
 /*
- * vfree(): only memsan's own vmalloc objects (pages with shadow) matter,
- * whatever track says.  memsan's own calls to vfree() (objects leaving the
- * quarantine) go through: the call comes from memsan's code.
+ * vfree(): only memsan's own vmalloc objects (vmalloc pages with shadow)
+ * matter, whatever track says; the module area has shadow too (globals),
+ * and the kernel vfree()s modules' init sections.  memsan's own calls to
+ * vfree() (objects leaving the quarantine) go through: the call comes from
+ * memsan's code.
  */
 static void notrace vfree_hook(unsigned long ip, unsigned long parent_ip,
 			       struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	const void *ptr = (const void *)memsan_ftrace_arg(fregs, 0);
 
-	if (memsan_enabled() && ptr && !within_module(parent_ip, THIS_MODULE) &&
+	if (memsan_enabled() && is_vmalloc_addr(ptr) && !within_module(parent_ip, THIS_MODULE) &&
 	    memsan_shadow_page_tracked((unsigned long)ptr))
 		memsan_ftrace_redirect(fregs, memsan_vfree);
 }

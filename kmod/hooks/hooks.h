@@ -56,7 +56,7 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 void memsan_track_region(const void *ptr, unsigned long size, unsigned long slot_size, u8 kind,
 			 depot_stack_handle_t stack);
 bool memsan_free_region(const void *ptr, u8 kind, u8 release, unsigned long ip,
-			unsigned long fn);
+			unsigned long fn, bool untracked);
 void memsan_forget_region(const void *ptr, u8 kind);
 void memsan_track_vmalloc(const void *ptr, unsigned long size, depot_stack_handle_t stack);
 void memsan_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs, unsigned long ip);

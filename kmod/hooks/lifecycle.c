@@ -257,16 +257,19 @@ static void quarantine_freed(struct memsan_object *obj, unsigned long ip, unsign
  * @release:	how the quarantine will give it back
  * @ip:		caller of the free function
  * @fn:		the free function, shown first in the free stack
+ * @untracked:	judge untracked pointers too (a module's own call), not only
+ *		memsan's objects (the kernel's call, through a hook)
  *
  * A tracked object goes to the quarantine.  A double free, a free of
- * another allocator's memory (alloc-free-mismatch) or of a pointer that
- * cannot be one of these objects (invalid-free) is reported and not made.
+ * another allocator's memory (alloc-free-mismatch) or, with @untracked, of
+ * a pointer that cannot be one of these objects (invalid-free) is reported
+ * and not made.
  *
  * Return: true if memsan took the call (nothing left to do), false if the
  * caller must make the real free (memory memsan does not track).
  */
 bool memsan_free_region(const void *ptr, u8 kind, u8 release, unsigned long ip,
-			unsigned long fn)
+			unsigned long fn, bool untracked)
 {
 	struct memsan_object *obj;
 	enum memsan_ptr_kind pk;
@@ -289,7 +292,8 @@ bool memsan_free_region(const void *ptr, u8 kind, u8 release, unsigned long ip,
 		return true;
 	}
 	/* untracked: the caller's to free, unless it is plainly the wrong memory */
-	if (kind == MEMSAN_KIND_VMALLOC && is_vmalloc_addr(ptr) && PAGE_ALIGNED(ptr))
+	if (!untracked ||
+	    (kind == MEMSAN_KIND_VMALLOC && is_vmalloc_addr(ptr) && PAGE_ALIGNED(ptr)))
 		return false;
 	pk = memsan_classify_ptr(ptr, &slot);
 	if (pk == MEMSAN_PTR_SLAB || (pk != MEMSAN_PTR_NOT_HEAP && (slot.cache ||

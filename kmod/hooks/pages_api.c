@@ -78,7 +78,8 @@ static bool free_taken(struct page *page, unsigned long ip, unsigned long fn)
 		memsan_forget_region(addr, MEMSAN_KIND_PAGES);
 		return false;
 	}
-	return memsan_free_region(addr, MEMSAN_KIND_PAGES, MEMSAN_RELEASE_FREE_PAGES, ip, fn);
+	return memsan_free_region(addr, MEMSAN_KIND_PAGES, MEMSAN_RELEASE_FREE_PAGES, ip, fn,
+				  true);
 }
 
 void __memsan___free_pages(struct page *page, unsigned int order)
@@ -95,7 +96,7 @@ void __memsan_free_pages(unsigned long addr, unsigned int order)
 	/* a pointer that is no page of the linear map: memsan_free_region() says which */
 	if (memsan_enabled() && (!virt_addr_valid((void *)addr) || offset_in_page(addr))) {
 		memsan_free_region((void *)addr, MEMSAN_KIND_PAGES, MEMSAN_RELEASE_FREE_PAGES,
-				   _RET_IP_, (unsigned long)free_pages);
+				   _RET_IP_, (unsigned long)free_pages, true);
 		return;
 	}
 	if (!free_taken(virt_to_page((void *)addr), _RET_IP_, (unsigned long)free_pages))

@@ -119,7 +119,7 @@ EXPORT_SYMBOL(__memsan___vcalloc);
 static void vfree_from(const void *ptr, unsigned long ip, unsigned long fn)
 {
 	if (!memsan_enabled() ||
-	    !memsan_free_region(ptr, MEMSAN_KIND_VMALLOC, MEMSAN_RELEASE_VFREE, ip, fn))
+	    !memsan_free_region(ptr, MEMSAN_KIND_VMALLOC, MEMSAN_RELEASE_VFREE, ip, fn, true))
 		memsan_allocator_vfree(ptr);
 }
 

@@ -170,14 +170,14 @@ void memsan_report_render(struct memsan_report *r)
 	report_line(r, "BUG: MEMSAN: %s in %pS", memsan_bug_name(r->type), (void *)r->ip);
 	if (r->is_free)
 		report_line(r, "Free of addr %016lx by task %s/%d", r->addr, r->comm, r->pid);
+	else
+		report_line(r, "%s of size %lu at addr %016lx by task %s/%d",
+			    r->is_write ? "Write" : "Read", r->size, r->addr, r->comm, r->pid);
 	if (r->free_fn && r->type == MEMSAN_BUG_DOUBLE_FREE)
 		report_line(r, "The cache %s was destroyed before by %ps", r->free_cache,
 			    (void *)r->free_fn);
 	else if (r->free_fn)
 		render_mismatch(r);
-	else
-		report_line(r, "%s of size %lu at addr %016lx by task %s/%d",
-			    r->is_write ? "Write" : "Read", r->size, r->addr, r->comm, r->pid);
 	report_blank(r);
 	report_line(r, "CPU: %d PID: %d Comm: %s", r->cpu, r->pid, r->comm);
 	report_line(r, "Call Trace:");
