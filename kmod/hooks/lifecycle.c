@@ -390,8 +390,16 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 	obj = memsan_object_mark_freed(&slot, release, &old_state, &old_kind);
 	if (!obj && old_state != MEMSAN_OBJECT_UNTRACKED &&
 	    old_kind != MEMSAN_KIND_SLAB && old_kind != MEMSAN_KIND_LARGE) {
-		memsan_report_mismatch(ptr, ip, fn, cache);	/* pages freed with kfree() */
-		return;
+		if (memsan_addr_in_instrumented(ip)) {
+			memsan_report_mismatch(ptr, ip, fn, cache);	/* pages freed with kfree() */
+			return;
+		}
+		/*
+		 * The kernel frees a slab object where a module's pages were:
+		 * they went back unseen (put_page() by another holder).
+		 */
+		memsan_forget_region((void *)slot.start, old_kind);
+		old_state = MEMSAN_OBJECT_UNTRACKED;
 	}
 	if (!obj && old_state == MEMSAN_OBJECT_QUARANTINED) {
 		memsan_report_free(MEMSAN_BUG_DOUBLE_FREE, ptr, ip);
