@@ -23,11 +23,13 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "hooks/hooks.h"
 #include "hooks/slab_api.h"
 #include "inject/inject.h"
 #include "objects/objects.h"
+#include "report/report.h"
 #include "runtime/runtime.h"
 #include "settings/settings.h"
 
@@ -48,7 +50,7 @@ static void *tracked_in(struct kmem_cache *cache, void *ptr, void *fn, unsigned 
 	return memsan_cache_trackable(cache) ? tracked(ptr, 0, fn, ret) : ptr;
 }
 
-/* The redzone, for variable-size kmalloc calls only: see the redzone parameter. */
+/* The size with the redzone, for the kmalloc functions: see the redzone parameter. */
 static size_t grown(size_t size)
 {
 	return memsan_enabled() ? memsan_grown_size(size) : size;
@@ -82,11 +84,19 @@ void *__memsan___kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
 }
 EXPORT_SYMBOL(__memsan___kmalloc_node_track_caller);
 
+/*
+ * kmalloc() of a constant size: gcc chose the cache, by size and flags.
+ * __kmalloc() makes the same choice for the size with the redzone (the
+ * flags pick the cache type the same way), so the object has a redzone
+ * even when the size fills its cache's objects.
+ */
 void *__memsan_kmalloc_trace(struct kmem_cache *cache, gfp_t flags, size_t size)
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked(kmalloc_trace(cache, flags, size), size, kmalloc_trace, _RET_IP_);
+	if (!memsan_enabled())
+		return kmalloc_trace(cache, flags, size);
+	return tracked(__kmalloc(grown(size), flags), size, kmalloc_trace, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_trace);
 
@@ -94,7 +104,9 @@ void *__memsan_kmalloc_node_trace(struct kmem_cache *cache, gfp_t flags, int nod
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked(kmalloc_node_trace(cache, flags, node, size), size, kmalloc_node_trace,
+	if (!memsan_enabled())
+		return kmalloc_node_trace(cache, flags, node, size);
+	return tracked(__kmalloc_node(grown(size), flags, node), size, kmalloc_node_trace,
 		       _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_node_trace);
@@ -103,7 +115,7 @@ void *__memsan_kmalloc_large(size_t size, gfp_t flags)
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked(kmalloc_large(size, flags), size, kmalloc_large, _RET_IP_);
+	return tracked(kmalloc_large(grown(size), flags), size, kmalloc_large, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_large);
 
@@ -111,7 +123,7 @@ void *__memsan_kmalloc_large_node(size_t size, gfp_t flags, int node)
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked(kmalloc_large_node(size, flags, node), size, kmalloc_large_node,
+	return tracked(kmalloc_large_node(grown(size), flags, node), size, kmalloc_large_node,
 		       _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_large_node);
@@ -136,7 +148,8 @@ void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
 		return NULL;
 	if (!object_usable(old, _RET_IP_))
 		return NULL;
-	ptr = krealloc(old, size, flags);
+	/* the redzone too: in place only if it still fits, else a new object with one */
+	ptr = krealloc(old, size ? grown(size) : 0, flags);
 	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc, _RET_IP_);
@@ -152,7 +165,7 @@ size_t __memsan_ksize(const void *ptr)
 	size = ksize(ptr);
 
 	if (memsan_enabled())
-		memsan_track_ksize(ptr, size);
+		size = memsan_track_ksize(ptr, size);
 	return size;
 }
 EXPORT_SYMBOL(__memsan_ksize);
@@ -163,7 +176,12 @@ void *__memsan_kvmalloc_node(size_t size, gfp_t flags, int node)
 
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	ptr = kvmalloc_node(size, flags, node);
+	ptr = kvmalloc_node(grown(size), flags, node);
+	if (memsan_enabled() && is_vmalloc_addr(ptr)) {
+		memsan_track_vmalloc(ptr, size,
+				     memsan_save_stack((unsigned long)kvmalloc_node, _RET_IP_));
+		return ptr;
+	}
 	if (!memsan_kvmalloc_needs_record(ptr))
 		return ptr;
 	return tracked(ptr, size, kvmalloc_node, _RET_IP_);
@@ -248,11 +266,97 @@ void __memsan_kmem_cache_free_bulk(struct kmem_cache *cache, size_t nr, void **p
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_free_bulk);
 
+/*
+ * A second kmem_cache_destroy() finds the cache's struct kmem_cache freed:
+ * memsan tracks it as an object (see module_cache()), which the kernel's
+ * free at the first destroy sent to the quarantine.
+ */
 void __memsan_kmem_cache_destroy(struct kmem_cache *cache)
 {
+	char name[MEMSAN_CACHE_NAME_LEN];
+	struct memsan_object rec;
+
+	if (cache && memsan_enabled() && memsan_object_lookup((unsigned long)cache, &rec) &&
+	    rec.state == MEMSAN_OBJECT_QUARANTINED) {
+		if (!memsan_cache_dead_name(cache, name))
+			name[0] = '\0';
+		memsan_report_double_destroy(cache, name, _RET_IP_);
+		return;
+	}
+	if (cache)
+		memsan_cache_forget(cache, NULL);
 	memsan_cache_destroy(cache);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_destroy);
+
+/*
+ * === Caches the module creates ===
+ *
+ * Their objects get a redzone: the cache is made for the size asked for
+ * plus the redzone parameter, and memsan remembers the size (objects/
+ * caches.c) so that the object, ksize() and kmem_cache_size() keep it.
+ * SLAB_NOLEAKTRACE (no effect without kmemleak) keeps SLUB from merging the
+ * cache with another one: the size memsan remembers is this cache's alone,
+ * and each create makes its own struct kmem_cache, which memsan tracks to
+ * catch a second destroy.  SLAB_TYPESAFE_BY_RCU caches are not tracked: no
+ * redzone.
+ */
+static unsigned int cache_redzone(slab_flags_t flags)
+{
+	if (!memsan_enabled() || (flags & SLAB_TYPESAFE_BY_RCU) || !memsan_cache_can_remember())
+		return 0;
+	return READ_ONCE(memsan_redzone);
+}
+
+static slab_flags_t cache_flags(slab_flags_t flags)
+{
+	return memsan_enabled() ? flags | SLAB_NOLEAKTRACE : flags;
+}
+
+static struct kmem_cache *module_cache(struct kmem_cache *cache, const char *name,
+				       unsigned int size, unsigned int redzone, void *fn,
+				       unsigned long ret)
+{
+	if (!cache || !memsan_enabled())
+		return cache;
+	if (memsan_cache_remember(cache, size, name) && redzone)
+		pr_warn_once("memsan: too many module caches: a redzone is not hidden from kmem_cache_size()\n");
+	tracked(cache, 0, fn, ret);
+	return cache;
+}
+
+struct kmem_cache *__memsan_kmem_cache_create(const char *name, unsigned int size,
+					      unsigned int align, slab_flags_t flags,
+					      void (*ctor)(void *))
+{
+	unsigned int redzone = cache_redzone(flags);
+
+	return module_cache(kmem_cache_create(name, size + redzone, align, cache_flags(flags),
+					      ctor),
+			    name, size, redzone, kmem_cache_create, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_create);
+
+struct kmem_cache *__memsan_kmem_cache_create_usercopy(const char *name, unsigned int size,
+						       unsigned int align, slab_flags_t flags,
+						       unsigned int useroffset,
+						       unsigned int usersize,
+						       void (*ctor)(void *))
+{
+	unsigned int redzone = cache_redzone(flags);
+
+	return module_cache(kmem_cache_create_usercopy(name, size + redzone, align,
+						       cache_flags(flags), useroffset, usersize,
+						       ctor),
+			    name, size, redzone, kmem_cache_create_usercopy, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_create_usercopy);
+
+unsigned int __memsan_kmem_cache_size(struct kmem_cache *cache)
+{
+	return memsan_cache_user_size(cache) ?: kmem_cache_size(cache);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_size);
 
 /*
  * === Copies: the kernel allocates them for the caller ===

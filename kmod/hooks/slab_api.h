@@ -33,6 +33,15 @@ void __memsan_kfree(const void *ptr);
 void __memsan_kmem_cache_free(struct kmem_cache *cache, void *ptr);
 void __memsan_kmem_cache_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs);
 void __memsan_kmem_cache_destroy(struct kmem_cache *cache);
+struct kmem_cache *__memsan_kmem_cache_create(const char *name, unsigned int size,
+					      unsigned int align, slab_flags_t flags,
+					      void (*ctor)(void *));
+struct kmem_cache *__memsan_kmem_cache_create_usercopy(const char *name, unsigned int size,
+						       unsigned int align, slab_flags_t flags,
+						       unsigned int useroffset,
+						       unsigned int usersize,
+						       void (*ctor)(void *));
+unsigned int __memsan_kmem_cache_size(struct kmem_cache *cache);
 char *__memsan_kstrdup(const char *str, gfp_t flags);
 char *__memsan_kstrndup(const char *str, size_t max, gfp_t flags);
 void *__memsan_kmemdup(const void *src, size_t len, gfp_t flags);

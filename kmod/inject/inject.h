@@ -2,10 +2,10 @@
 /*
  * memsan inject: allocation-failure injection for instrumented modules.
  *
- * Every allocation wrapper (hooks/slab_api.c) asks memsan_inject_fail() at
- * its top whether to fail the call, and if so returns what the real
- * function returns when it fails (NULL, ERR_PTR(-ENOMEM), 0) without
- * calling it.  The wrappers are only reached from instrumented modules, so
+ * Every allocation wrapper (hooks/slab_api.c, pages_api.c, vmalloc_api.c)
+ * asks memsan_inject_fail() at its top whether to fail the call, and if so
+ * returns what the real function returns when it fails (NULL,
+ * ERR_PTR(-ENOMEM), 0) without calling it.  The wrappers are only reached from instrumented modules, so
  * the rest of the kernel never sees an injected failure.
  *
  * The settings are module parameters (config/params.c): fail_nth,

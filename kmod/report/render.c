@@ -8,10 +8,12 @@
 #define pr_fmt(fmt) fmt
 
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/string.h>
 
+#include "objects/objects.h"
 #include "report/report.h"
 #include "shadow_port/memsan_shadow.h"
 
@@ -23,6 +25,8 @@ static const char *const bug_names[] = {
 	[MEMSAN_BUG_OUT_OF_BOUNDS] = "out-of-bounds",
 	[MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS] = "global-out-of-bounds",
 	[MEMSAN_BUG_MEMORY_LEAK] = "memory-leak",
+	[MEMSAN_BUG_ALLOC_FREE_MISMATCH] = "alloc-free-mismatch",
+	[MEMSAN_BUG_VMALLOC_OUT_OF_BOUNDS] = "vmalloc-out-of-bounds",
 };
 static_assert(ARRAY_SIZE(bug_names) == MEMSAN_BUG_COUNT);
 
@@ -72,6 +76,28 @@ static void render_stack(struct memsan_report *r, const struct memsan_stack *s)
 		report_line(r, " %pS", (void *)s->frames[i]);
 }
 
+/*
+ * alloc-free-mismatch: the allocating function (the first frame of the
+ * allocation stack), what the object is, and the free function that does
+ * not match it.
+ */
+static void render_mismatch(struct memsan_report *r)
+{
+	const char *what = r->cache_name[0] ? r->cache_name :
+			   r->has_object ? memsan_object_kind_name(r->obj_kind) : "untracked";
+
+	if (r->has_object && r->alloc.nr)
+		report_line(r, "The object (%s) was allocated by %ps", what,
+			    (void *)r->alloc.frames[0]);
+	else
+		report_line(r, "The object (%s) was allocated by an unknown function", what);
+	if (r->free_cache[0])
+		report_line(r, " and is freed by %ps with the cache %s", (void *)r->free_fn,
+			    r->free_cache);
+	else
+		report_line(r, " and is freed by %ps", (void *)r->free_fn);
+}
+
 static void emit_shadow_line(void *ctx, const char *line)
 {
 	report_line(ctx, "%s", line);
@@ -98,6 +124,12 @@ static void render_object(struct memsan_report *r)
 	if (r->cache_name[0])
 		report_line(r, " which belongs to the cache %s of size %u", r->cache_name,
 			    r->cache_size);
+	else if (r->obj_kind == MEMSAN_KIND_PAGES)
+		report_line(r, " which belongs to the pages of order %u from the page allocator",
+			    get_order(r->cache_size));
+	else if (r->obj_kind == MEMSAN_KIND_VMALLOC)
+		report_line(r, " which belongs to the vmalloc area of size %lu",
+			    PAGE_ALIGN(r->obj_size));
 	else
 		report_line(r, " which is a large kmalloc of %u bytes", r->cache_size);
 	if (r->addr < r->obj_addr) {
@@ -180,6 +212,11 @@ void memsan_report_render(struct memsan_report *r)
 	else
 		report_line(r, "%s of size %lu at addr %016lx by task %s/%d",
 			    r->is_write ? "Write" : "Read", r->size, r->addr, r->comm, r->pid);
+	if (r->free_fn && r->type == MEMSAN_BUG_DOUBLE_FREE)
+		report_line(r, "The cache %s was destroyed before by %ps", r->free_cache,
+			    (void *)r->free_fn);
+	else if (r->free_fn)
+		render_mismatch(r);
 	report_blank(r);
 	report_line(r, "CPU: %d PID: %d Comm: %s", r->cpu, r->pid, r->comm);
 	report_line(r, "Call Trace:");

@@ -23,6 +23,8 @@
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "compat/compat.h"
 #include "counters/counters.h"
@@ -119,15 +121,21 @@ static void describe_object(struct memsan_report *r)
 	struct memsan_slot slot;
 	enum memsan_ptr_kind kind = memsan_classify_ptr((void *)r->addr, &slot);
 
-	if (kind == MEMSAN_PTR_NOT_HEAP || !memsan_object_lookup(slot.start, &obj))
-		return;
+	if (kind == MEMSAN_PTR_NOT_HEAP || !memsan_object_lookup(slot.start, &obj) ||
+	    r->addr - obj.addr >= obj.slot_size) {
+		/* a page or vmalloc object: classify_ptr() knows neither */
+		if (!memsan_object_find(r->addr, &obj))
+			return;
+	}
 	r->has_object = true;
+	r->obj_kind = obj.kind;
 	r->obj_addr = obj.addr;
 	r->obj_size = obj.size;
 	r->cache_name[0] = '\0';
 	if (obj.cache) {
 		strscpy(r->cache_name, memsan_cache_name(obj.cache), sizeof(r->cache_name));
-		r->cache_size = memsan_cache_object_size(obj.cache);
+		r->cache_size = memsan_cache_user_size(obj.cache) ?:
+				memsan_cache_object_size(obj.cache);
 	} else {
 		r->cache_size = obj.slot_size;
 	}
@@ -196,6 +204,8 @@ static enum memsan_bug_type access_bug_type(unsigned long first_bad)
 	switch (shadow_classify(&memsan_shadow, first_bad)) {
 	case SHADOW_BUG_OUT_OF_BOUNDS:
 	case SHADOW_BUG_LARGE_OUT_OF_BOUNDS:
+		if (is_vmalloc_addr((void *)first_bad))
+			return MEMSAN_BUG_VMALLOC_OUT_OF_BOUNDS;
 		return MEMSAN_BUG_SLAB_OUT_OF_BOUNDS;
 	case SHADOW_BUG_USE_AFTER_FREE:
 		return MEMSAN_BUG_USE_AFTER_FREE;
@@ -291,6 +301,64 @@ bool memsan_report_leak(const struct memsan_leak *leak)
 	}
 	report_end();
 	return made;
+}
+
+/**
+ * memsan_report_mismatch() - report a free by the wrong function (not made)
+ * @ptr:	pointer passed to the free function
+ * @ip:		caller of the free function
+ * @free_fn:	the free function: kfree, kmem_cache_free, vfree, free_pages...
+ * @free_cache:	the cache given to kmem_cache_free(), or NULL
+ *
+ * The report names the object (its cache or kind, its allocation stack,
+ * whose first frame is the allocating function) and the free function.
+ */
+void memsan_report_mismatch(const void *ptr, unsigned long ip, unsigned long free_fn,
+			    struct kmem_cache *free_cache)
+{
+	struct memsan_report *r;
+	unsigned long flags;
+
+	if (!report_begin())
+		return;
+	r = report_open(MEMSAN_BUG_ALLOC_FREE_MISMATCH, ip, &flags);
+	if (r) {
+		r->is_free = true;
+		r->addr = (unsigned long)ptr;
+		r->first_bad = (unsigned long)ptr;
+		r->free_fn = free_fn;
+		if (free_cache)
+			strscpy(r->free_cache, memsan_cache_name(free_cache),
+				sizeof(r->free_cache));
+		report_publish(r, flags);
+	}
+	report_end();
+}
+
+/**
+ * memsan_report_double_destroy() - report a second kmem_cache_destroy()
+ * @cache:	the cache given to it: its struct kmem_cache is freed
+ * @name:	the name the cache had ("" if unknown)
+ * @ip:		caller of kmem_cache_destroy()
+ */
+void memsan_report_double_destroy(const struct kmem_cache *cache, const char *name,
+				  unsigned long ip)
+{
+	struct memsan_report *r;
+	unsigned long flags;
+
+	if (!report_begin())
+		return;
+	r = report_open(MEMSAN_BUG_DOUBLE_FREE, ip, &flags);
+	if (r) {
+		r->is_free = true;
+		r->addr = (unsigned long)cache;
+		r->first_bad = (unsigned long)cache;
+		r->free_fn = (unsigned long)kmem_cache_destroy;
+		strscpy(r->free_cache, name[0] ? name : "(unknown)", sizeof(r->free_cache));
+		report_publish(r, flags);
+	}
+	report_end();
 }
 
 /**

@@ -34,6 +34,8 @@ enum memsan_bug_type {
 	MEMSAN_BUG_OUT_OF_BOUNDS,	/* poisoned shadow of unknown kind */
 	MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS,
 	MEMSAN_BUG_MEMORY_LEAK,
+	MEMSAN_BUG_ALLOC_FREE_MISMATCH,	/* freed with the wrong function or cache */
+	MEMSAN_BUG_VMALLOC_OUT_OF_BOUNDS,
 	MEMSAN_BUG_COUNT,
 };
 
@@ -123,6 +125,9 @@ struct memsan_report {
 	unsigned int leak_dump_len;
 	u8 leak_dump[MEMSAN_LEAK_DUMP];
 	char leak_scan[MEMSAN_LEAK_SCAN_NAME];	/* what found it: "unload of mod", ... */
+	u8 obj_kind;			/* enum memsan_object_kind */
+	unsigned long free_fn;		/* alloc-free-mismatch: the free function */
+	char free_cache[MEMSAN_CACHE_NAME];	/* ... and the cache given to it */
 
 	/* Stage 4, the ring (memsan_ring_push()): 1, 2, ... never reused */
 	u64 seq;
@@ -133,6 +138,8 @@ struct memsan_report {
 };
 
 /* === Making reports (report.c) === */
+
+struct kmem_cache;
 
 void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsigned long ip);
 void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned long ip);
@@ -160,6 +167,10 @@ struct memsan_leak {
 };
 
 bool memsan_report_leak(const struct memsan_leak *leak);
+void memsan_report_mismatch(const void *ptr, unsigned long ip, unsigned long free_fn,
+			    struct kmem_cache *free_cache);
+void memsan_report_double_destroy(const struct kmem_cache *cache, const char *name,
+				  unsigned long ip);
 void memsan_reports_clear(void);
 int memsan_reports_init(void);
 void memsan_reports_exit(void);

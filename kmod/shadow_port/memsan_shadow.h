@@ -28,16 +28,20 @@ bool memsan_shadow_range_bad(unsigned long addr, size_t size);
 bool memsan_shadow_covers(unsigned long addr, unsigned long size);
 
 /*
- * An access to the module area (extra[0], empty if it could not be set up):
- * inline inside one granule, as in the linear map; -1 (out of line) for
- * others; 0 if @addr is not in the module area.
+ * An access to the module area (extra[0], empty if it could not be set up)
+ * or to the vmalloc window (extra[1]): inline inside one granule, as in the
+ * linear map; -1 (out of line) for others; 0 if @addr is in neither.
  */
 static __always_inline int memsan_shadow_check_modules(unsigned long addr, size_t size)
 {
 	const struct shadow_region *mods = shadow_extra_region(&memsan_shadow, 0);
 
-	if (likely(!shadow_region_has(mods, addr)))
-		return 0;
+	if (likely(!shadow_region_has(mods, addr))) {
+		/* the vmalloc window, extra[1]: the same way */
+		mods = shadow_extra_region(&memsan_shadow, 1);
+		if (!shadow_region_has(mods, addr))
+			return 0;
+	}
 	if (size > SHADOW_GRANULE_SIZE || (addr & SHADOW_GRANULE_MASK) + size > SHADOW_GRANULE_SIZE)
 		return -1;
 	return shadow_region_check_in_granule(mods, addr, size);
@@ -51,9 +55,9 @@ static __always_inline int memsan_shadow_check_modules(unsigned long addr, size_
  * An access inside one granule costs two dependent loads and a compare, one
  * of up to 16 bytes inside one page a little more (struct copies, u128, odd
  * sizes from __asan_loadN: at most three shadow bytes), and no call.
- * Addresses in the module area (instrumented modules' globals) are decided
- * out of line; others outside the linear map (stack, vmalloc: memsan tracks
- * neither) are never bad.
+ * Addresses in the module area (instrumented modules' globals) and in the
+ * vmalloc window are decided out of line; others outside the linear map
+ * (the stack, the rest of the vmalloc area) are never bad.
  *
  * Return: 1 if the access is bad, 0 if not, -1 if memsan_shadow_range_bad()
  * must decide (accesses straddling pages, bigger ones, the module area).

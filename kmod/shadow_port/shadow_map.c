@@ -14,6 +14,7 @@
 #include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
@@ -24,6 +25,7 @@ struct shadow_map memsan_shadow;
 
 static unsigned char **shadow_dir;
 static unsigned char **module_dir;
+static unsigned char **vmalloc_dir;
 static LIST_HEAD(chunk_pages);		/* pages chunks are carved from */
 static struct page *chunk_page;		/* page being carved */
 static unsigned int chunk_next;		/* next free chunk in chunk_page */
@@ -149,6 +151,40 @@ fail:
 	pr_warn("memsan: no shadow for the module area: globals are not checked\n");
 }
 
+/*
+ * The vmalloc area is terabytes wide, too wide for a flat directory; its
+ * allocator hands out the lowest free addresses first, so a window at its
+ * start holds the vmalloc objects of instrumented modules (memsan's own
+ * vmalloc wrappers track only objects inside it).  Above the module area
+ * where the two overlap (arm64).
+ */
+#define VMALLOC_WINDOW	SZ_1G
+
+static void vmalloc_shadow_init(void)
+{
+	unsigned long start = VMALLOC_START, mod_start, mod_end, npages;
+
+	module_area(&mod_start, &mod_end);
+	if (mod_start < mod_end && start >= mod_start && start < mod_end)
+		start = mod_end;
+	start = PAGE_ALIGN(start);
+	if (start >= VMALLOC_END)
+		goto fail;
+	npages = (min_t(unsigned long, VMALLOC_END - start, VMALLOC_WINDOW)) >> PAGE_SHIFT;
+	vmalloc_dir = vzalloc(array_size(npages, sizeof(*vmalloc_dir)));
+	if (!vmalloc_dir)
+		goto fail;
+	if (shadow_map_add_region(&memsan_shadow, start, npages, vmalloc_dir)) {
+		vfree(vmalloc_dir);
+		vmalloc_dir = NULL;
+		goto fail;
+	}
+	memsan_count(MEMSAN_COUNTER_SHADOW_BYTES, npages * sizeof(*vmalloc_dir));
+	return;
+fail:
+	pr_warn("memsan: no shadow for the vmalloc area: vmalloc objects are not tracked\n");
+}
+
 /**
  * memsan_shadow_covers() - is [@addr, @addr + @size) inside the shadow map?
  * @addr:	first byte
@@ -187,6 +223,7 @@ int memsan_shadow_init(void)
 	shadow_map_init(&memsan_shadow, &memsan_shadow_ops,
 			(unsigned long)pfn_to_kaddr(start_pfn), npages, shadow_dir);
 	module_shadow_init();
+	vmalloc_shadow_init();
 	return 0;
 }
 
@@ -215,4 +252,6 @@ void memsan_shadow_exit(void)
 	shadow_dir = NULL;
 	vfree(module_dir);
 	module_dir = NULL;
+	vfree(vmalloc_dir);
+	vmalloc_dir = NULL;
 }
