@@ -158,12 +158,20 @@ static void ip_module(struct memsan_report *r)
 	strscpy(r->module, open + 1, sizeof(r->module));
 }
 
-/* Stage 2: the task, the module of the ip, the call trace, the object. */
+/*
+ * Stage 2: the task, the module of the ip, the call trace, the object.
+ *
+ * The task's name is read without task_lock(): get_task_comm() takes it, and
+ * a report may come from a hardirq that interrupted its task inside
+ * task_lock() (exec, exit, a /proc reader), where it would spin for good with
+ * IRQs off (and every other CPU after it on report_lock).  A rename racing
+ * with the copy may mix two names; the copy is always terminated.
+ */
 static void complete_report(struct memsan_report *r)
 {
 	r->pid = task_pid_nr(current);
 	r->cpu = raw_smp_processor_id();
-	get_task_comm(r->comm, current);
+	strscpy(r->comm, current->comm, sizeof(r->comm));
 	ip_module(r);
 	r->call.pid = r->pid;
 	r->call.nr = memsan_stack_here(r->call.frames, MEMSAN_REPORT_FRAMES);

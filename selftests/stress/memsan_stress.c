@@ -19,6 +19,14 @@
  *
  * Writing N to /sys/kernel/debug/memsan_stress/fill allocates and frees N
  * objects of @fill_size bytes, which land in memsan's quarantine.
+ *
+ * Writing N to /sys/kernel/debug/memsan_stress/tasklock commits 2 * N bugs
+ * while the writer holds its own task_lock(), as exec, exit or a /proc
+ * reader does: in each of N sections, one from process context inside the
+ * section and one from a hardirq (an hrtimer on the same CPU) that
+ * interrupts it (committed's tasklock_late counts the sections the hrtimer
+ * did not interrupt in 200 ms: no bug then).  A reporter taking
+ * task_lock(current) would spin for good.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -26,6 +34,7 @@
 #include <linux/atomic.h>
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
@@ -34,6 +43,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timer.h>
@@ -75,6 +85,7 @@ struct stress_cpu {
 
 static DEFINE_PER_CPU(struct stress_cpu, stress_cpus);
 static atomic_long_t committed[CTX_COUNT];
+static atomic_long_t lock_late;	/* task_lock() sections without a hardirq bug */
 /* Objects the bugs overflow, one per site; read-only once allocated. */
 static u8 *objs[STRESS_SITES];
 static bool running;		/* under stress_lock; read with READ_ONCE */
@@ -263,6 +274,7 @@ static int committed_show(struct seq_file *m, void *v)
 		total += n;
 	}
 	seq_printf(m, "total %ld\n", total);
+	seq_printf(m, "tasklock_late %ld\n", atomic_long_read(&lock_late));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(committed);
@@ -291,6 +303,56 @@ static const struct file_operations fill_fops = {
 	.llseek = noop_llseek,
 };
 
+/* The hrtimer of a task_lock() section, and whether it has committed its bug. */
+static struct hrtimer lock_hrtimer;
+static struct stress_cpu lock_sites;
+static bool lock_hrtimer_done;
+static DEFINE_MUTEX(lock_mutex);
+
+static enum hrtimer_restart lock_hrtimer_fn(struct hrtimer *h)
+{
+	commit_bug(&lock_sites, CTX_HARDIRQ);
+	WRITE_ONCE(lock_hrtimer_done, true);
+	return HRTIMER_NORESTART;
+}
+
+/* Wait this long at most, in a section, for the hrtimer to fire. */
+#define LOCK_WAIT_US	200000
+
+static ssize_t tasklock_write(struct file *file, const char __user *ubuf, size_t len,
+			      loff_t *ppos)
+{
+	unsigned int n, i, waited;
+	int ret = kstrtouint_from_user(ubuf, len, 0, &n);
+
+	if (ret)
+		return ret;
+	mutex_lock(&lock_mutex);
+	for (i = 0; i < n; i++) {
+		WRITE_ONCE(lock_hrtimer_done, false);
+		task_lock(current);	/* preemption off: the hrtimer fires on this CPU */
+		hrtimer_start(&lock_hrtimer, ns_to_ktime(20 * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+		commit_bug(&lock_sites, CTX_PROCESS);
+		for (waited = 0; !READ_ONCE(lock_hrtimer_done) && waited < LOCK_WAIT_US;
+		     waited += 10)
+			udelay(10);
+		task_unlock(current);
+		/* it did not fire inside the section (seldom, under TCG): no bug */
+		if (hrtimer_cancel(&lock_hrtimer))
+			atomic_long_inc(&lock_late);
+		cond_resched();
+	}
+	mutex_unlock(&lock_mutex);
+	return len;
+}
+
+static const struct file_operations tasklock_fops = {
+	.owner = THIS_MODULE,
+	.write = tasklock_write,
+	.llseek = noop_llseek,
+};
+
 static int __init stress_init(void)
 {
 	int cpu, i;
@@ -312,10 +374,13 @@ static int __init stress_init(void)
 		hrtimer_init(&sc->hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 		sc->hrtimer.function = stress_hrtimer_fn;
 	}
+	hrtimer_init(&lock_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	lock_hrtimer.function = lock_hrtimer_fn;
 	stress_dir = debugfs_create_dir("memsan_stress", NULL);
 	debugfs_create_file("run", 0200, stress_dir, NULL, &run_fops);
 	debugfs_create_file("committed", 0400, stress_dir, NULL, &committed_fops);
 	debugfs_create_file("fill", 0200, stress_dir, NULL, &fill_fops);
+	debugfs_create_file("tasklock", 0200, stress_dir, NULL, &tasklock_fops);
 	return 0;
 nomem:
 	while (i--)

@@ -4,6 +4,9 @@
 # memsan stress suite, in the guest (busybox ash), from the directory holding
 # memsan.ko, memsan_stress.ko and memsan-ctl.  TAP on stdout.
 #
+#   tasklock  bugs committed while the task holds its own task_lock(), from
+#           process context and from a hardirq interrupting the section: all
+#           reported, and the guest goes on (memsan once spun there for good).
 #   storm   a report storm (memsan_stress.ko, report_all=1) from process,
 #           softirq and hardirq context on every CPU for STORM_SECONDS, with
 #           `memsan-ctl monitor` listening and a slow reader of debugfs'
@@ -38,7 +41,7 @@ T=$(mktemp -d /tmp/stress.XXXXXX) || exit 1
 n=0
 failed=0
 echo "TAP version 13"
-echo "1..7"
+echo "1..8"
 
 diag() { echo "# $*"; }
 point() {
@@ -109,7 +112,34 @@ done
 loaded memsan && { diag "memsan already loaded"; exit 1; }
 echo "memsan-stress: start" > /dev/kmsg
 
-# ================= 1-4: report storm =================
+# ================= 1: reports from inside task_lock() =================
+# A report names its task.  get_task_comm() takes task_lock(current): from a
+# hardirq that interrupted a task_lock() section (exec, exit, a /proc reader)
+# it spun for good with IRQs off, and every other CPU after it on
+# report_lock (the unload cycles' hang).
+why=
+if insmod memsan.ko report_all=1 && insmod memsan_stress.ko; then
+	r0=$(stat reports) s0=$(stat reports_suppressed) d0=$(stat reports_dropped)
+	echo 20 > $SDIR/tasklock || why="the tasklock write failed"
+	c=$(sed -n 's/^total //p' $SDIR/committed)
+	late=$(sed -n 's/^tasklock_late //p' $SDIR/committed)
+	r=$(($(stat reports) - r0)) s=$(($(stat reports_suppressed) - s0))
+	d=$(($(stat reports_dropped) - d0))
+	irq=$(grep -c '^ *lock_hrtimer_fn' $DBG/memsan/reports)
+	diag "tasklock: $c bugs committed, reports $r (from the hrtimer: $irq), dropped $d;" \
+		"sections the hrtimer missed: $late"
+	[ -n "$why" ] || [ "$c" -eq $((40 - late)) ] || why="$c bugs committed, expected 40 - $late"
+	[ -n "$why" ] || [ "$late" -lt 10 ] || why="the hrtimer missed $late of 20 sections"
+	[ -n "$why" ] || [ $((r + s + d)) -eq "$c" ] || why="reports+suppressed+dropped $((r + s + d)) for $c bugs"
+	[ -n "$why" ] || [ "$irq" -gt 0 ] || why="no report from the hrtimer in the ring"
+	rmmod memsan_stress || why="${why:-rmmod memsan_stress failed}"
+	rmmod memsan || why="${why:-rmmod memsan failed}"
+else
+	why="insmod failed"
+fi
+point "tasklock: bugs inside task_lock(current), process and hardirq, are reported" "$why"
+
+# ================= 2-5: report storm =================
 storm() {
 	insmod memsan.ko report_all=1 || { echo "insmod memsan failed"; return 1; }
 	memsan-ctl monitor > "$T/mon.txt" 2> "$T/mon.err" &
@@ -258,7 +288,7 @@ else
 	point "storm: memsan's console output is rate-limited" "$why"
 fi
 
-# ================= 5-7: unload anywhere =================
+# ================= 6-8: unload anywhere =================
 why=
 if insmod memsan.ko && insmod memsan_stress.ko; then
 	if rmmod memsan 2> "$T/rmmod.err"; then
