@@ -12,9 +12,10 @@
  *       fifo_lock (quarantine/quarantine.c)        raw
  *   destroy_lock (objects/allocator.c)             mutex
  *   instrumented_lock (hooks/modules.c)            mutex
- *   report_lock (report/report.c)                  raw, IRQs off
+ *   report_lock (report/report.c: bug sites only) raw, IRQs off
  *     ring_lock (report/ring.c)                    raw
- *     object bucket locks (objects/object.c)       raw
+ *   object bucket locks (objects/object.c)         raw
+ *   globals_lock (report/globals.c)                raw
  *   pool_lock (objects/object.c), chunk_lock (shadow_port/shadow_map.c):
  *   raw, innermost; they call only the page allocator
  *

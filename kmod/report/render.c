@@ -157,9 +157,9 @@ void memsan_report_render(struct memsan_report *r)
 /*
  * Reports on the console: at most DEFAULT_RATELIMIT_BURST (10) every
  * DEFAULT_RATELIMIT_INTERVAL (5 s), printk_ratelimit()'s budget.  A report
- * is printed by its reporter with IRQs off and report_lock held: a storm of
- * them (report_all=1) would otherwise keep every CPU printing to a slow
- * console.  The ring and netlink still get every report; the console says
+ * is printed by its reporter, in the context of the bug (hardirq included):
+ * a storm of them (report_all=1) would otherwise keep every CPU printing to a
+ * slow console.  The ring and netlink still get every report; the console says
  * how many it skipped ("memsan_report_print: N callbacks suppressed").
  */
 static DEFINE_RATELIMIT_STATE(console_ratelimit, DEFAULT_RATELIMIT_INTERVAL,

@@ -2,11 +2,15 @@
 /*
  * memsan: making a report.
  *
- * One report at a time (report_lock), in one struct memsan_report filled in
- * stages: the caller's facts about the bug (report_open()), then where it
- * happened and which object it touched (complete_report()), then the text
- * (render.c), then the ring (ring.c), which announces it to the channels.
- * A bug site reported once is not reported again unless report_all is set.
+ * Each report is built in a buffer of its own CPU and context (task,
+ * softirq, hardirq), with interrupts as the caller had them, in stages: the
+ * caller's facts about the bug (report_open()), then where it happened and
+ * which object it touched (complete_report()), then the text (render.c),
+ * then the ring (ring.c), which announces it to the channels.  A global lock
+ * (report_lock) is held only to look the bug site up: a bug site reported
+ * once is not reported again unless report_all is set.  The ring's lock is
+ * held only to copy the finished report in.  So a storm of reports on every
+ * CPU does not keep CPUs waiting for each other with interrupts off.
  * Nothing here allocates: reports happen in any context, IRQ included, and
  * inside the slab API's callers.
  */
@@ -16,6 +20,7 @@
 #include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/panic.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
@@ -23,6 +28,7 @@
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "compat/compat.h"
 #include "counters/counters.h"
@@ -36,15 +42,36 @@
 #define SITE_TYPE_BITS		4
 static_assert(MEMSAN_BUG_COUNT <= (1 << SITE_TYPE_BITS));
 
-/* The report being made, one at a time: too big for the stack. */
-static struct memsan_report building;
+/* The contexts that can interrupt each other on one CPU (NMIs do not report). */
+enum report_ctx {
+	REPORT_CTX_TASK,
+	REPORT_CTX_SOFTIRQ,
+	REPORT_CTX_HARDIRQ,
+	REPORT_CTXS,
+};
+
+/**
+ * struct report_buf - where one CPU builds a report in one context
+ * @r:		the report: too big for the stack
+ * @sym:	ip_module()'s symbol
+ * @busy:	a report is being built here; a bug met while reporting (a
+ *		report of a report) is not reported
+ *
+ * Only its CPU touches it, with preemption off.
+ */
+struct report_buf {
+	struct memsan_report r;
+	char sym[KSYM_SYMBOL_LEN];
+	bool busy;
+};
+
+/* nr_cpu_ids * REPORT_CTXS buffers */
+static struct report_buf *report_bufs;
+
 static DEFINE_RAW_SPINLOCK(report_lock);
 
 /* Bug sites already reported: (ip, type), open addressing; under report_lock. */
 static unsigned long sites[REPORT_SITES];
-
-/* A report of a report of ...: a bug inside reporting is not reported. */
-static DEFINE_PER_CPU(bool, in_report);
 
 /* True if this site was reported before (and remember it). */
 static bool site_seen(unsigned long ip, enum memsan_bug_type type)
@@ -66,39 +93,62 @@ static bool site_seen(unsigned long ip, enum memsan_bug_type type)
 	return false;	/* table full: report rather than suppress */
 }
 
-static bool report_begin(void)
+/*
+ * The buffer of this CPU and context, marked busy, with preemption off; NULL
+ * (the report dropped) in NMI or when this context is already reporting.
+ * A non-NULL return is followed by report_end().
+ */
+static struct report_buf *report_begin(void)
 {
-	if (in_nmi() || this_cpu_read(in_report)) {
-		memsan_count(MEMSAN_COUNTER_REPORTS_DROPPED, 1);
-		return false;
+	struct report_buf *buf;
+	unsigned int ctx = REPORT_CTX_TASK;
+
+	if (in_nmi() || !report_bufs)
+		goto drop;
+	if (in_hardirq())
+		ctx = REPORT_CTX_HARDIRQ;
+	else if (in_serving_softirq())
+		ctx = REPORT_CTX_SOFTIRQ;
+	preempt_disable();
+	buf = &report_bufs[smp_processor_id() * REPORT_CTXS + ctx];
+	if (!buf->busy) {
+		buf->busy = true;
+		return buf;
 	}
-	this_cpu_write(in_report, true);
-	return true;
+	preempt_enable();
+drop:
+	memsan_count(MEMSAN_COUNTER_REPORTS_DROPPED, 1);
+	return NULL;
 }
 
-static void report_end(void)
+static void report_end(struct report_buf *buf)
 {
-	this_cpu_write(in_report, false);
+	buf->busy = false;
+	preempt_enable();
 }
 
 /*
- * Stage 1: take report_lock and hand out the report to fill, unless the
- * site (@ip, @type) was reported before and report_all is off.  A non-NULL
- * return is followed by report_publish(), which drops the lock.
+ * Stage 1: the report to fill in @buf, unless the site (@ip, @type) was
+ * reported before and report_all is off.  A non-NULL return is followed by
+ * report_publish().
  */
-static struct memsan_report *report_open(enum memsan_bug_type type, unsigned long ip,
-					 unsigned long *flags)
+static struct memsan_report *report_open(struct report_buf *buf, enum memsan_bug_type type,
+					 unsigned long ip)
 {
-	raw_spin_lock_irqsave(&report_lock, *flags);
-	if (site_seen(ip, type) && !READ_ONCE(memsan_report_all)) {
-		raw_spin_unlock_irqrestore(&report_lock, *flags);
+	unsigned long flags;
+	bool seen;
+
+	raw_spin_lock_irqsave(&report_lock, flags);
+	seen = site_seen(ip, type);
+	raw_spin_unlock_irqrestore(&report_lock, flags);
+	if (seen && !READ_ONCE(memsan_report_all)) {
 		memsan_count(MEMSAN_COUNTER_REPORTS_SUPPRESSED, 1);
 		return NULL;
 	}
-	memset(&building, 0, offsetof(struct memsan_report, text));
-	building.type = type;
-	building.ip = ip;
-	return &building;
+	memset(&buf->r, 0, offsetof(struct memsan_report, text));
+	buf->r.type = type;
+	buf->r.ip = ip;
+	return &buf->r;
 }
 
 static void fetch_stack(struct memsan_stack *s, depot_stack_handle_t handle, pid_t pid)
@@ -143,9 +193,8 @@ static void describe_object(struct memsan_report *r)
  * (__module_address() is not exported), only the symbolizer: its
  * "func+0x1a/0x40 [mod]" names the module, once, here.
  */
-static void ip_module(struct memsan_report *r)
+static void ip_module(struct memsan_report *r, char *sym)
 {
-	static char sym[KSYM_SYMBOL_LEN];	/* under report_lock */
 	size_t len = sprint_symbol(sym, r->ip);
 	char *open;
 
@@ -167,12 +216,12 @@ static void ip_module(struct memsan_report *r)
  * IRQs off (and every other CPU after it on report_lock).  A rename racing
  * with the copy may mix two names; the copy is always terminated.
  */
-static void complete_report(struct memsan_report *r)
+static void complete_report(struct memsan_report *r, char *sym)
 {
 	r->pid = task_pid_nr(current);
 	r->cpu = raw_smp_processor_id();
 	strscpy(r->comm, current->comm, sizeof(r->comm));
-	ip_module(r);
+	ip_module(r, sym);
 	r->call.pid = r->pid;
 	r->call.nr = memsan_stack_here(r->call.frames, MEMSAN_REPORT_FRAMES);
 	describe_object(r);
@@ -181,18 +230,18 @@ static void complete_report(struct memsan_report *r)
 }
 
 /*
- * Stages 2 to 4 of a report report_open() handed out: complete, render,
- * keep (the ring announces it), print; then report_lock is dropped.
+ * Stages 2 to 4 of the report report_open() handed out in @buf: complete,
+ * render, keep (the ring announces it), print.
  */
-static void report_publish(struct memsan_report *r, unsigned long flags)
+static void report_publish(struct report_buf *buf)
 {
-	lockdep_assert_held(&report_lock);
-	complete_report(r);
+	struct memsan_report *r = &buf->r;
+
+	complete_report(r, buf->sym);
 	memsan_report_render(r);
 	memsan_ring_push(r);
 	memsan_report_print(r);
 	memsan_count(MEMSAN_COUNTER_REPORTS, 1);
-	raw_spin_unlock_irqrestore(&report_lock, flags);
 	if (READ_ONCE(memsan_panic_on_report))
 		panic("memsan: panic_on_report set\n");
 }
@@ -221,24 +270,25 @@ static enum memsan_bug_type access_bug_type(unsigned long first_bad)
  */
 void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsigned long ip)
 {
+	struct report_buf *buf = report_begin();
 	struct memsan_report *r;
-	unsigned long first_bad, flags;
+	unsigned long first_bad;
 
-	if (!report_begin())
+	if (!buf)
 		return;
 	first_bad = shadow_first_bad(&memsan_shadow, addr, size);
 	/* no bad byte: the object changed state since the check, no bug to show */
 	if (first_bad) {
-		r = report_open(access_bug_type(first_bad), ip, &flags);
+		r = report_open(buf, access_bug_type(first_bad), ip);
 		if (r) {
 			r->is_write = is_write;
 			r->addr = addr;
 			r->size = size;
 			r->first_bad = first_bad;
-			report_publish(r, flags);
+			report_publish(buf);
 		}
 	}
-	report_end();
+	report_end(buf);
 }
 
 /**
@@ -249,19 +299,19 @@ void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsign
  */
 void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned long ip)
 {
+	struct report_buf *buf = report_begin();
 	struct memsan_report *r;
-	unsigned long flags;
 
-	if (!report_begin())
+	if (!buf)
 		return;
-	r = report_open(type, ip, &flags);
+	r = report_open(buf, type, ip);
 	if (r) {
 		r->is_free = true;
 		r->addr = (unsigned long)ptr;
 		r->first_bad = (unsigned long)ptr;
-		report_publish(r, flags);
+		report_publish(buf);
 	}
-	report_end();
+	report_end(buf);
 }
 
 /**
@@ -281,10 +331,22 @@ void memsan_reports_clear(void)
 
 int memsan_reports_init(void)
 {
-	return memsan_ring_init();
+	int err = memsan_ring_init();
+
+	if (err)
+		return err;
+	report_bufs = vzalloc(array3_size(nr_cpu_ids, REPORT_CTXS, sizeof(*report_bufs)));
+	if (!report_bufs) {
+		memsan_ring_exit();
+		return -ENOMEM;
+	}
+	return 0;
 }
 
+/* Once nothing reports any more (memsan is off and its hooks are gone). */
 void memsan_reports_exit(void)
 {
+	vfree(report_bufs);
+	report_bufs = NULL;
 	memsan_ring_exit();
 }
