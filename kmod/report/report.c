@@ -103,7 +103,7 @@ static struct report_buf *report_begin(void)
 	struct report_buf *buf;
 	unsigned int ctx = REPORT_CTX_TASK;
 
-	if (in_nmi() || !report_bufs)
+	if (in_nmi() || !report_bufs || memsan_fail_alloc(MEMSAN_FAIL_REPORT))
 		goto drop;
 	if (in_hardirq())
 		ctx = REPORT_CTX_HARDIRQ;
