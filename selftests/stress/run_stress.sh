@@ -14,6 +14,17 @@
 #           add up to reports + reports_suppressed + reports_dropped, every
 #           report reached the listener or is counted in netlink_drops, and
 #           memsan's console output stays bounded.
+#   churn   clean kmalloc/krealloc/kfree/kfree_rcu/kmem_cache traffic from
+#           process, softirq and hardirq context on every CPU for
+#           CHURN_SECONDS while quarantine_kb, track, stack_trace and redzone
+#           change every half second: no report, the quarantine within its
+#           budget and empty at quarantine_kb=0, no WARNING.
+#   fail_alloc  (test-only debugfs knob) one in FAIL_EVERY of memsan's own
+#           allocations fails (object records, shadow chunks, stack depot,
+#           netlink messages, report buffers) under track=all and slab load:
+#           no report on the clean workload, every bug of a short storm
+#           accounted for, the failures counted, and memsan unloads (inside
+#           the unload part's leak and warning checks).
 #   unload  rmmod memsan is refused while an instrumented module is loaded;
 #           then UNLOAD_CYCLES cycles of: load memsan (track=all) under slab
 #           load, attach a listener, fill the quarantine from the
@@ -23,7 +34,8 @@
 #
 # Environment (defaults): STORM_SECONDS (15), UNLOAD_CYCLES (20),
 # UNLOAD_TOLERANCE_KB (2048), STORM_LATENCY_MS (1000), STORM_CONSOLE_REPORTS
-# (reports allowed on the console per 5 s of storm: 10, printk_ratelimit's).
+# (reports allowed on the console per 60 s of storm: 10, memsan's limit),
+# CHURN_SECONDS (16), FAIL_EVERY (5).
 
 cd "$(dirname "$0")" || exit 1
 PATH=$PWD:$PATH
@@ -33,6 +45,8 @@ UNLOAD_CYCLES=${UNLOAD_CYCLES:-20}
 UNLOAD_TOLERANCE_KB=${UNLOAD_TOLERANCE_KB:-2048}
 STORM_LATENCY_MS=${STORM_LATENCY_MS:-1000}
 STORM_CONSOLE_REPORTS=${STORM_CONSOLE_REPORTS:-10}
+FAIL_EVERY=${FAIL_EVERY:-5}
+CHURN_SECONDS=${CHURN_SECONDS:-16}
 DBG=/sys/kernel/debug
 SDIR=$DBG/memsan_stress
 TROUBLE='Kernel panic|Oops|WARNING:|BUG: |kernel BUG at|soft lockup|hard LOCKUP|detected stall|blocked for more than'
@@ -41,7 +55,7 @@ T=$(mktemp -d /tmp/stress.XXXXXX) || exit 1
 n=0
 failed=0
 echo "TAP version 13"
-echo "1..8"
+echo "1..11"
 
 diag() { echo "# $*"; }
 point() {
@@ -149,7 +163,8 @@ storm() {
 	r0=$(stat reports) s0=$(stat reports_suppressed) d0=$(stat reports_dropped)
 	nd0=$(stat netlink_drops)
 	k0=$(kmsg_seq storm-start)
-	# the slow reader: reads the kept reports, pausing every 50 lines
+	# the slow reader: reads the kept reports, pausing every 50 lines and
+	# after each pass
 	(
 		while [ ! -e "$T/stop" ]; do
 			j=0
@@ -158,6 +173,7 @@ storm() {
 				[ $((j % 50)) -ne 0 ] || sleep 0.2
 			done < $DBG/memsan/reports
 			echo x >> "$T/reads"
+			sleep 0.2	# slow: reports overwritten meanwhile are missed, not spun on
 		done
 	) &
 	READER=$!
@@ -267,13 +283,13 @@ else
 	[ -n "$why" ] || [ "$monrc" -eq 0 ] || why="monitor exited $monrc on SIGTERM"
 	point "storm: every report reached the listener or is counted in netlink_drops" "$why"
 
-	# reports printed between the marks vs. a rate limit of
-	# STORM_CONSOLE_REPORTS per 5 s: at most that many per started 5 s
+	# reports printed between the marks vs. memsan's rate limit of
+	# STORM_CONSOLE_REPORTS per 60 s: at most that many per started 60 s
 	# window, plus one window
 	why=
 	printed=$(dmesg | sed -n '/memsan-stress-mark storm-start/,/memsan-stress-mark storm-end/p' |
 		grep -c 'BUG: MEMSAN')
-	allow=$(((elapsed / 500 + 2) * STORM_CONSOLE_REPORTS))
+	allow=$(((elapsed / 6000 + 2) * STORM_CONSOLE_REPORTS))
 	if [ -z "$k0" ] || [ -z "$k1" ]; then
 		why="no printk sequence numbers from /dev/kmsg"
 	else
@@ -288,7 +304,55 @@ else
 	point "storm: memsan's console output is rate-limited" "$why"
 fi
 
-# ================= 6-8: unload anywhere =================
+# ================= 6: concurrent allocation and free, parameters changing =================
+churn_test() {
+	P=/sys/module/memsan/parameters
+	insmod memsan.ko report_all=1 || { echo "insmod memsan failed"; return; }
+	insmod memsan_stress.ko || { echo "insmod memsan_stress failed"; return; }
+	r0=$(stat reports) d0=$(stat reports_dropped) s0=$(stat reports_suppressed)
+	echo 1 > $SDIR/churn || { echo "churn did not start"; return; }
+	j=0 over=0
+	while [ $j -lt $((CHURN_SECONDS * 2)) ]; do
+		case $((j % 4)) in
+		0) q=0 t=all st=N rz=0 ;;
+		1) q=64 t=modules st=Y rz=64 ;;
+		2) q=4096 t=all st=Y rz=8 ;;
+		3) q=16 t=modules st=N rz=16 ;;
+		esac
+		echo $q > $P/quarantine_kb && echo $t > $P/track && echo $st > $P/stack_trace &&
+			echo $rz > $P/redzone || echo "setting parameters failed (round $j)"
+		sleep 0.5
+		# the budget, plus what the CPUs' batches may hold
+		[ "$(stat quarantine_bytes)" -le $(((q + 128) * 1024)) ] || over=$((over + 1))
+		j=$((j + 1))
+	done
+	echo 0 > $SDIR/churn
+	ops=$(cat $SDIR/churn_ops)
+	r=$(($(stat reports) - r0)) d=$(($(stat reports_dropped) - d0))
+	s=$(($(stat reports_suppressed) - s0))
+	echo 0 > $P/quarantine_kb
+	qo=$(stat quarantine_objects) qb=$(stat quarantine_bytes)
+	echo "# churn: $ops objects in ${CHURN_SECONDS} s, $((j)) parameter rounds;" \
+		"reports $r, dropped $d; allocations_tracked $(stat allocations_tracked)," \
+		"frees_tracked $(stat frees_tracked), untracked_nomem $(stat untracked_nomem)," \
+		"probes_missed $(stat probes_missed); quarantine at 0 kB: $qo objects, $qb bytes" > "$T/churn.diag"
+	[ "$ops" -gt 0 ] || echo "no object went through"
+	[ $((r + d + s)) -eq 0 ] || { echo "$((r + d + s)) report(s) on a clean workload:"; \
+		grep '^BUG: MEMSAN' $DBG/memsan/reports | head -n 3; }
+	[ "$over" -eq 0 ] || echo "quarantine over its budget in $over rounds"
+	[ "$qo" -eq 0 ] && [ "$qb" -eq 0 ] || echo "quarantine_kb=0 left $qo objects, $qb bytes"
+	[ "$(stat allocations_tracked)" -ge "$(stat frees_tracked)" ] ||
+		echo "more frees than allocations tracked"
+	rmmod memsan_stress || echo "rmmod memsan_stress failed"
+	rmmod memsan || echo "rmmod memsan failed"
+}
+cwhy=$(churn_test 2>&1 | head -n 5 | tr '\n' ' ')
+loaded memsan_stress && rmmod memsan_stress
+loaded memsan && rmmod memsan
+cat "$T/churn.diag" 2> /dev/null
+point "churn: alloc/free from every context while parameters change: no report, quarantine in budget" "$cwhy"
+
+# ================= 7-10: unload anywhere =================
 why=
 if insmod memsan.ko && insmod memsan_stress.ko; then
 	if rmmod memsan 2> "$T/rmmod.err"; then
@@ -354,6 +418,55 @@ while [ $i -lt "$UNLOAD_CYCLES" ] && [ -z "$why" ]; do
 	[ "$(grep -c 'memsan_stress' /proc/modules)" -eq 0 ] || why="cycle $i: memsan_stress still listed"
 	[ $((i % 5)) -ne 0 ] || diag "unload: $i cycles"
 done
+
+# memsan's own allocations fail, under the same slab load (track=all: the
+# kernel's objects are tracked too); one in FAIL_EVERY of each kind
+fail_test() {
+	insmod memsan.ko track=all report_all=1 || { echo "insmod memsan failed"; return; }
+	memsan-ctl monitor > /dev/null 2> "$T/fmon.err" &
+	FMON=$!
+	# the stress module's objects are tracked before failures start
+	insmod memsan_stress.ko || { echo "insmod memsan_stress failed"; return; }
+	f0=$(stat alloc_faults_injected) u0=$(stat untracked_nomem) r0=$(stat reports)
+	echo "$FAIL_EVERY all" > $DBG/memsan/fail_alloc || { echo "fail_alloc refused"; return; }
+	echo "1 bogus" > $DBG/memsan/fail_alloc 2> /dev/null && echo "fail_alloc took a bogus kind"
+	# clean: the slab load, and the instrumented module allocating and freeing
+	echo 2000 > $SDIR/fill || echo "fill failed"
+	sleep 3
+	rc=$(($(stat reports) - r0))
+	[ "$rc" -eq 0 ] || { echo "$rc report(s) on the clean workload:"; \
+		grep '^BUG: MEMSAN' $DBG/memsan/reports | head -n 3; }
+	# bugs: every one reported, suppressed or dropped (counted)
+	c0=$(sed -n 's/^total //p' $SDIR/committed)
+	r0=$(stat reports) s0=$(stat reports_suppressed) d0=$(stat reports_dropped)
+	nd0=$(stat netlink_drops)
+	echo 1 > $SDIR/run
+	sleep 1
+	echo 0 > $SDIR/run
+	c=$(($(sed -n 's/^total //p' $SDIR/committed) - c0))
+	r=$(($(stat reports) - r0)) s=$(($(stat reports_suppressed) - s0))
+	d=$(($(stat reports_dropped) - d0))
+	sleep 2
+	nd=$(($(stat netlink_drops) - nd0))
+	f=$(($(stat alloc_faults_injected) - f0)) u=$(($(stat untracked_nomem) - u0))
+	diag "fail_alloc: 1 in $FAIL_EVERY: $f allocations failed, $u objects untracked;" \
+		"storm: $c bugs, reports $r, dropped $d, netlink_drops $nd" > "$T/fail.diag"
+	[ "$c" -gt 0 ] && [ $((r + s + d)) -eq "$c" ] ||
+		echo "storm: reports+suppressed+dropped $((r + s + d)), committed $c"
+	[ "$f" -gt 0 ] || echo "no allocation failed"
+	[ "$u" -gt 0 ] || echo "no object went untracked"
+	[ "$d" -gt 0 ] || echo "no report dropped for want of a buffer"
+	[ "$nd" -gt 0 ] || echo "no netlink message failed"
+	rmmod memsan_stress || echo "rmmod memsan_stress failed"
+	kill $FMON
+	wait $FMON
+	# unload with failures still on
+	rmmod memsan || echo "rmmod memsan failed"
+}
+fwhy=$(fail_test 2>&1 | head -n 5 | tr '\n' ' ')
+loaded memsan_stress && rmmod memsan_stress
+loaded memsan && rmmod memsan
+
 touch "$T/load/stop"
 wait $W1 $W2
 loaded memsan_stress && rmmod memsan_stress
@@ -373,6 +486,8 @@ why=
 [ $((after - before)) -le "$UNLOAD_TOLERANCE_KB" ] ||
 	why="Slab + VmallocUsed grew by $((after - before)) kB (tolerance $UNLOAD_TOLERANCE_KB)"
 point "unload: no leak: Slab + VmallocUsed within $UNLOAD_TOLERANCE_KB kB" "$why"
+cat "$T/fail.diag" 2> /dev/null
+point "fail_alloc: memsan's own allocations fail 1 in $FAIL_EVERY: no false report, counted, unloads" "$fwhy"
 
 log=$(dmesg)
 case $log in
