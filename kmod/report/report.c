@@ -25,6 +25,7 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -56,6 +57,7 @@ enum report_ctx {
  * @sym:	ip_module()'s symbol
  * @busy:	a report is being built here; a bug met while reporting (a
  *		report of a report) is not reported
+ * @start:	local_clock() when the report was opened (the CPU's budget)
  *
  * Only its CPU touches it, with preemption off.
  */
@@ -63,6 +65,7 @@ struct report_buf {
 	struct memsan_report r;
 	char sym[KSYM_SYMBOL_LEN];
 	bool busy;
+	u64 start;
 };
 
 /* nr_cpu_ids * REPORT_CTXS buffers */
@@ -73,24 +76,61 @@ static DEFINE_RAW_SPINLOCK(report_lock);
 /* Bug sites already reported: (ip, type), open addressing; under report_lock. */
 static unsigned long sites[REPORT_SITES];
 
-/* True if this site was reported before (and remember it). */
-static bool site_seen(unsigned long ip, enum memsan_bug_type type)
+/*
+ * The slot of bug site (@ip, @type): the one holding it if it was reported
+ * before, else the empty one to remember it in; NULL if the table is full.
+ */
+static unsigned long *site_slot(unsigned long key)
 {
-	unsigned long key = (ip << SITE_TYPE_BITS) | type;
 	unsigned int i, h = hash_long(key, ilog2(REPORT_SITES));
 
 	lockdep_assert_held(&report_lock);
 	for (i = 0; i < REPORT_SITES; i++) {
 		unsigned long *slot = &sites[(h + i) & (REPORT_SITES - 1)];
 
-		if (*slot == key)
-			return true;
-		if (!*slot) {
-			*slot = key;
-			return false;
-		}
+		if (*slot == key || !*slot)
+			return slot;
 	}
-	return false;	/* table full: report rather than suppress */
+	return NULL;	/* table full: report rather than suppress */
+}
+
+/*
+ * Past REPORT_BURST reports in a window of REPORT_WINDOW_NS, a CPU's reports
+ * may take at most 1/REPORT_CPU_SHARE of its time: the ones over that are
+ * dropped (counted in reports_dropped) until its next window.  A report
+ * costs milliseconds (stack unwind, symbols, text; tens under TCG): a module
+ * committing bugs in a loop from every context (report_all=1) would
+ * otherwise leave no time for anything else.  The burst keeps every report
+ * of a sporadic sequence, however slow the machine.  A site whose first
+ * report is dropped is not remembered: with report_all=0 a later one is made.
+ */
+#define REPORT_WINDOW_NS	NSEC_PER_SEC
+#define REPORT_CPU_SHARE	4
+#define REPORT_BURST		16
+
+struct report_budget {
+	u64 window_start;
+	u64 spent;
+	unsigned int made;
+};
+static DEFINE_PER_CPU(struct report_budget, report_budget);
+
+/* Preemption off.  Contexts of one CPU share its budget: approximate. */
+static bool report_budget_left(void)
+{
+	struct report_budget *b = this_cpu_ptr(&report_budget);
+	u64 now = local_clock();
+
+	if (now - READ_ONCE(b->window_start) >= REPORT_WINDOW_NS) {
+		WRITE_ONCE(b->window_start, now);
+		WRITE_ONCE(b->spent, 0);
+		WRITE_ONCE(b->made, 0);
+	}
+	if (READ_ONCE(b->made) >= REPORT_BURST &&
+	    READ_ONCE(b->spent) >= REPORT_WINDOW_NS / REPORT_CPU_SHARE)
+		return false;
+	this_cpu_inc(report_budget.made);
+	return true;
 }
 
 /*
@@ -135,16 +175,24 @@ static void report_end(struct report_buf *buf)
 static struct memsan_report *report_open(struct report_buf *buf, enum memsan_bug_type type,
 					 unsigned long ip)
 {
-	unsigned long flags;
-	bool seen;
+	unsigned long key = (ip << SITE_TYPE_BITS) | type;
+	enum memsan_counter skipped = MEMSAN_COUNTER_COUNT;
+	unsigned long flags, *slot;
 
 	raw_spin_lock_irqsave(&report_lock, flags);
-	seen = site_seen(ip, type);
+	slot = site_slot(key);
+	if (slot && *slot == key && !READ_ONCE(memsan_report_all))
+		skipped = MEMSAN_COUNTER_REPORTS_SUPPRESSED;
+	else if (!report_budget_left())
+		skipped = MEMSAN_COUNTER_REPORTS_DROPPED;
+	else if (slot)
+		*slot = key;
 	raw_spin_unlock_irqrestore(&report_lock, flags);
-	if (seen && !READ_ONCE(memsan_report_all)) {
-		memsan_count(MEMSAN_COUNTER_REPORTS_SUPPRESSED, 1);
+	if (skipped != MEMSAN_COUNTER_COUNT) {
+		memsan_count(skipped, 1);
 		return NULL;
 	}
+	buf->start = local_clock();
 	memset(&buf->r, 0, offsetof(struct memsan_report, text));
 	buf->r.type = type;
 	buf->r.ip = ip;
@@ -242,6 +290,7 @@ static void report_publish(struct report_buf *buf)
 	memsan_ring_push(r);
 	memsan_report_print(r);
 	memsan_count(MEMSAN_COUNTER_REPORTS, 1);
+	this_cpu_add(report_budget.spent, local_clock() - buf->start);
 	if (READ_ONCE(memsan_panic_on_report))
 		panic("memsan: panic_on_report set\n");
 }

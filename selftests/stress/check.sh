@@ -51,7 +51,7 @@ grep -v '^TAP version\|^1\.\.' "$guest"
 n=$(grep -Ec '^(not )?ok [0-9]+' "$guest")
 n=$((n + 1))
 con=$OUT/console-stress-$arch.log
-bad=$(grep -E 'WARNING|BUG:|Oops|stall|lockup|hung task|Kernel panic' "$con" 2>/dev/null |
+bad=$(grep -E 'WARNING|BUG:|Oops|detected stall|rcu_.*stall|lockup|hung task|Kernel panic' "$con" 2>/dev/null |
 	grep -v 'BUG: MEMSAN')
 if [ "$rc" -eq 124 ]; then
 	echo "not ok $n stress $arch: guest console clean # guest timed out, see $con"

@@ -19,6 +19,10 @@
 #           CHURN_SECONDS while quarantine_kb, track, stack_trace and redzone
 #           change every half second: no report, the quarantine within its
 #           budget and empty at quarantine_kb=0, no WARNING.
+#   pressure  a quarantine of PRESSURE_MB, then two processes each
+#           touching 60% of the guest's memory (the OOM killer ends one):
+#           the quarantine's shrinker gives memory back, nothing crashes,
+#           memsan reports again afterwards.
 #   fail_alloc  (test-only debugfs knob) one in FAIL_EVERY of memsan's own
 #           allocations fails (object records, shadow chunks, stack depot,
 #           netlink messages, report buffers) under track=all and slab load:
@@ -35,7 +39,7 @@
 # Environment (defaults): STORM_SECONDS (15), UNLOAD_CYCLES (20),
 # UNLOAD_TOLERANCE_KB (2048), STORM_LATENCY_MS (1000), STORM_CONSOLE_REPORTS
 # (reports allowed on the console per 60 s of storm: 10, memsan's limit),
-# CHURN_SECONDS (16), FAIL_EVERY (5).
+# CHURN_SECONDS (16), FAIL_EVERY (5), PRESSURE_MB (64).
 
 cd "$(dirname "$0")" || exit 1
 PATH=$PWD:$PATH
@@ -47,6 +51,7 @@ STORM_LATENCY_MS=${STORM_LATENCY_MS:-1000}
 STORM_CONSOLE_REPORTS=${STORM_CONSOLE_REPORTS:-10}
 FAIL_EVERY=${FAIL_EVERY:-5}
 CHURN_SECONDS=${CHURN_SECONDS:-16}
+PRESSURE_MB=${PRESSURE_MB:-64}
 DBG=/sys/kernel/debug
 SDIR=$DBG/memsan_stress
 TROUBLE='Kernel panic|Oops|WARNING:|BUG: |kernel BUG at|soft lockup|hard LOCKUP|detected stall|blocked for more than'
@@ -55,7 +60,7 @@ T=$(mktemp -d /tmp/stress.XXXXXX) || exit 1
 n=0
 failed=0
 echo "TAP version 13"
-echo "1..11"
+echo "1..12"
 
 diag() { echo "# $*"; }
 point() {
@@ -80,7 +85,7 @@ kmsg_seq() {
 	echo "memsan-stress-mark $1" > /dev/kmsg
 	timeout 5 cat /dev/kmsg 2> /dev/null |
 		sed -n "s/^[0-9]*,\([0-9]*\),[^;]*;memsan-stress-mark $1\$/\1/p" | tail -n 1
-}
+} 2> /dev/null	# not the shell's "Terminated" for the cat timeout ends
 
 # Slab + VmallocUsed in kB after dropping caches (as load_unload.sh does).
 mem_kb() {
@@ -352,7 +357,47 @@ loaded memsan && rmmod memsan
 cat "$T/churn.diag" 2> /dev/null
 point "churn: alloc/free from every context while parameters change: no report, quarantine in budget" "$cwhy"
 
-# ================= 7-10: unload anywhere =================
+# ================= 7: memory pressure and the OOM killer =================
+pressure_test() {
+	insmod memsan.ko track=all report_all=1 quarantine_kb=$((PRESSURE_MB * 2048)) ||
+		{ echo "insmod memsan failed"; return; }
+	insmod memsan_stress.ko fill_size=4096 || { echo "insmod memsan_stress failed"; return; }
+	echo $((PRESSURE_MB * 256)) > $SDIR/fill || echo "fill failed"
+	q0=$(stat quarantine_bytes) u0=$(stat untracked_nomem)
+	[ "$q0" -ge $((PRESSURE_MB * 1024 * 1024 / 2)) ] || echo "the quarantine holds only $q0 bytes"
+	k0=$(kmsg_seq pressure-start)
+	# each asks for 60% of the memory: together more than there is
+	each=$(awk '/^MemTotal:/ { print int($2 * 0.6) }' /proc/meminfo)
+	echo -1000 > /proc/self/oom_score_adj
+	for h in 1 2; do
+		(echo 1000 > /proc/self/oom_score_adj
+		 exec dd if=/dev/zero of=/dev/null bs=${each}k count=4 2> /dev/null) &
+	done
+	wait
+	echo 0 > /proc/self/oom_score_adj
+	oom=$(dmesg | sed -n '/memsan-stress-mark pressure-start/,$p' | grep -c 'Killed process')
+	q1=$(stat quarantine_bytes) u1=$(stat untracked_nomem)
+	# memsan works on: the storm's bugs are reported
+	r0=$(stat reports)
+	echo 1 > $SDIR/run
+	sleep 0.5
+	echo 0 > $SDIR/run
+	r=$(($(stat reports) - r0))
+	echo "# pressure: quarantine $q0 bytes before, $q1 after; OOM kills $oom;" \
+		"untracked_nomem +$((u1 - u0)); reports after it $r" > "$T/pressure.diag"
+	[ "$q1" -lt "$q0" ] || echo "the quarantine did not shrink ($q0 -> $q1 bytes)"
+	[ "$oom" -gt 0 ] || echo "the OOM killer did not run"
+	[ "$r" -gt 0 ] || echo "no report after the pressure"
+	rmmod memsan_stress || echo "rmmod memsan_stress failed"
+	rmmod memsan || echo "rmmod memsan failed"
+}
+pwhy=$(pressure_test 2>&1 | head -n 5 | tr '\n' ' ')
+loaded memsan_stress && rmmod memsan_stress
+loaded memsan && rmmod memsan
+cat "$T/pressure.diag" 2> /dev/null
+point "pressure: OOM with a ${PRESSURE_MB} MB quarantine: it shrinks, memsan goes on" "$pwhy"
+
+# ================= 8-11: unload anywhere =================
 why=
 if insmod memsan.ko && insmod memsan_stress.ko; then
 	if rmmod memsan 2> "$T/rmmod.err"; then
