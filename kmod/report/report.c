@@ -7,8 +7,9 @@
  * caller's facts about the bug (report_open()), then where it happened and
  * which object it touched (complete_report()), then the text (render.c),
  * then the ring (ring.c), which announces it to the channels.  A global lock
- * (report_lock) is held only to look the bug site up: a bug site reported
- * once is not reported again unless report_all is set.  The ring's lock is
+ * (report_lock) is held only to remember a new bug site (a site reported
+ * once is not reported again unless report_all is set; known sites are
+ * looked up without it).  The ring's lock is
  * held only to copy the finished report in.  So a storm of reports on every
  * CPU does not keep CPUs waiting for each other with interrupts off.
  * Nothing here allocates: reports happen in any context, IRQ included, and
@@ -77,8 +78,8 @@ static DEFINE_RAW_SPINLOCK(report_lock);
 static unsigned long sites[REPORT_SITES];
 
 /*
- * The slot of bug site (@ip, @type): the one holding it if it was reported
- * before, else the empty one to remember it in; NULL if the table is full.
+ * The slot of bug site @key: the one holding it if it was reported before,
+ * else the empty one to remember it in; NULL if the table is full.
  */
 static unsigned long *site_slot(unsigned long key)
 {
@@ -95,6 +96,27 @@ static unsigned long *site_slot(unsigned long key)
 }
 
 /*
+ * Was bug site @key reported before?  Without report_lock: sites are only
+ * added (under the lock, with WRITE_ONCE()), and a storm of the same bug on
+ * every CPU must not queue them on one lock with IRQs off.  Racing with
+ * memsan_reports_clear(), a site may be seen once more.
+ */
+static bool site_known(unsigned long key)
+{
+	unsigned int i, h = hash_long(key, ilog2(REPORT_SITES));
+	unsigned long v;
+
+	for (i = 0; i < REPORT_SITES; i++) {
+		v = READ_ONCE(sites[(h + i) & (REPORT_SITES - 1)]);
+		if (v == key)
+			return true;
+		if (!v)
+			return false;
+	}
+	return false;
+}
+
+/*
  * Past REPORT_BURST reports in a window of REPORT_WINDOW_NS, a CPU's reports
  * may take at most 1/REPORT_CPU_SHARE of its time: the ones over that are
  * dropped (counted in reports_dropped) until its next window.  A report
@@ -106,7 +128,7 @@ static unsigned long *site_slot(unsigned long key)
  */
 #define REPORT_WINDOW_NS	NSEC_PER_SEC
 #define REPORT_CPU_SHARE	4
-#define REPORT_BURST		16
+#define REPORT_BURST		64
 
 struct report_budget {
 	u64 window_start;
@@ -116,7 +138,7 @@ struct report_budget {
 static DEFINE_PER_CPU(struct report_budget, report_budget);
 
 /* Preemption off.  Contexts of one CPU share its budget: approximate. */
-static bool report_budget_left(void)
+static bool report_budget_over(void)
 {
 	struct report_budget *b = this_cpu_ptr(&report_budget);
 	u64 now = local_clock();
@@ -126,11 +148,8 @@ static bool report_budget_left(void)
 		WRITE_ONCE(b->spent, 0);
 		WRITE_ONCE(b->made, 0);
 	}
-	if (READ_ONCE(b->made) >= REPORT_BURST &&
-	    READ_ONCE(b->spent) >= REPORT_WINDOW_NS / REPORT_CPU_SHARE)
-		return false;
-	this_cpu_inc(report_budget.made);
-	return true;
+	return READ_ONCE(b->made) >= REPORT_BURST &&
+	       READ_ONCE(b->spent) >= REPORT_WINDOW_NS / REPORT_CPU_SHARE;
 }
 
 /*
@@ -176,27 +195,35 @@ static struct memsan_report *report_open(struct report_buf *buf, enum memsan_bug
 					 unsigned long ip)
 {
 	unsigned long key = (ip << SITE_TYPE_BITS) | type;
-	enum memsan_counter skipped = MEMSAN_COUNTER_COUNT;
+	bool report_all = READ_ONCE(memsan_report_all);
 	unsigned long flags, *slot;
+	bool seen;
 
-	raw_spin_lock_irqsave(&report_lock, flags);
-	slot = site_slot(key);
-	if (slot && *slot == key && !READ_ONCE(memsan_report_all))
-		skipped = MEMSAN_COUNTER_REPORTS_SUPPRESSED;
-	else if (!report_budget_left())
-		skipped = MEMSAN_COUNTER_REPORTS_DROPPED;
-	else if (slot)
-		*slot = key;
-	raw_spin_unlock_irqrestore(&report_lock, flags);
-	if (skipped != MEMSAN_COUNTER_COUNT) {
-		memsan_count(skipped, 1);
+	if (!report_all && site_known(key))
+		goto suppressed;
+	if (report_budget_over()) {
+		memsan_count(MEMSAN_COUNTER_REPORTS_DROPPED, 1);
 		return NULL;
 	}
+	raw_spin_lock_irqsave(&report_lock, flags);
+	slot = site_slot(key);
+	seen = slot && *slot == key;
+	if (slot && !seen)
+		WRITE_ONCE(*slot, key);
+	raw_spin_unlock_irqrestore(&report_lock, flags);
+	if (seen && !report_all)
+		goto suppressed;	/* another CPU reported it meanwhile */
+
+	this_cpu_inc(report_budget.made);
 	buf->start = local_clock();
 	memset(&buf->r, 0, offsetof(struct memsan_report, text));
 	buf->r.type = type;
 	buf->r.ip = ip;
 	return &buf->r;
+
+suppressed:
+	memsan_count(MEMSAN_COUNTER_REPORTS_SUPPRESSED, 1);
+	return NULL;
 }
 
 static void fetch_stack(struct memsan_stack *s, depot_stack_handle_t handle, pid_t pid)
