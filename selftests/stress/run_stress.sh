@@ -124,6 +124,32 @@ wait_gone() {
 	done
 }
 
+hog() { while :; do :; done; }
+
+# probe_for SECONDS: a shell command (fork + exec of cat) every 0.5 s, timed
+# in the guest; MAX = the worst in ms (the loop's own sleep 0.5 is timed
+# too), PROBES, LATS = each command's ms
+probe_for() {
+	now
+	pstart=$NOW
+	max=0 probes=0 lats=
+	while [ $((NOW - pstart)) -lt $(($1 * 100)) ]; do
+		now
+		t0=$NOW
+		up=$(cat /proc/uptime)
+		up=${up%% *}
+		t1=${up%.*}${up#*.}
+		lat=$(((t1 - t0) * 10))
+		[ $lat -le $max ] || max=$lat
+		lats="$lats $lat"
+		probes=$((probes + 1))
+		sleep 0.5
+		now
+		lat=$(((NOW - t0) * 10 - 500))
+		[ $lat -le $max ] || max=$lat
+	done
+}
+
 [ "$(id -u)" = 0 ] || { diag "must run as root"; exit 1; }
 for f in memsan.ko memsan_stress.ko memsan-ctl; do
 	[ -e "$f" ] || { diag "$f missing"; exit 1; }
@@ -182,39 +208,23 @@ storm() {
 		done
 	) &
 	READER=$!
-	# the same probe before the storm: what the guest answers unloaded
-	base=0 j=0
-	while [ $j -lt 4 ]; do
-		now
-		t0=$NOW
-		up=$(cat /proc/uptime)
-		up=${up%% *}
-		t1=${up%.*}${up#*.}
-		[ $(((t1 - t0) * 10)) -le $base ] || base=$(((t1 - t0) * 10))
-		sleep 0.5
-		j=$((j + 1))
-	done
+	# the same probe before the storm: what the guest answers idle, then
+	# beside two plain CPU hogs (as many as the storm's kthreads on 2 CPUs):
+	# what a busy guest answers whatever memsan does, on this host
+	probe_for 2
+	base=$max
+	hog &
+	H1=$!
+	hog &
+	H2=$!
+	probe_for 5
+	kill $H1 $H2
+	wait $H1 $H2 2> /dev/null
+	hogmax=$max hoglats=$lats
 	echo 1 > $SDIR/run || { echo "cannot start the storm"; return 1; }
 	now
 	start=$NOW
-	max=0 probes=0 lats=
-	while [ $((NOW - start)) -lt $((STORM_SECONDS * 100)) ]; do
-		# one shell command (fork + exec of cat), timed in the guest
-		now
-		t0=$NOW
-		up=$(cat /proc/uptime)
-		up=${up%% *}
-		t1=${up%.*}${up#*.}
-		lat=$(((t1 - t0) * 10))
-		[ $lat -le $max ] || max=$lat
-		lats="$lats $lat"
-		probes=$((probes + 1))
-		sleep 0.5
-		now
-		# the loop itself (sleep included) is a command too
-		lat=$(((NOW - t0) * 10 - 500))
-		[ $lat -le $max ] || max=$lat
-	done
+	probe_for "$STORM_SECONDS"
 	echo 0 > $SDIR/run
 	now
 	elapsed=$((NOW - start))
@@ -237,7 +247,7 @@ storm() {
 	rmmod memsan_stress || echo "rmmod memsan_stress failed"
 	rmmod memsan || echo "rmmod memsan failed"
 	cat > "$T/storm.env" <<-EOF
-	lats="$lats" base=$base
+	lats="$lats" base=$base hogmax=$hogmax hoglats="$hoglats"
 	max=$max probes=$probes elapsed=$elapsed committed=$committed r=$r s=$s d=$d
 	nd=$nd got=$got lost=$lost monrc=$monrc k0=$k0 k1=$k1 lines=$lines
 	reads=$(cat "$T/reads" 2> /dev/null | wc -l)
@@ -257,11 +267,16 @@ else
 	diag "storm: ${elapsed}0 ms, $committed bugs committed (report_all=1)"
 	diag "storm: reports $r, reports_suppressed $s, reports_dropped $d, netlink_drops $nd"
 	diag "storm: monitor printed $got reports, said $lost lost, exit $monrc; slow reader passes: $reads"
-	diag "storm: shell command latency max $max ms over $probes probes (ms:$lats); before the storm: max $base ms"
+	diag "storm: shell command latency max $max ms over $probes probes (ms:$lats)"
+	diag "storm: before it: idle max $base ms; beside 2 CPU hogs (no memsan work) max $hogmax ms (ms:$hoglats)"
+	# 1 s, or twice what two plain CPU hogs cost on this guest and host
+	# (TCG on a loaded host: a busy guest gets a fraction of a host core)
+	limit=$STORM_LATENCY_MS
+	[ $((2 * hogmax)) -le "$limit" ] || limit=$((2 * hogmax))
 	why=
 	[ "$probes" -ge $((STORM_SECONDS / 2)) ] || why="only $probes latency probes in ${STORM_SECONDS} s"
-	[ "$max" -le "$STORM_LATENCY_MS" ] || why="a shell command took $max ms (limit $STORM_LATENCY_MS)"
-	point "storm: the guest stays responsive (a command answers within ${STORM_LATENCY_MS} ms)" "$why"
+	[ "$max" -le "$limit" ] || why="a shell command took $max ms (limit $limit)"
+	point "storm: the guest stays responsive (a command answers within ${STORM_LATENCY_MS} ms, or 2x a plain CPU hog's)" "$why"
 
 	why=
 	[ "$committed" -gt 0 ] || why="no bug committed"
