@@ -127,7 +127,7 @@ static bool site_known(unsigned long key)
  * report is dropped is not remembered: with report_all=0 a later one is made.
  */
 #define REPORT_WINDOW_NS	NSEC_PER_SEC
-#define REPORT_CPU_SHARE	4
+#define REPORT_CPU_SHARE	8
 #define REPORT_BURST		64
 
 struct report_budget {
