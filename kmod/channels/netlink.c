@@ -372,6 +372,8 @@ static int report_multicast(u64 seq)
 
 	if (!genl_has_listeners(&memsan_genl_family, &init_net, MEMSAN_NL_GROUP_REPORTS))
 		return -ESRCH;
+	if (memsan_fail_alloc(MEMSAN_FAIL_NETLINK))
+		return -ENOMEM;
 	if (MEMSAN_GENL_MCAST_RESTRICTED) {
 		if (!memsan_report_copy(seq, send_copy))
 			return -ENOENT;	/* overwritten before it could be sent */

@@ -126,6 +126,8 @@ struct memsan_object *memsan_object_alloc(void)
 	struct pool_cpu *pc;
 	unsigned long flags;
 
+	if (memsan_fail_alloc(MEMSAN_FAIL_OBJECT))
+		return NULL;
 	local_irq_save(flags);
 	pc = this_cpu_ptr(&pool_cpu);
 	if (!pc->nr)

@@ -133,7 +133,7 @@ static noinline depot_stack_handle_t save_stack(unsigned long first, unsigned lo
  */
 depot_stack_handle_t memsan_save_stack(unsigned long first, unsigned long ret_addr)
 {
-	if (!READ_ONCE(memsan_stack_trace))
+	if (!READ_ONCE(memsan_stack_trace) || memsan_fail_alloc(MEMSAN_FAIL_STACK))
 		return 0;
 	return save_stack(first, ret_addr);
 }

@@ -39,6 +39,8 @@ static void *shadow_alloc_chunk(void *ctx)
 	unsigned long flags;
 	void *chunk = NULL;
 
+	if (memsan_fail_alloc(MEMSAN_FAIL_SHADOW))
+		return NULL;
 	raw_spin_lock_irqsave(&chunk_lock, flags);
 	if (spare_chunks) {
 		chunk = spare_chunks;
