@@ -103,6 +103,22 @@ static void emit_shadow_line(void *ctx, const char *line)
 	report_line(ctx, "%s", line);
 }
 
+/* Where a tracked object lives: its cache, its pages, its vmalloc area. */
+static void render_object_home(struct memsan_report *r)
+{
+	if (r->cache_name[0])
+		report_line(r, " which belongs to the cache %s of size %u", r->cache_name,
+			    r->cache_size);
+	else if (r->obj_kind == MEMSAN_KIND_PAGES)
+		report_line(r, " which belongs to the pages of order %u from the page allocator",
+			    get_order(r->cache_size));
+	else if (r->obj_kind == MEMSAN_KIND_VMALLOC)
+		report_line(r, " which belongs to the vmalloc area of size %lu",
+			    PAGE_ALIGN(r->obj_size));
+	else
+		report_line(r, " which is a large kmalloc of %u bytes", r->cache_size);
+}
+
 static void render_object(struct memsan_report *r)
 {
 	unsigned long end = r->obj_addr + r->obj_size;
@@ -121,17 +137,7 @@ static void render_object(struct memsan_report *r)
 	}
 	report_blank(r);
 	report_line(r, "The buggy address belongs to the object at %016lx", r->obj_addr);
-	if (r->cache_name[0])
-		report_line(r, " which belongs to the cache %s of size %u", r->cache_name,
-			    r->cache_size);
-	else if (r->obj_kind == MEMSAN_KIND_PAGES)
-		report_line(r, " which belongs to the pages of order %u from the page allocator",
-			    get_order(r->cache_size));
-	else if (r->obj_kind == MEMSAN_KIND_VMALLOC)
-		report_line(r, " which belongs to the vmalloc area of size %lu",
-			    PAGE_ALIGN(r->obj_size));
-	else
-		report_line(r, " which is a large kmalloc of %u bytes", r->cache_size);
+	render_object_home(r);
 	if (r->addr < r->obj_addr) {
 		rel = "to the left of";
 		dist = r->obj_addr - r->addr;
@@ -171,11 +177,8 @@ static void render_leak(struct memsan_report *r)
 
 	report_line(r, "unreferenced object 0x%016lx (size %lu):", r->addr,
 		    r->has_object ? r->obj_size : 0);
-	if (r->has_object && r->cache_name[0])
-		report_line(r, " which belongs to the cache %s of size %u", r->cache_name,
-			    r->cache_size);
-	else if (r->has_object)
-		report_line(r, " which is a large kmalloc of %u bytes", r->cache_size);
+	if (r->has_object)
+		render_object_home(r);
 	report_line(r, " found by the leak scan %s", r->leak_scan);
 	report_line(r, " %u object%s, %lu bytes leaked from this allocating call",
 		    r->leak_objects, r->leak_objects == 1 ? "" : "s", r->leak_bytes);
