@@ -3,8 +3,8 @@
  * memsan: the __asan_* runtime gcc's kernel-address instrumentation calls.
  *
  * Every load and store of an instrumented module calls one of these.  The
- * fast path is the shadow lookup alone (memsan_shadow_check_fast()); reporting is
- * out of line.  Untracked memory has no shadow and is never reported.
+ * fast path is the shadow lookup alone (memsan_shadow_fast_clean()); the rest
+ * of the check and reporting are out of line.  Untracked memory has no shadow and is never reported.
  */
 #include <linux/export.h>
 #include <linux/kernel.h>
@@ -16,29 +16,29 @@
 #include "shadow_port/memsan_shadow.h"
 
 /*
- * Instrumented code may run with user access open (between
- * user_access_begin() and _end()): every call out of the __asan_* functions
- * closes it first, as KASAN's report path does.
+ * Everything the inline part of a check did not decide, out of line so that
+ * the fast path saves no register and sets up no frame: misaligned accesses,
+ * shadow bytes that are not zero, the module area, memory outside the linear
+ * map, and the report.
  */
-static __always_inline bool asan_bad(unsigned long addr, size_t size)
+static noinline void asan_check_slow(unsigned long addr, size_t size, bool is_write,
+				     unsigned long ip)
 {
-	int bad = memsan_shadow_check_fast(addr, size);
-	unsigned long ua_flags;
-
-	if (likely(bad >= 0))
-		return bad;
-	ua_flags = user_access_save();
-	bad = memsan_shadow_range_bad(addr, size);
-	user_access_restore(ua_flags);
-	return bad;
+	if (memsan_shadow_bad(addr, size))
+		memsan_report_access(addr, size, is_write, ip);
 }
 
-static __always_inline void report_access(unsigned long addr, size_t size, bool is_write,
-					  unsigned long ip)
+/*
+ * Instrumented code may run with user access open (between
+ * user_access_begin() and _end()): the __asan_* functions close it before
+ * they call out, as KASAN's report path does.
+ */
+static __always_inline void asan_slow(unsigned long addr, size_t size, bool is_write,
+				      unsigned long ip)
 {
 	unsigned long ua_flags = user_access_save();
 
-	memsan_report_access(addr, size, is_write, ip);
+	asan_check_slow(addr, size, is_write, ip);
 	user_access_restore(ua_flags);
 }
 
@@ -80,36 +80,60 @@ bool __memsan_kasan_check_write(const void *p, unsigned int size)
 }
 EXPORT_SYMBOL(__memsan_kasan_check_write);
 
-#define DEFINE_ASAN_CHECK(kind, size, is_write)					\
+/*
+ * 1, 2, 4 and 8 bytes: a static key, then memsan_shadow_fast_clean() (one
+ * range test, one directory load, one shadow load and compare); the rest is
+ * out of line.
+ */
+#define DEFINE_ASAN_CHECK(kind, size, order, is_write)				\
 	void __asan_##kind##size##_noabort(unsigned long addr)			\
 	{									\
-		if (memsan_enabled() && unlikely(asan_bad(addr, size)))		\
-			report_access(addr, size, is_write, _RET_IP_);		\
+		if (!memsan_enabled() ||					\
+		    likely(memsan_shadow_fast_clean(addr, order)))		\
+			return;							\
+		asan_slow(addr, size, is_write, _RET_IP_);			\
 	}									\
 	EXPORT_SYMBOL(__asan_##kind##size##_noabort)
 
-DEFINE_ASAN_CHECK(load, 1, false);
-DEFINE_ASAN_CHECK(store, 1, true);
-DEFINE_ASAN_CHECK(load, 2, false);
-DEFINE_ASAN_CHECK(store, 2, true);
-DEFINE_ASAN_CHECK(load, 4, false);
-DEFINE_ASAN_CHECK(store, 4, true);
-DEFINE_ASAN_CHECK(load, 8, false);
-DEFINE_ASAN_CHECK(store, 8, true);
-DEFINE_ASAN_CHECK(load, 16, false);
-DEFINE_ASAN_CHECK(store, 16, true);
+DEFINE_ASAN_CHECK(load, 1, 0, false);
+DEFINE_ASAN_CHECK(store, 1, 0, true);
+DEFINE_ASAN_CHECK(load, 2, 1, false);
+DEFINE_ASAN_CHECK(store, 2, 1, true);
+DEFINE_ASAN_CHECK(load, 4, 2, false);
+DEFINE_ASAN_CHECK(store, 4, 2, true);
+DEFINE_ASAN_CHECK(load, 8, 3, false);
+DEFINE_ASAN_CHECK(store, 8, 3, true);
+
+/* 16 bytes and any size: the inline in-page check, then out of line. */
+static __always_inline void asan_check_any(unsigned long addr, size_t size, bool is_write,
+					   unsigned long ip)
+{
+	if (!memsan_enabled() || likely(!memsan_shadow_check_fast(addr, size)))
+		return;
+	asan_slow(addr, size, is_write, ip);
+}
+
+void __asan_load16_noabort(unsigned long addr)
+{
+	asan_check_any(addr, 16, false, _RET_IP_);
+}
+EXPORT_SYMBOL(__asan_load16_noabort);
+
+void __asan_store16_noabort(unsigned long addr)
+{
+	asan_check_any(addr, 16, true, _RET_IP_);
+}
+EXPORT_SYMBOL(__asan_store16_noabort);
 
 void __asan_loadN_noabort(unsigned long addr, size_t size)
 {
-	if (memsan_enabled() && unlikely(asan_bad(addr, size)))
-		report_access(addr, size, false, _RET_IP_);
+	asan_check_any(addr, size, false, _RET_IP_);
 }
 EXPORT_SYMBOL(__asan_loadN_noabort);
 
 void __asan_storeN_noabort(unsigned long addr, size_t size)
 {
-	if (memsan_enabled() && unlikely(asan_bad(addr, size)))
-		report_access(addr, size, true, _RET_IP_);
+	asan_check_any(addr, size, true, _RET_IP_);
 }
 EXPORT_SYMBOL(__asan_storeN_noabort);
 
