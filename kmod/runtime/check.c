@@ -67,8 +67,20 @@ DEFINE_ASAN_CHECK(load, 2, 1, false);
 DEFINE_ASAN_CHECK(store, 2, 1, true);
 DEFINE_ASAN_CHECK(load, 4, 2, false);
 DEFINE_ASAN_CHECK(store, 4, 2, true);
-DEFINE_ASAN_CHECK(load, 8, 3, false);
-DEFINE_ASAN_CHECK(store, 8, 3, true);
+
+/* 8 bytes, the most common: the address is not kept live (shadow_fast_clean8()) */
+#define DEFINE_ASAN_CHECK8(kind, is_write)					\
+	void __asan_##kind##8_noabort(unsigned long addr)			\
+	{									\
+		if (!memsan_enabled() ||					\
+		    likely(memsan_shadow_fast_clean8(&addr)))			\
+			return;							\
+		asan_slow(addr, 8, is_write, ASAN_CALLER_IP);			\
+	}									\
+	EXPORT_SYMBOL(__asan_##kind##8_noabort)
+
+DEFINE_ASAN_CHECK8(load, false);
+DEFINE_ASAN_CHECK8(store, true);
 
 /* Stack instrumentation is off (asan-stack=0): nothing to unpoison. */
 void __asan_handle_no_return(void)

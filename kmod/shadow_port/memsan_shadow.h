@@ -92,6 +92,12 @@ static __always_inline bool memsan_shadow_fast_clean(unsigned long addr, unsigne
 	return shadow_fast_clean(&memsan_shadow, addr, order);
 }
 
+/* memsan_shadow_fast_clean(*@addr, 3), @addr recomputed when false (shadow_fast_clean8()) */
+static __always_inline bool memsan_shadow_fast_clean8(unsigned long *addr)
+{
+	return shadow_fast_clean8(&memsan_shadow, addr);
+}
+
 /**
  * memsan_shadow_bad() - is any byte of [@addr, @addr + @size) poisoned?
  *

@@ -250,6 +250,15 @@ static void fx_check_in_page_at(struct fx *fx, unsigned long addr)
 			expect_same(model_bad(&fx->md, addr, 1UL << order), 0,
 				    "model(%#lx, %u)", addr, order);
 	}
+	{
+		unsigned long a = addr;
+		int clean = shadow_fast_clean8(&fx->map, &a);
+
+		expect_same(!!clean, !!shadow_fast_clean(&fx->map, addr, 3), "fast_clean8(%#lx)",
+			    addr);
+		if (!clean)
+			expect_same(a, addr, "fast_clean8(%#lx) gave back", addr);
+	}
 	if (!shadow_in_fast_region(&fx->map, addr))
 		return;
 	for (unsigned long n = 1; n <= 16; n++) {
