@@ -5,9 +5,10 @@
  * freestanding library in shadow/ (shadow.h is its API) with memory from
  * shadow_map.c.  A leaf: it calls nothing of memsan but the counters.
  *
- * The fast path of every check lives here, once: the __asan_* runtime and
- * the checked string functions call memsan_shadow_check_fast(), the free
- * hooks memsan_shadow_page_tracked().
+ * The fast paths of the checks live here, once: the __asan_* runtime calls
+ * memsan_shadow_fast_clean() (and memsan_shadow_check_fast() for 16 bytes
+ * and other sizes), the checked string functions memsan_shadow_bad(), the
+ * free hooks memsan_shadow_page_tracked().
  */
 #ifndef _MEMSAN_SHADOW_H
 #define _MEMSAN_SHADOW_H
@@ -75,6 +76,30 @@ static __always_inline int memsan_shadow_check_fast(unsigned long addr, size_t s
 	    (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - size && mapped)
 		return shadow_check_in_page(&memsan_shadow, addr, size);
 	return mapped ? -1 : memsan_shadow_check_modules(addr, size);
+}
+
+/**
+ * memsan_shadow_fast_clean() - the whole inline part of an __asan_* check of
+ *	1, 2, 4 or 8 bytes
+ * @addr:	first byte accessed
+ * @order:	log2 of the bytes accessed, 0..3 (a constant)
+ *
+ * One range test, one directory load, one shadow load and compare
+ * (shadow_fast_clean()); false sends the access out of line: a shadow byte
+ * that is not zero, a misaligned access, the module area, memory outside the
+ * linear map.
+ *
+ * Return: true if the access is certainly fine.
+ */
+static __always_inline bool memsan_shadow_fast_clean(unsigned long addr, unsigned int order)
+{
+	return shadow_fast_clean(&memsan_shadow, addr, order);
+}
+
+/* memsan_shadow_fast_clean(*@addr, 3), @addr recomputed when false (shadow_fast_clean8()) */
+static __always_inline bool memsan_shadow_fast_clean8(unsigned long *addr)
+{
+	return shadow_fast_clean8(&memsan_shadow, addr);
 }
 
 /**

@@ -23,9 +23,9 @@
 
 struct shadow_map memsan_shadow;
 
-static unsigned char **shadow_dir;
-static unsigned char **module_dir;
-static unsigned char **vmalloc_dir;
+static unsigned long *shadow_dir;
+static unsigned long *module_dir;
+static unsigned long *vmalloc_dir;
 static LIST_HEAD(chunk_pages);		/* pages chunks are carved from */
 static struct page *chunk_page;		/* page being carved */
 static unsigned int chunk_next;		/* next free chunk in chunk_page */
@@ -139,7 +139,7 @@ static void module_shadow_init(void)
 	if (start >= end)
 		return;
 	npages = (end - start) >> PAGE_SHIFT;
-	module_dir = vzalloc(array_size(npages, sizeof(*module_dir)));
+	module_dir = vmalloc(array_size(npages, sizeof(*module_dir)));
 	if (!module_dir)
 		goto fail;
 	if (shadow_map_add_region(&memsan_shadow, start, npages, module_dir)) {
@@ -173,7 +173,7 @@ static void vmalloc_shadow_init(void)
 	if (start >= VMALLOC_END)
 		goto fail;
 	npages = (min_t(unsigned long, VMALLOC_END - start, VMALLOC_WINDOW)) >> PAGE_SHIFT;
-	vmalloc_dir = vzalloc(array_size(npages, sizeof(*vmalloc_dir)));
+	vmalloc_dir = vmalloc(array_size(npages, sizeof(*vmalloc_dir)));
 	if (!vmalloc_dir)
 		goto fail;
 	if (shadow_map_add_region(&memsan_shadow, start, npages, vmalloc_dir)) {
@@ -218,7 +218,7 @@ int memsan_shadow_init(void)
 		return -ENOMEM;
 	npages = end_pfn - start_pfn;
 
-	shadow_dir = vzalloc(array_size(npages, sizeof(*shadow_dir)));
+	shadow_dir = vmalloc(array_size(npages, sizeof(*shadow_dir)));
 	if (!shadow_dir)
 		return -ENOMEM;
 	memsan_count(MEMSAN_COUNTER_SHADOW_BYTES, npages * sizeof(*shadow_dir));
