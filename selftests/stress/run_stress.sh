@@ -42,6 +42,8 @@
 # CHURN_SECONDS (16), FAIL_EVERY (5), PRESSURE_MB (64).
 
 cd "$(dirname "$0")" || exit 1
+# the shared helpers (mem_kb): beside this script in the guest, in ../lib in the repo
+if [ -f ktap.sh ]; then . ./ktap.sh; else . ../lib/ktap.sh; fi
 PATH=$PWD:$PATH
 
 STORM_SECONDS=${STORM_SECONDS:-15}
@@ -87,17 +89,6 @@ kmsg_seq() {
 		sed -n "s/^[0-9]*,\([0-9]*\),[^;]*;memsan-stress-mark $1\$/\1/p" | tail -n 1
 } 2> /dev/null	# not the shell's "Terminated" for the cat timeout ends
 
-# Slab + VmallocUsed in kB after dropping caches (as load_unload.sh does).
-mem_kb() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	sleep 6
-	echo 3 > /proc/sys/vm/drop_caches
-	for shrink in /sys/kernel/slab/*/shrink; do
-		echo 1 > "$shrink" 2> /dev/null
-	done
-	awk '/^Slab:|^VmallocUsed:/ { kb += $2 } END { print kb }' /proc/meminfo
-}
 memfree_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
 
 # The slab load of load_unload.sh, until $1 exists.

@@ -8,19 +8,11 @@
 # TAP on stdout: one point per round, and one for the memory.
 
 cd "$(dirname "$0")" || exit 1
+# the shared helpers (mem_kb): beside this script in the guest, in ../lib in the repo
+if [ -f ktap.sh ]; then . ./ktap.sh; else . ../lib/ktap.sh; fi
 SOAK_SECONDS=${SOAK_SECONDS:-3600}
 SOAK_TOLERANCE_KB=${SOAK_TOLERANCE_KB:-4096}
 
-mem_kb() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	sleep 6
-	echo 3 > /proc/sys/vm/drop_caches
-	for shrink in /sys/kernel/slab/*/shrink; do
-		echo 1 > "$shrink" 2> /dev/null
-	done
-	awk '/^Slab:|^VmallocUsed:/ { kb += $2 } END { print kb }' /proc/meminfo
-}
 up() { read -r s _ < /proc/uptime; echo "${s%.*}"; }
 
 echo "TAP version 13"
