@@ -11,6 +11,7 @@
 #include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <linux/reciprocal_div.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
@@ -62,6 +63,13 @@ struct memsan_kmem_cache_61 {
 	unsigned int align;
 	unsigned int red_left_pad;	/* left redzone when slub_debug is on */
 	const char *name;
+	struct list_head list;
+#ifdef CONFIG_SYSFS
+	struct kobject kobj;
+#endif
+#ifdef CONFIG_SLAB_FREELIST_HARDENED
+	unsigned long random;		/* the free pointers' key */
+#endif
 };
 
 static inline const struct memsan_kmem_cache_61 *memsan_cache_fields(struct kmem_cache *s)
@@ -90,6 +98,49 @@ static inline unsigned int memsan_cache_object_size(struct kmem_cache *s)
 static inline const char *memsan_cache_name(struct kmem_cache *s)
 {
 	return memsan_cache_fields(s)->name;
+}
+
+/**
+ * memsan_cache_free_pointer() - where a free slot keeps its free pointer, and its key
+ * @s:		the cache
+ * @offset:	set to the pointer's offset in the object
+ * @key:	set to the key SLUB stores the pointer under (ptr ^ key ^ swab(where))
+ *
+ * Return: true when a free slot can be told from an allocated object: the
+ * pointers are hardened (so a word of zeros is not a NULL free pointer) and
+ * kept inside the object, which init_on_alloc clears on allocation (outside
+ * it, after a constructor or for SLAB_TYPESAFE_BY_RCU, it outlives the free).
+ */
+static inline bool memsan_cache_free_pointer(struct kmem_cache *s, unsigned int *offset,
+					     unsigned long *key)
+{
+#ifdef CONFIG_SLAB_FREELIST_HARDENED
+	const struct memsan_kmem_cache_61 *c = memsan_cache_fields(s);
+
+	if (!want_init_on_alloc(0) || !c->random ||
+	    c->offset + sizeof(void *) > c->object_size)
+		return false;
+	*offset = c->offset;
+	*key = c->random;
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * The stack pointer a task saved when it was switched out: below it, its
+ * stack holds only stale words.
+ */
+static inline unsigned long memsan_task_saved_sp(struct task_struct *t)
+{
+#if defined(CONFIG_X86_64)
+	return READ_ONCE(t->thread.sp);
+#elif defined(CONFIG_ARM64)
+	return READ_ONCE(t->thread.cpu_context.sp);
+#else
+#error "memsan: no saved stack pointer for this architecture"
+#endif
 }
 
 /* Objects read after free by design (RCU lookups): never quarantined. */

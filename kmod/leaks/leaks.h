@@ -26,6 +26,7 @@ struct module;
  * @reports:	reports made (one per allocation stack, unless reported before)
  * @bytes_scanned: bytes read in the two passes (the first alone if it
  *		found every candidate referenced)
+ * @free_slot_bytes: of slab pages, bytes in free slots, not read as roots
  * @ns:		time the scan took
  * @incomplete:	something could not be scanned or recorded: the scan may
  *		have missed leaks, never made one up
@@ -35,6 +36,7 @@ struct memsan_leak_stats {
 	unsigned int leaked;
 	unsigned int reports;
 	u64 bytes_scanned;
+	u64 free_slot_bytes;
 	u64 ns;
 	bool incomplete;
 };

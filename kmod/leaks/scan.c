@@ -9,13 +9,15 @@
  *
  * The roots (what the kernel holds that memsan does not scan as candidates):
  *  - every slab page of the system, but for the candidates themselves (they
- *    count once reached) and freed objects in the quarantine (stale);
+ *    count once reached), freed objects in the quarantine and free slots
+ *    (stale);
  *  - every reserved page of RAM: the kernel image (data, bss,
  *    ro_after_init), per-CPU areas of the first chunk (static, module and
  *    dynamic), boot-time tables;
  *  - every loaded module's writable data (ro_after_init, data, bss) but for
  *    memsan's own and the module going away;
- *  - the stacks of all tasks but the scanner itself;
+ *  - the stacks of the tasks that run code of a module asked about, but
+ *    the scanner's;
  *  - any other page of RAM the kernel holds (not free, not user or page
  *    cache, not a page table) that a word of a reserved page or of module
  *    data points into: kfree_rcu()'s pointer blocks, hanging off a per-CPU
@@ -47,6 +49,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "compat/compat.h"
 #include "counters/counters.h"
 #include "leaks/leaks.h"
 #include "leaks/ranges.h"
@@ -67,6 +70,7 @@
  * @ip:		the allocating call (second frame of the allocation stack)
  * @stack:	allocation stack handle
  * @white:	unreferenced in every pass so far
+ * @vmalloc:	a vmalloc area: the kernel's own records of it name its start
  */
 struct leak_obj {
 	unsigned long addr;
@@ -74,6 +78,7 @@ struct leak_obj {
 	unsigned long ip;
 	depot_stack_handle_t stack;
 	bool white;
+	bool vmalloc;
 };
 
 struct ram_range {
@@ -105,10 +110,13 @@ struct leak_scan {
 	unsigned long *queue;		/* followed pages to scan */
 	unsigned int nr_queue;
 	unsigned long *buf;		/* a page's copy */
+	unsigned long *stack_buf;	/* a task stack's copy */
 
 	u64 bytes;
 	bool incomplete;
 	bool follow_now;		/* the memory scanned now may lead to pages */
+	unsigned int nr_vmalloc;	/* candidates that are vmalloc areas */
+	u64 free_slot_bytes;		/* of slab pages, in free slots: not scanned */
 };
 
 static DEFINE_MUTEX(scan_lock);
@@ -173,7 +181,9 @@ static void collect(struct memsan_object *obj, void *arg)
 		.ip = ip,
 		.stack = obj->alloc_stack,
 		.white = true,
+		.vmalloc = obj->kind == MEMSAN_KIND_VMALLOC,
 	};
+	s->nr_vmalloc += obj->kind == MEMSAN_KIND_VMALLOC;
 	s->set.n++;
 }
 
@@ -258,6 +268,69 @@ static void follow_words(struct leak_scan *s, const unsigned long *w, unsigned l
 	}
 }
 
+/* The vmalloc area that starts at @v, if it is a candidate. */
+static const struct leak_obj *vmalloc_candidate(const struct leak_scan *s, unsigned long v)
+{
+	long k;
+
+	if (v < s->set.lo || v >= s->set.hi || !PAGE_ALIGNED(v))
+		return NULL;
+	k = leak_set_find(&s->set, v);
+	if (k < 0 || s->set.r[k].start != v || s->set.r[k].cookie >= s->nr_objs)
+		return NULL;
+	return s->objs[s->set.r[k].cookie].vmalloc ? &s->objs[s->set.r[k].cookie] : NULL;
+}
+
+/*
+ * Is @w[@j] the va_start of a struct vmap_area: followed by its va_end,
+ * both page-aligned vmalloc addresses, and by a list linked to other
+ * vmap_areas (slab objects)?  An array of vmalloc'd buffers has no such
+ * links, however its buffers lie.
+ */
+static bool vmap_area_at(const struct leak_scan *s, const unsigned long *w, unsigned long nr,
+			 unsigned long j)
+{
+	const unsigned long start = offsetof(struct vmap_area, va_start) / sizeof(long);
+	const unsigned long next = offsetof(struct vmap_area, list.next) / sizeof(long) - start;
+	const unsigned long prev = offsetof(struct vmap_area, list.prev) / sizeof(long) - start;
+
+	BUILD_BUG_ON(offsetof(struct vmap_area, va_end) !=
+		     offsetof(struct vmap_area, va_start) + sizeof(long));
+	return j + 1 < nr && j + prev < nr && w[j] < w[j + 1] && PAGE_ALIGNED(w[j]) &&
+	       PAGE_ALIGNED(w[j + 1]) && is_vmalloc_addr((void *)w[j]) &&
+	       w[j + next] >= s->lin_lo && w[j + next] < s->lin_hi &&
+	       w[j + prev] >= s->lin_lo && w[j + prev] < s->lin_hi;
+}
+
+/*
+ * Blank, in the copy @w of @nr words, the words by which vmalloc keeps its
+ * own account of a candidate area: its vm_struct (addr, then the size with
+ * the guard page, then VM_ALLOC in the flags), its vmap_area (va_start,
+ * then va_end) and the vmap_area of the area just below it (whose va_end
+ * is this start).  They name every vmalloc area, leaked or not.
+ */
+static void forget_vmalloc_records(const struct leak_scan *s, unsigned long *w, unsigned long nr)
+{
+	const unsigned long vm_addr = offsetof(struct vm_struct, addr) / sizeof(long);
+	const unsigned long vm_size = offsetof(struct vm_struct, size) / sizeof(long);
+	const unsigned long vm_flags = offsetof(struct vm_struct, flags) / sizeof(long);
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		const struct leak_obj *o = vmalloc_candidate(s, w[i]);
+		unsigned long area, b = i - vm_addr;
+
+		if (!o)
+			continue;
+		area = PAGE_ALIGN(o->size) + PAGE_SIZE;
+		if ((i >= vm_addr && b + vm_flags < nr && w[b + vm_size] == area &&
+		     (w[b + vm_flags] & VM_ALLOC)) ||
+		    (vmap_area_at(s, w, nr, i) && w[i + 1] == w[i] + area) ||
+		    (i >= 1 && vmap_area_at(s, w, nr, i - 1)))
+			w[i] = 0;
+	}
+}
+
 /*
  * Scan [@start, @start + @len): copy it a page at most at a time and look
  * at every aligned word.  What cannot be read is skipped.
@@ -276,6 +349,8 @@ static void scan_range(struct leak_scan *s, unsigned long start, unsigned long l
 		if (copy_from_kernel_nofault(s->buf, (void *)start, nr * sizeof(long))) {
 			s->incomplete = true;
 		} else {
+			if (s->nr_vmalloc)
+				forget_vmalloc_records(s, s->buf, nr);
 			leak_set_scan_words(&s->set, s->buf, nr);
 			if (s->follow_now)
 				follow_words(s, s->buf, nr);
@@ -285,10 +360,9 @@ static void scan_range(struct leak_scan *s, unsigned long start, unsigned long l
 	}
 }
 
-/* Scan one page of RAM as a root, but for the tracked objects in it. */
-static void scan_page_root(struct leak_scan *s, unsigned long pfn)
+/* Scan [@addr, @end) as a root, but for the tracked objects in it. */
+static void scan_span(struct leak_scan *s, unsigned long addr, unsigned long end)
 {
-	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn), end = addr + PAGE_SIZE;
 	unsigned int i = leak_set_next(&s->set, addr);
 
 	while (addr < end) {
@@ -302,6 +376,71 @@ static void scan_page_root(struct leak_scan *s, unsigned long pfn)
 			break;
 		addr = max(addr, s->set.r[i].end);
 		i++;
+	}
+}
+
+/* Scan one page of RAM as a root, but for the tracked objects in it. */
+static void scan_page_root(struct leak_scan *s, unsigned long pfn)
+{
+	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn);
+
+	scan_span(s, addr, addr + PAGE_SIZE);
+}
+
+/*
+ * Is the slot at @obj free?  A free slot holds its free pointer, which
+ * decodes to NULL or to a slot of the same slab; an allocated object was
+ * cleared at allocation (memsan_cache_free_pointer() says when that holds),
+ * so its words decode to that only if its user wrote that very value.
+ */
+static bool slot_free(unsigned long obj, unsigned long base, unsigned long nr,
+		      unsigned int stride, unsigned int offset, unsigned long key)
+{
+	unsigned long where = obj + offset, word, next;
+
+	if (copy_from_kernel_nofault(&word, (void *)where, sizeof(word)))
+		return false;
+	next = word ^ key ^ swab(where);
+	return !next || (next >= base && next < base + nr * stride && !((next - base) % stride));
+}
+
+/*
+ * Scan one slab page as a root, but for the tracked objects and the free
+ * slots in it: a free slot keeps what its last object held, and pointers
+ * to objects long gone whose slot a candidate now has were the scan's
+ * commonest stale references.
+ */
+static void scan_slab_root(struct leak_scan *s, unsigned long pfn)
+{
+	struct folio *folio = page_folio(pfn_to_page(pfn));
+	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn), end = addr + PAGE_SIZE;
+	struct kmem_cache *cache = memsan_folio_slab_cache(folio);
+	unsigned long base, nr, slot, key;
+	unsigned int stride, offset;
+
+	if (!cache || !memsan_cache_free_pointer(cache, &offset, &key)) {
+		scan_span(s, addr, end);
+		return;
+	}
+	stride = memsan_cache_stride(cache);
+	base = (unsigned long)folio_address(folio);
+	nr = stride ? folio_size(folio) / stride : 0;
+	if (!nr || memsan_cache_left_pad(cache) || addr < base) {	/* slub_debug: as a whole */
+		scan_span(s, addr, end);
+		return;
+	}
+	slot = base + (addr - base) / stride * stride;
+	for (; slot < end; slot += stride) {
+		unsigned long from = max(addr, slot), to = min(end, slot + stride);
+
+		if (slot >= base + nr * stride) {	/* the slab's unused tail */
+			scan_span(s, from, end);
+			break;
+		}
+		if (!slot_free(slot, base, nr, stride, offset, key))
+			scan_span(s, from, to);
+		else
+			s->free_slot_bytes += to - from;
 	}
 }
 
@@ -366,7 +505,7 @@ static void scan_ram(struct leak_scan *s)
 			if (!page || test_bit(pfn - s->min_pfn, s->excluded))
 				continue;
 			if (folio_test_slab(page_folio(page))) {
-				scan_page_root(s, pfn);
+				scan_slab_root(s, pfn);
 			} else if (PageReserved(page)) {
 				s->follow_now = true;
 				scan_page_root(s, pfn);
@@ -415,11 +554,66 @@ static void scan_modules(struct leak_scan *s)
 	drain(s);
 }
 
+/* How often @t was switched out: a change means it ran meanwhile. */
+static unsigned long task_switches(struct task_struct *t)
+{
+	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
+}
+
+/* Does a word of @w point into the code or data of a module asked about? */
+static bool runs_candidates_module(const struct leak_scan *s, const unsigned long *w,
+				   unsigned long nr)
+{
+	unsigned long i;
+	unsigned int m;
+
+	for (i = 0; i < nr; i++)
+		for (m = 0; m < s->nr_mods; m++)
+			if (within_module(w[i], s->mods[m]))
+				return true;
+	return false;
+}
+
+/*
+ * One task's stack, a root only while a module asked about is at work on
+ * it: a return address (or a pointer to its data) of the module is there.
+ * Other stacks hold the candidates' addresses only as stale words: a
+ * slot whose previous object kthreadd or a kworker had handled was still
+ * named in their frames, and hid the leak of the object that took it.
+ * A task that is not running is read from the stack pointer it saved
+ * (below it, every word is stale); a running one, or one that ran while
+ * it was read, whole.
+ */
+static void scan_task_stack(struct leak_scan *s, struct task_struct *t, unsigned long stack)
+{
+	unsigned long top = stack + THREAD_SIZE, switches = task_switches(t), from = stack, sp;
+
+	smp_rmb();	/* the switch count before the saved sp: pairs with the switch */
+	sp = memsan_task_saved_sp(t);
+	if (!READ_ONCE(t->on_cpu) && sp >= stack && sp < top)
+		from = ALIGN_DOWN(sp, sizeof(long));
+	if (copy_from_kernel_nofault(s->stack_buf, (void *)from, top - from))
+		goto unreadable;
+	smp_rmb();	/* the copy before the second look: did the task run meanwhile? */
+	if (from != stack && (READ_ONCE(t->on_cpu) || task_switches(t) != switches ||
+			      memsan_task_saved_sp(t) != sp)) {
+		from = stack;
+		if (copy_from_kernel_nofault(s->stack_buf, (void *)from, THREAD_SIZE))
+			goto unreadable;
+	}
+	s->bytes += top - from;
+	if (runs_candidates_module(s, s->stack_buf, (top - from) / sizeof(long)))
+		leak_set_scan_words(&s->set, s->stack_buf, (top - from) / sizeof(long));
+	return;
+unreadable:
+	s->incomplete = true;
+}
+
 /*
  * The stacks of all tasks but current: the scanner's own frames hold the
  * candidates' addresses, and its callers (the unload path, a netlink
  * request) hold no object of the module.  A stack being freed is read
- * through the no-fault copy, so at worst its stale words count.
+ * through the no-fault copy.
  */
 static void scan_stacks(struct leak_scan *s)
 {
@@ -431,7 +625,7 @@ static void scan_stacks(struct leak_scan *s)
 
 		if (t == current || !stack || !refcount_read(&t->stack_refcount))
 			continue;
-		scan_range(s, (unsigned long)stack, THREAD_SIZE);
+		scan_task_stack(s, t, (unsigned long)stack);
 	}
 	rcu_read_unlock();
 	drain(s);
@@ -525,6 +719,7 @@ static void scan_free(struct leak_scan *s)
 	vfree(s->excluded);
 	vfree(s->queue);
 	vfree(s->buf);
+	vfree(s->stack_buf);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -548,12 +743,14 @@ static int scan_setup(struct leak_scan *s)
 	s->excluded = vzalloc(BITS_TO_LONGS(bits) * sizeof(long));
 	s->queue = vmalloc(array_size(SCAN_PAGE_QUEUE, sizeof(*s->queue)));
 	s->buf = vmalloc(PAGE_SIZE);
+	s->stack_buf = vmalloc(THREAD_SIZE);
 	if (!s->set.r || !s->set.grey || !s->objs || !s->follow || !s->excluded || !s->queue ||
-	    !s->buf)
+	    !s->buf || !s->stack_buf)
 		return -ENOMEM;
 	exclude_vmalloc(s, s->set.r, array_size(s->max_ranges, sizeof(*s->set.r)));
 	exclude_vmalloc(s, s->objs, array_size(s->max_ranges, sizeof(*s->objs)));
 	exclude_vmalloc(s, s->buf, PAGE_SIZE);
+	exclude_vmalloc(s, s->stack_buf, THREAD_SIZE);
 	return 0;
 }
 
@@ -607,6 +804,7 @@ int memsan_leaks_scan(struct module *const *mods, unsigned int nr, const struct 
 	report_leaks(s, what, st);
 done:
 	st->bytes_scanned = s->bytes;
+	st->free_slot_bytes = s->free_slot_bytes;
 	st->incomplete = s->incomplete;
 out:
 	scan_free(s);
@@ -634,7 +832,8 @@ void memsan_leaks_module_going(struct module *mod)
 	if (err)
 		pr_warn("%s: leak scan failed (%d)\n", mod->name, err);
 	else
-		pr_info("%s: leak scan at unload: %u objects checked, %u leaked; %llu bytes scanned in %llu ms%s\n",
+		pr_info("%s: leak scan at unload: %u objects checked, %u leaked; %llu bytes scanned in %llu ms (%llu in free slab slots skipped)%s\n",
 			mod->name, st.candidates, st.leaked, st.bytes_scanned,
-			div_u64(st.ns, NSEC_PER_MSEC), st.incomplete ? " (incomplete)" : "");
+			div_u64(st.ns, NSEC_PER_MSEC), st.free_slot_bytes,
+			st.incomplete ? " (incomplete)" : "");
 }

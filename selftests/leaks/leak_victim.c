@@ -13,7 +13,11 @@
  * at exit), page_leak, vmalloc_leak.
  * Clean: global (kept in a global, freed at exit), rcu (kfree_rcu() at
  * exit: pending at unload), list (linked into a kernel notifier chain, no
- * other pointer), middle (only a pointer to the object's middle is kept).
+ * other pointer), middle (only a pointer to the object's middle is kept),
+ * vmalloc_array (vmalloc areas side by side, kept in a global array, which
+ * looks like vmalloc's own records of them: freed at exit).
+ * Injection: nofail (with fail_probability=100, a __GFP_NOFAIL kmalloc next
+ * to a plain one: only the plain one may fail).
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -31,6 +35,7 @@ MODULE_PARM_DESC(case, "the case to set up");
 #define EXIT_LEAK_OBJECTS	3
 #define RCU_OBJECTS		8
 #define MIDDLE_OFFSET		40
+#define VMALLOC_AREAS		4
 
 /*
  * A pointer the scan must not see: stored scrambled, so the module can
@@ -117,6 +122,11 @@ static noinline void *leak_alloc_vmalloc(void)
 	return vzalloc(3 * PAGE_SIZE);
 }
 
+static noinline void *clean_alloc_vmalloc(void)
+{
+	return vzalloc(3 * PAGE_SIZE);
+}
+
 static bool is_case(const char *name)
 {
 	return !strcmp(victim_case, name);
@@ -156,6 +166,14 @@ static int __init leak_victim_init(void)
 		kept[0] = leak_alloc_page();
 	} else if (is_case("vmalloc_leak")) {
 		kept[0] = leak_alloc_vmalloc();
+	} else if (is_case("vmalloc_array")) {
+		for (i = 0; i < VMALLOC_AREAS; i++)
+			kept[i] = clean_alloc_vmalloc();
+	} else if (is_case("nofail")) {
+		kept[0] = kmalloc(64, GFP_KERNEL | __GFP_NOFAIL);
+		kept[1] = kmalloc(64, GFP_KERNEL);
+		pr_info("leak_victim: nofail: __GFP_NOFAIL %s, plain %s\n",
+			kept[0] ? "allocated" : "failed", kept[1] ? "allocated" : "failed");
 	} else {
 		pr_err("leak_victim: unknown case '%s'\n", victim_case);
 		return -EINVAL;
@@ -186,6 +204,12 @@ static void __exit leak_victim_exit(void)
 		kfree(l);
 	} else if (is_case("middle")) {
 		kfree(middle - MIDDLE_OFFSET);
+	} else if (is_case("vmalloc_array")) {
+		for (i = 0; i < VMALLOC_AREAS; i++)
+			vfree(kept[i]);
+	} else if (is_case("nofail")) {
+		kfree(kept[0]);
+		kfree(kept[1]);
 	}
 	/* exit_leak, page_leak, vmalloc_leak: forgotten on purpose */
 	hidden = 0;
