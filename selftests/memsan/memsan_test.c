@@ -34,6 +34,7 @@
 #define REPORTS_PATH	"/sys/kernel/debug/memsan/reports"
 #define VICTIM_DIR	"/sys/kernel/debug/memsan_victim"
 #define REPORT_ALL_PATH	"/sys/module/memsan/parameters/report_all"
+#define REDZONE_PATH	"/sys/module/memsan/parameters/redzone"
 #define VICTIM_MODULE	"memsan_victim"
 #define VICTIM_CACHE	"memsan_victim20"
 
@@ -231,11 +232,52 @@ static const struct expect cases[] = {
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NR_CASES	ARRAY_SIZE(cases)
 
+#define PAST_SLOT	"the bad bytes lie past the object's last 8-byte granule, in the " \
+			"next slot (or page), which only a redzone makes memsan's"
+#define USERCOPY_BUG	"the object fills its slot, so the kernel's hardened usercopy " \
+			"stops this copy first, with a BUG"
+
+/*
+ * The cases only a redzone catches: with memsan's redzone=0 they are SKIPs
+ * with the reason, and every other case must pass as with redzones.
+ */
+static const struct {
+	const char *name;
+	const char *why;
+} redzone_only[] = {
+	{ "kasprintf_nul_overflow", PAST_SLOT },
+	{ "copy_from_user_overflow", USERCOPY_BUG },
+	{ "copy_to_user_overflow", USERCOPY_BUG },
+	{ "strncpy_from_user_overflow", PAST_SLOT },
+	{ "snprintf_overflow", PAST_SLOT },
+	{ "scnprintf_overflow", PAST_SLOT },
+	{ "sprintf_overflow", PAST_SLOT },
+	{ "vsnprintf_overflow", PAST_SLOT },
+	{ "oob_const_kmalloc64", PAST_SLOT },
+	{ "oob_const_kmalloc_node4096", PAST_SLOT },
+	{ "oob_const_kmalloc8192", PAST_SLOT },
+	{ "oob_large_kmalloc_exact", PAST_SLOT },
+	{ "oob_past_ksize", PAST_SLOT },
+	{ "oob_krealloc_grown", PAST_SLOT },
+	{ "oob_kmem_cache_far", PAST_SLOT },
+};
+
+static const char *redzone_only_why(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(redzone_only); i++)
+		if (!strcmp(redzone_only[i].name, name))
+			return redzone_only[i].why;
+	return NULL;
+}
+
 struct state {
 	const char *reports_path;
 	const char *victim_dir;
 	char *victim_cases;	/* contents of the victim's "cases" file */
 	bool report_all;	/* memsan's report_all parameter */
+	bool no_redzone;	/* memsan's redzone parameter is 0 */
 	pid_t pid;
 	char comm[64];
 	int passed, failed, skipped;
@@ -1001,12 +1043,17 @@ static void run_case(struct state *st, int nr, const struct expect *e)
 	struct report_list before, after;
 	size_t first, nr_new, i;
 	int ret, waited = 0;
-	char why[160];
+	char why[256];
 	bool ok;
 
 	if (!victim_has_case(st, e->name)) {
 		result(st, nr, e->name, false,
 		       "the victim module has no such case");
+		return;
+	}
+	if (st->no_redzone && redzone_only_why(e->name)) {
+		snprintf(why, sizeof(why), "SKIP redzone=0: %s", redzone_only_why(e->name));
+		result(st, nr, e->name, true, why);
 		return;
 	}
 	ret = read_reports(st, &before);
@@ -1191,6 +1238,18 @@ int main(int argc, char **argv)
 	line = read_file(REPORT_ALL_PATH);
 	st.report_all = line && line[0] == 'Y';
 	free(line);
+	line = read_file(REDZONE_PATH);
+	st.no_redzone = line && atoi(line) == 0;
+	free(line);
+	for (i = 0; i < ARRAY_SIZE(redzone_only); i++)
+		if (!find_case(redzone_only[i].name)) {
+			fprintf(stderr, "memsan_test: redzone_only names no case: %s\n",
+				redzone_only[i].name);
+			return KSFT_FAIL;
+		}
+	if (st.no_redzone)
+		diag("memsan's redzone=0: %zu cases only a redzone catches are skipped",
+		     ARRAY_SIZE(redzone_only));
 	/* Cases the victim has but this table lacks: say so, don't fail. */
 	line = strtok_r(st.victim_cases, "\n", &save);
 	for (; line; line = strtok_r(NULL, "\n", &save))
