@@ -227,6 +227,10 @@ static const struct expect cases[] = {
 	{ .name = "double_kmem_cache_destroy", .bug = DFREE, .access = ACC_FREE,
 	  .freed = FREE_BY_CASE, .destroyed = "memsan_victim_twice" },
 	CLEAN(clean_module_cache),
+	/* issue 10: the kernel side of get_user()/put_user() */
+	BAD(get_user_uaf,           UAF,   WRITE,  4,  0, 32, NULL, BY_CASE),
+	BAD(put_user_oob,           SOOB,  READ,   4, 32, 32, NULL, UNCHECKED),
+	CLEAN(clean_get_put_user),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -260,6 +264,7 @@ static const struct {
 	{ "oob_past_ksize", PAST_SLOT },
 	{ "oob_krealloc_grown", PAST_SLOT },
 	{ "oob_kmem_cache_far", PAST_SLOT },
+	{ "put_user_oob", PAST_SLOT },
 };
 
 static const char *redzone_only_why(const char *name)

@@ -1834,6 +1834,89 @@ static noinline int victim_clean_module_cache(void)
 	return ret;
 }
 
+/*
+ * === get_user() and put_user() of a kernel-side object (issue 10) ===
+ *
+ * The kernel side of get_user()/put_user() is plain C in the macro (the
+ * value is stored to, or loaded from, the lvalue the caller names), so the
+ * module's own instrumentation checks it.  The object here is a field of a
+ * kmalloc'd array.
+ */
+
+/* A page of user memory in the writing task, for the user side. */
+static unsigned long victim_user_page(void)
+{
+	return vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, 0);
+}
+
+/* get_user() into the first u32 of a freed kmalloc(32): Write of size 4 at 0. */
+static noinline int victim_get_user_uaf(void)
+{
+	u32 *obj = kmalloc(victim_size(32), GFP_KERNEL);
+	unsigned long uaddr;
+	int ret;
+
+	if (!obj)
+		return -ENOMEM;
+	uaddr = victim_user_page();
+	if (IS_ERR_VALUE(uaddr)) {
+		kfree(obj);
+		return (int)uaddr;
+	}
+	kfree(obj);
+	OPTIMIZER_HIDE_VAR(obj);
+	ret = get_user(obj[0], (u32 __user *)uaddr);
+	vm_munmap(uaddr, PAGE_SIZE);
+	return ret;
+}
+
+/* put_user() of the u32 just past a kmalloc(32): Read of size 4 at 32. */
+static noinline int victim_put_user_oob(void)
+{
+	u32 *obj = kmalloc(victim_size(32), GFP_KERNEL);
+	unsigned long uaddr;
+	int ret;
+
+	if (!obj)
+		return -ENOMEM;
+	uaddr = victim_user_page();
+	if (IS_ERR_VALUE(uaddr)) {
+		kfree(obj);
+		return (int)uaddr;
+	}
+	OPTIMIZER_HIDE_VAR(obj);
+	ret = put_user(obj[8], (u32 __user *)uaddr);
+	vm_munmap(uaddr, PAGE_SIZE);
+	kfree(obj);
+	return ret;
+}
+
+/* Both, in bounds on a live object. */
+static noinline int victim_clean_get_put_user(void)
+{
+	u32 *obj = kzalloc(victim_size(32), GFP_KERNEL);
+	unsigned long uaddr;
+	int ret;
+
+	if (!obj)
+		return -ENOMEM;
+	uaddr = victim_user_page();
+	if (IS_ERR_VALUE(uaddr)) {
+		kfree(obj);
+		return (int)uaddr;
+	}
+	OPTIMIZER_HIDE_VAR(obj);
+	obj[7] = 7;
+	ret = put_user(obj[7], (u32 __user *)uaddr);
+	if (!ret)
+		ret = get_user(obj[0], (u32 __user *)uaddr);
+	if (!ret && obj[0] != 7)
+		ret = -EIO;
+	vm_munmap(uaddr, PAGE_SIZE);
+	kfree(obj);
+	return ret;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -1929,6 +2012,9 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(oob_kmem_cache_far),
 	VICTIM_CASE(double_kmem_cache_destroy),
 	VICTIM_CASE(clean_module_cache),
+	VICTIM_CASE(get_user_uaf),
+	VICTIM_CASE(put_user_oob),
+	VICTIM_CASE(clean_get_put_user),
 };
 
 static const struct victim_case *victim_find(const char *name)
