@@ -33,10 +33,7 @@ static struct dentry *memsan_dir;
 
 static void *reports_start(struct seq_file *seq, loff_t *pos)
 {
-	u64 first = memsan_reports_first_seq();
-
-	if (*pos < first)
-		*pos = first;
+	*pos = memsan_reports_next_kept(*pos);
 	return *pos < memsan_reports_next_seq() ? pos : NULL;
 }
 

@@ -337,11 +337,11 @@ static int memsan_nl_reports_dumpit(struct sk_buff *skb, struct netlink_callback
 {
 	const struct memsan_nl_msg *m = &memsan_nl_report_dump_msg;
 	struct reports_dump_ctx *ctx = reports_dump_ctx(cb);
-	u64 seq = max(ctx->next, memsan_reports_first_seq());
+	u64 seq = memsan_reports_next_kept(ctx->next);
 	u64 end = memsan_reports_next_seq();
 	size_t need;
 
-	for (; seq < end; seq++) {
+	for (; seq < end; seq = memsan_reports_next_kept(seq + 1)) {
 		if (!memsan_report_copy(seq, ctx->copy))
 			continue;	/* overwritten or cleared since first_seq was read */
 		need = nlmsg_total_size(genlmsg_total_size(m->size(ctx->copy)));

@@ -197,6 +197,7 @@ void memsan_ring_clear(void);
 
 bool memsan_report_copy(u64 seq, struct memsan_report *copy);
 u64 memsan_reports_first_seq(void);
+u64 memsan_reports_next_kept(u64 seq);
 u64 memsan_reports_next_seq(void);
 
 /*

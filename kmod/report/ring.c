@@ -2,9 +2,13 @@
 /*
  * memsan: the ring of kept reports.
  *
- * The last REPORT_RING_SLOTS reports, for debugfs and netlink.  Readers get
- * a copy (memsan_report_copy()): ring_lock is taken and released here only.
- * A new report is announced on a notifier chain, which a channel joins.
+ * The first REPORT_FIRST_SLOTS reports since memsan was loaded or the
+ * reports were last cleared, and the last REPORT_RING_SLOTS, for debugfs
+ * and netlink: in a storm of reports the first is often the bug and the
+ * rest its consequences, while the latest say what goes on now.  Readers
+ * get a copy (memsan_report_copy()): ring_lock is taken and released here
+ * only.  A new report is announced on a notifier chain, which a channel
+ * joins.
  */
 #include <linux/kernel.h>
 #include <linux/notifier.h>
@@ -16,9 +20,12 @@
 #include "report/report.h"
 
 #define REPORT_RING_SLOTS	64	/* power of two */
+#define REPORT_FIRST_SLOTS	16
 
 /* The ring; slot = seq % REPORT_RING_SLOTS.  Sequences start at 1. */
 static struct memsan_report *ring;
+/* The first reports since ring_cleared_seq; slot = seq - ring_cleared_seq. */
+static struct memsan_report *first;
 static u64 ring_next_seq = 1;
 static u64 ring_cleared_seq = 1;	/* reports before it were cleared */
 static DEFINE_RAW_SPINLOCK(ring_lock);
@@ -38,6 +45,8 @@ u64 memsan_ring_push(struct memsan_report *r)
 	raw_spin_lock_irqsave(&ring_lock, flags);
 	r->seq = ring_next_seq++;
 	memcpy(&ring[r->seq % REPORT_RING_SLOTS], r, sizeof(*r));
+	if (r->seq - ring_cleared_seq < REPORT_FIRST_SLOTS)
+		memcpy(&first[r->seq - ring_cleared_seq], r, sizeof(*r));
 	raw_spin_unlock_irqrestore(&ring_lock, flags);
 	atomic_notifier_call_chain(&report_chain, 0, &r->seq);
 	return r->seq;
@@ -60,6 +69,9 @@ bool memsan_report_copy(u64 seq, struct memsan_report *copy)
 
 	raw_spin_lock_irqsave(&ring_lock, flags);
 	r = &ring[seq % REPORT_RING_SLOTS];
+	if (r->seq != seq && seq >= ring_cleared_seq &&
+	    seq - ring_cleared_seq < REPORT_FIRST_SLOTS)
+		r = &first[seq - ring_cleared_seq];
 	found = r->seq == seq && seq >= ring_cleared_seq;
 	if (found) {
 		len = min_t(unsigned int, r->text_len, sizeof(r->text) - 1);
@@ -79,13 +91,29 @@ u64 memsan_reports_next_seq(void)
 	return READ_ONCE(ring_next_seq);
 }
 
-/* Oldest sequence number still in the ring and not cleared. */
+/* Oldest sequence number kept and not cleared: the first since the clear. */
 u64 memsan_reports_first_seq(void)
 {
-	u64 next = READ_ONCE(ring_next_seq);
-	u64 first = next > REPORT_RING_SLOTS ? next - REPORT_RING_SLOTS : 1;
+	return READ_ONCE(ring_cleared_seq);
+}
 
-	return max(first, READ_ONCE(ring_cleared_seq));
+/**
+ * memsan_reports_next_kept() - the first sequence number from @seq on that may be kept
+ * @seq:	where a reader is
+ *
+ * The first reports since the clear, then the last REPORT_RING_SLOTS: a
+ * reader jumps the reports in between, which are gone.
+ */
+u64 memsan_reports_next_kept(u64 seq)
+{
+	u64 cleared = READ_ONCE(ring_cleared_seq), next = READ_ONCE(ring_next_seq);
+	u64 latest = next > REPORT_RING_SLOTS ? next - REPORT_RING_SLOTS : 1;
+
+	if (seq < cleared)
+		return cleared;
+	if (seq - cleared < REPORT_FIRST_SLOTS)
+		return seq;
+	return max(seq, latest);
 }
 
 /*
@@ -115,11 +143,18 @@ int memsan_report_notifier_unregister(struct notifier_block *nb)
 int memsan_ring_init(void)
 {
 	ring = vzalloc(array_size(REPORT_RING_SLOTS, sizeof(*ring)));
-	return ring ? 0 : -ENOMEM;
+	first = vzalloc(array_size(REPORT_FIRST_SLOTS, sizeof(*first)));
+	if (!ring || !first) {
+		memsan_ring_exit();
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void memsan_ring_exit(void)
 {
 	vfree(ring);
+	vfree(first);
 	ring = NULL;
+	first = NULL;
 }

@@ -12,8 +12,9 @@
 #           `memsan-ctl monitor` listening and a slow reader of debugfs'
 #           reports: the shell answers within a second, the bugs committed
 #           add up to reports + reports_suppressed + reports_dropped, every
-#           report reached the listener or is counted in netlink_drops, and
-#           memsan's console output stays bounded.
+#           report reached the listener or is counted in netlink_drops,
+#           memsan's console output stays bounded, and the ring keeps the
+#           first 16 reports and the latest 64.
 #   churn   clean kmalloc/krealloc/kfree/kfree_rcu/kmem_cache traffic from
 #           process, softirq and hardirq context on every CPU for
 #           CHURN_SECONDS while quarantine_kb, track, stack_trace and redzone
@@ -62,7 +63,7 @@ T=$(mktemp -d /tmp/stress.XXXXXX) || exit 1
 n=0
 failed=0
 echo "TAP version 13"
-echo "1..12"
+echo "1..13"
 
 diag() { echo "# $*"; }
 point() {
@@ -175,7 +176,7 @@ else
 fi
 point "tasklock: bugs inside task_lock(current), process and hardirq, are reported" "$why"
 
-# ================= 2-5: report storm =================
+# ================= 2-6: report storm =================
 storm() {
 	insmod memsan.ko report_all=1 || { echo "insmod memsan failed"; return 1; }
 	memsan-ctl monitor > "$T/mon.txt" 2> "$T/mon.err" &
@@ -229,6 +230,10 @@ storm() {
 	d=$(($(stat reports_dropped) - d0)) nd=$(($(stat netlink_drops) - nd0))
 	lines=$(awk '/^BUG: MEMSAN/ { if (seen++) exit } seen { k++ } END { print k + 1 }' \
 		$DBG/memsan/reports)
+	# what the ring keeps: the sequence numbers of the kept reports
+	memsan-ctl --json reports 2> /dev/null | grep -o '"seq": *[0-9]*' |
+		sed 's/.*: *//' > "$T/kept"
+	klast=$(memsan-ctl status | sed -n 's/^reports kept: seq [0-9]* to //p')
 	kill $MON
 	wait $MON
 	monrc=$?
@@ -241,6 +246,9 @@ storm() {
 	lats="$lats" base=$base hogmax=$hogmax hoglats="$hoglats"
 	max=$max probes=$probes elapsed=$elapsed committed=$committed r=$r s=$s d=$d
 	nd=$nd got=$got lost=$lost monrc=$monrc k0=$k0 k1=$k1 lines=$lines
+	klast=${klast:-0} kn=$(wc -l < "$T/kept") kfirst=$(sort -n "$T/kept" | head -n 1)
+	kmax=$(sort -n "$T/kept" | tail -n 1) kearly=$(awk '$1 <= 16' "$T/kept" | wc -l)
+	klate=$(awk -v l="${klast:-0}" '$1 > l - 64' "$T/kept" | wc -l)
 	reads=$(cat "$T/reads" 2> /dev/null | wc -l)
 	EOF
 }
@@ -250,7 +258,8 @@ storm_err=$(storm 2>&1)
 if [ ! -s "$T/storm.env" ]; then
 	for t in "storm: the guest stays responsive" "storm: reports add up to the bugs committed" \
 		"storm: every report reached the listener or is counted in netlink_drops" \
-		"storm: memsan's console output is rate-limited"; do
+		"storm: memsan's console output is rate-limited" \
+		"storm: the ring keeps the first 16 reports and the latest 64"; do
 		point "$t" "the storm did not run: $storm_err"
 	done
 else
@@ -313,9 +322,23 @@ else
 		fi
 	fi
 	point "storm: memsan's console output is rate-limited" "$why"
+
+	# memsan was loaded for the storm: its first report is seq 1
+	diag "storm: the ring keeps $kn reports: seq ${kfirst:-none} to ${kmax:-none}, $kearly of 1-16, $klate of the last 64 (last seq $klast)"
+	why=
+	if [ "$klast" -le 80 ]; then
+		why="only $klast reports: nothing to drop"
+	elif [ "$kfirst" != 1 ] || [ "$kearly" != 16 ]; then
+		why="the first 16 reports are not all kept (first seq kept ${kfirst:-none}, $kearly of 1-16)"
+	elif [ "$kmax" != "$klast" ] || [ "$klate" != 64 ]; then
+		why="the latest 64 are not all kept (last kept ${kmax:-none} of $klast, $klate of them)"
+	elif [ "$kn" != 80 ]; then
+		why="$kn reports kept, not 16 + 64"
+	fi
+	point "storm: the ring keeps the first 16 reports and the latest 64" "$why"
 fi
 
-# ================= 6: concurrent allocation and free, parameters changing =================
+# ================= 7: concurrent allocation and free, parameters changing =================
 churn_test() {
 	P=/sys/module/memsan/parameters
 	insmod memsan.ko report_all=1 || { echo "insmod memsan failed"; return; }
@@ -363,7 +386,7 @@ loaded memsan && rmmod memsan
 cat "$T/churn.diag" 2> /dev/null
 point "churn: alloc/free from every context while parameters change: no report, quarantine in budget" "$cwhy"
 
-# ================= 7: memory pressure and the OOM killer =================
+# ================= 8: memory pressure and the OOM killer =================
 pressure_test() {
 	insmod memsan.ko track=all report_all=1 quarantine_kb=$((PRESSURE_MB * 2048)) ||
 		{ echo "insmod memsan failed"; return; }
@@ -403,7 +426,7 @@ loaded memsan && rmmod memsan
 cat "$T/pressure.diag" 2> /dev/null
 point "pressure: OOM with a ${PRESSURE_MB} MB quarantine: it shrinks, memsan goes on" "$pwhy"
 
-# ================= 8-11: unload anywhere =================
+# ================= 9-12: unload anywhere =================
 why=
 if insmod memsan.ko && insmod memsan_stress.ko; then
 	if rmmod memsan 2> "$T/rmmod.err"; then
