@@ -1843,78 +1843,69 @@ static noinline int victim_clean_module_cache(void)
  * kmalloc'd array.
  */
 
-/* A page of user memory in the writing task, for the user side. */
-static unsigned long victim_user_page(void)
+enum victim_getput {
+	GETPUT_CLEAN,		/* both, in bounds on a live object */
+	GETPUT_GET_UAF,		/* get_user() into the first u32 of a freed object */
+	GETPUT_PUT_OOB,		/* put_user() of the u32 just past the object */
+};
+
+/* kmalloc(32) as u32s, a user page, and the access @what asks for. */
+static __always_inline int victim_getput(enum victim_getput what)
 {
-	return vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	u32 *obj = kzalloc(victim_size(32), GFP_KERNEL);
+	u32 __user *uptr;
+	unsigned long uaddr;
+	int ret;
+
+	if (!obj)
+		return -ENOMEM;
+	uaddr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
+			0);
+	if (IS_ERR_VALUE(uaddr)) {
+		kfree(obj);
+		return (int)uaddr;
+	}
+	uptr = (u32 __user *)uaddr;
+	OPTIMIZER_HIDE_VAR(obj);
+	switch (what) {
+	case GETPUT_CLEAN:
+		obj[7] = 7;
+		ret = put_user(obj[7], uptr);
+		if (!ret)
+			ret = get_user(obj[0], uptr);
+		if (!ret && obj[0] != 7)
+			ret = -EIO;
+		break;
+	case GETPUT_GET_UAF:
+		kfree(obj);
+		ret = get_user(obj[0], uptr);
+		obj = NULL;
+		break;
+	case GETPUT_PUT_OOB:
+		ret = put_user(obj[8], uptr);
+		break;
+	}
+	vm_munmap(uaddr, PAGE_SIZE);
+	kfree(obj);
+	return ret;
 }
 
 /* get_user() into the first u32 of a freed kmalloc(32): Write of size 4 at 0. */
 static noinline int victim_get_user_uaf(void)
 {
-	u32 *obj = kmalloc(victim_size(32), GFP_KERNEL);
-	unsigned long uaddr;
-	int ret;
-
-	if (!obj)
-		return -ENOMEM;
-	uaddr = victim_user_page();
-	if (IS_ERR_VALUE(uaddr)) {
-		kfree(obj);
-		return (int)uaddr;
-	}
-	kfree(obj);
-	OPTIMIZER_HIDE_VAR(obj);
-	ret = get_user(obj[0], (u32 __user *)uaddr);
-	vm_munmap(uaddr, PAGE_SIZE);
-	return ret;
+	return victim_getput(GETPUT_GET_UAF);
 }
 
 /* put_user() of the u32 just past a kmalloc(32): Read of size 4 at 32. */
 static noinline int victim_put_user_oob(void)
 {
-	u32 *obj = kmalloc(victim_size(32), GFP_KERNEL);
-	unsigned long uaddr;
-	int ret;
-
-	if (!obj)
-		return -ENOMEM;
-	uaddr = victim_user_page();
-	if (IS_ERR_VALUE(uaddr)) {
-		kfree(obj);
-		return (int)uaddr;
-	}
-	OPTIMIZER_HIDE_VAR(obj);
-	ret = put_user(obj[8], (u32 __user *)uaddr);
-	vm_munmap(uaddr, PAGE_SIZE);
-	kfree(obj);
-	return ret;
+	return victim_getput(GETPUT_PUT_OOB);
 }
 
 /* Both, in bounds on a live object. */
 static noinline int victim_clean_get_put_user(void)
 {
-	u32 *obj = kzalloc(victim_size(32), GFP_KERNEL);
-	unsigned long uaddr;
-	int ret;
-
-	if (!obj)
-		return -ENOMEM;
-	uaddr = victim_user_page();
-	if (IS_ERR_VALUE(uaddr)) {
-		kfree(obj);
-		return (int)uaddr;
-	}
-	OPTIMIZER_HIDE_VAR(obj);
-	obj[7] = 7;
-	ret = put_user(obj[7], (u32 __user *)uaddr);
-	if (!ret)
-		ret = get_user(obj[0], (u32 __user *)uaddr);
-	if (!ret && obj[0] != 7)
-		ret = -EIO;
-	vm_munmap(uaddr, PAGE_SIZE);
-	kfree(obj);
-	return ret;
+	return victim_getput(GETPUT_CLEAN);
 }
 
 /* === Case table and debugfs interface === */
