@@ -64,11 +64,23 @@ unsigned long _copy_to_user(void *to, const void *from, unsigned long n)
 long strncpy_from_user(char *dst, const char *src, long count)
 	__memsan_redirect(strncpy_from_user);
 
-/* The slab API, with the kernel's types spelt without its headers. */
+/*
+ * The slab API, with the kernel's types spelt without its headers.  Its
+ * allocation entry points differ between kernels: the MEMSAN_HAVE_* of the
+ * kernel being built for come from compat/conftest.sh (memsan.mk runs it
+ * and includes its answers before this file).  A kmem_buckets * is spelt as
+ * a pointer to an array of its length (conftest.sh measures it).
+ */
 struct kmem_cache;
 struct list_lru;
 #define __memsan_gfp unsigned int
+#ifdef MEMSAN_VALUE_KMEM_BUCKETS_LEN
+#define __memsan_buckets(name) struct kmem_cache *(*name)[MEMSAN_VALUE_KMEM_BUCKETS_LEN]
+#else
+#define __memsan_buckets(name) struct kmem_cache *(*name)[]
+#endif
 
+#if defined(MEMSAN_HAVE_SLAB_PLAIN)
 void *__kmalloc(__SIZE_TYPE__ size, __memsan_gfp flags) __memsan_redirect(__kmalloc);
 void *__kmalloc_node(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
 	__memsan_redirect(__kmalloc_node);
@@ -83,7 +95,6 @@ void *kmalloc_large(__SIZE_TYPE__ size, __memsan_gfp flags) __memsan_redirect(km
 void *kmalloc_large_node(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
 	__memsan_redirect(kmalloc_large_node);
 void *krealloc(const void *p, __SIZE_TYPE__ size, __memsan_gfp flags) __memsan_redirect(krealloc);
-__SIZE_TYPE__ ksize(const void *p) __memsan_redirect(ksize);
 void *kvmalloc_node(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
 	__memsan_redirect(kvmalloc_node);
 void *kmem_cache_alloc(struct kmem_cache *s, __memsan_gfp flags)
@@ -94,6 +105,70 @@ void *kmem_cache_alloc_node(struct kmem_cache *s, __memsan_gfp flags, int node)
 	__memsan_redirect(kmem_cache_alloc_node);
 int kmem_cache_alloc_bulk(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ nr, void **p)
 	__memsan_redirect(kmem_cache_alloc_bulk);
+void *kmemdup(const void *src, __SIZE_TYPE__ len, __memsan_gfp flags) __memsan_redirect(kmemdup);
+#elif defined(MEMSAN_HAVE_SLAB_NOPROF)
+void *__kmalloc_noprof(__SIZE_TYPE__ size, __memsan_gfp flags)
+	__memsan_redirect(__kmalloc_noprof);
+void *__kmalloc_node_noprof(__SIZE_TYPE__ size, __memsan_buckets(b), __memsan_gfp flags,
+			    int node)
+	__memsan_redirect(__kmalloc_node_noprof);
+void *__kmalloc_node_track_caller_noprof(__SIZE_TYPE__ size, __memsan_buckets(b),
+					 __memsan_gfp flags, int node, unsigned long caller)
+	__memsan_redirect(__kmalloc_node_track_caller_noprof);
+void *__kmalloc_cache_noprof(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ size)
+	__memsan_redirect(__kmalloc_cache_noprof);
+void *__kmalloc_cache_node_noprof(struct kmem_cache *s, __memsan_gfp flags, int node,
+				  __SIZE_TYPE__ size)
+	__memsan_redirect(__kmalloc_cache_node_noprof);
+void *__kmalloc_large_noprof(__SIZE_TYPE__ size, __memsan_gfp flags)
+	__memsan_redirect(__kmalloc_large_noprof);
+void *__kmalloc_large_node_noprof(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
+	__memsan_redirect(__kmalloc_large_node_noprof);
+void *kmem_cache_alloc_noprof(struct kmem_cache *s, __memsan_gfp flags)
+	__memsan_redirect(kmem_cache_alloc_noprof);
+void *kmem_cache_alloc_lru_noprof(struct kmem_cache *s, struct list_lru *lru, __memsan_gfp flags)
+	__memsan_redirect(kmem_cache_alloc_lru_noprof);
+void *kmem_cache_alloc_node_noprof(struct kmem_cache *s, __memsan_gfp flags, int node)
+	__memsan_redirect(kmem_cache_alloc_node_noprof);
+void *kmemdup_noprof(const void *src, __SIZE_TYPE__ len, __memsan_gfp flags)
+	__memsan_redirect(kmemdup_noprof);
+#if defined(MEMSAN_HAVE_BULK_NOPROF_INT)
+int kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ nr,
+				 void **p)
+	__memsan_redirect(kmem_cache_alloc_bulk_noprof);
+#elif defined(MEMSAN_HAVE_BULK_NOPROF_BOOL)
+_Bool kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ nr,
+				   void **p)
+	__memsan_redirect(kmem_cache_alloc_bulk_noprof);
+#else
+#error "memsan: this kernel's kmem_cache_alloc_bulk is not one memsan knows"
+#endif
+#if defined(MEMSAN_HAVE_KREALLOC_NOPROF)
+void *krealloc_noprof(const void *p, __SIZE_TYPE__ size, __memsan_gfp flags)
+	__memsan_redirect(krealloc_noprof);
+#elif defined(MEMSAN_HAVE_KREALLOC_NODE_ALIGN)
+void *krealloc_node_align_noprof(const void *p, __SIZE_TYPE__ size, unsigned long align,
+				 __memsan_gfp flags, int node)
+	__memsan_redirect(krealloc_node_align_noprof);
+#else
+#error "memsan: this kernel's krealloc is not one memsan knows"
+#endif
+#if defined(MEMSAN_HAVE_KVMALLOC_NOPROF)
+void *__kvmalloc_node_noprof(__SIZE_TYPE__ size, __memsan_buckets(b), __memsan_gfp flags,
+			     int node)
+	__memsan_redirect(__kvmalloc_node_noprof);
+#elif defined(MEMSAN_HAVE_KVMALLOC_NOPROF_ALIGN)
+void *__kvmalloc_node_noprof(__SIZE_TYPE__ size, __memsan_buckets(b), unsigned long align,
+			     __memsan_gfp flags, int node)
+	__memsan_redirect(__kvmalloc_node_noprof);
+#else
+#error "memsan: this kernel's kvmalloc is not one memsan knows"
+#endif
+#else
+#error "memsan: this kernel's slab API is not one memsan knows (memsan.mk runs compat/conftest.sh)"
+#endif
+
+__SIZE_TYPE__ ksize(const void *p) __memsan_redirect(ksize);
 void kfree(const void *p) __memsan_redirect(kfree);
 void kmem_cache_free(struct kmem_cache *s, void *p) __memsan_redirect(kmem_cache_free);
 void kmem_cache_free_bulk(struct kmem_cache *s, __SIZE_TYPE__ nr, void **p)
@@ -101,7 +176,6 @@ void kmem_cache_free_bulk(struct kmem_cache *s, __SIZE_TYPE__ nr, void **p)
 void kmem_cache_destroy(struct kmem_cache *s) __memsan_redirect(kmem_cache_destroy);
 char *kstrdup(const char *s, __memsan_gfp flags) __memsan_redirect(kstrdup);
 char *kstrndup(const char *s, __SIZE_TYPE__ max, __memsan_gfp flags) __memsan_redirect(kstrndup);
-void *kmemdup(const void *src, __SIZE_TYPE__ len, __memsan_gfp flags) __memsan_redirect(kmemdup);
 char *kmemdup_nul(const char *s, __SIZE_TYPE__ len, __memsan_gfp flags)
 	__memsan_redirect(kmemdup_nul);
 char *kasprintf(__memsan_gfp flags, const char *fmt, ...) __memsan_redirect(kasprintf);
@@ -111,6 +185,7 @@ void *memdup_user(const void *src, __SIZE_TYPE__ len) __memsan_redirect(memdup_u
 void *memdup_user_nul(const void *src, __SIZE_TYPE__ len) __memsan_redirect(memdup_user_nul);
 char *strndup_user(const char *s, long max) __memsan_redirect(strndup_user);
 
+#undef __memsan_buckets
 #undef __memsan_gfp
 
 #endif /* _MEMSAN_REDIRECT_H */

@@ -10,6 +10,11 @@
  * free functions (hooks.c) catch the module's objects that the kernel frees
  * on its behalf.
  *
+ * The allocation entry points differ between kernels: slab_api_plain.c has
+ * the plain names (6.1), slab_api_noprof.c the *_noprof ones (6.10+); Kbuild
+ * builds the one compat/conftest.sh found in the kernel's headers.  This
+ * file has what every kernel shares.
+ *
  * Allocations the kernel makes for a module through a function not wrapped
  * here (devm_kmalloc(), kstrdup_const(), ...) are not tracked unless
  * track=all.
@@ -27,101 +32,9 @@
 #include "settings/settings.h"
 
 /*
- * Record @ptr, just returned by @fn to the caller at @ret.  @size 0: the whole
- * object.  Returns @ptr, for the wrappers' tail.
+ * ksize() reads the object first, as KASAN has it do: see object_usable().
+ * A freed object is reported and the call is not made: ksize() returns 0.
  */
-static void *tracked(void *ptr, size_t size, void *fn, unsigned long ret)
-{
-	if (memsan_enabled() && !ZERO_OR_NULL_PTR(ptr))
-		memsan_track_object(ptr, size, memsan_save_stack((unsigned long)fn, ret));
-	return ptr;
-}
-
-/* The same for an object of @cache. */
-static void *tracked_in(struct kmem_cache *cache, void *ptr, void *fn, unsigned long ret)
-{
-	return memsan_cache_trackable(cache) ? tracked(ptr, 0, fn, ret) : ptr;
-}
-
-/* The redzone, for variable-size kmalloc calls only: see the redzone parameter. */
-static size_t grown(size_t size)
-{
-	return memsan_enabled() ? memsan_grown_size(size) : size;
-}
-
-/* === kmalloc === */
-
-void *__memsan___kmalloc(size_t size, gfp_t flags)
-{
-	return tracked(__kmalloc(grown(size), flags), size, __kmalloc, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan___kmalloc);
-
-void *__memsan___kmalloc_node(size_t size, gfp_t flags, int node)
-{
-	return tracked(__kmalloc_node(grown(size), flags, node), size, __kmalloc_node, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan___kmalloc_node);
-
-void *__memsan___kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
-					   unsigned long caller)
-{
-	return tracked(__kmalloc_node_track_caller(grown(size), flags, node, caller), size,
-		       __kmalloc_node_track_caller, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan___kmalloc_node_track_caller);
-
-void *__memsan_kmalloc_trace(struct kmem_cache *cache, gfp_t flags, size_t size)
-{
-	return tracked(kmalloc_trace(cache, flags, size), size, kmalloc_trace, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmalloc_trace);
-
-void *__memsan_kmalloc_node_trace(struct kmem_cache *cache, gfp_t flags, int node, size_t size)
-{
-	return tracked(kmalloc_node_trace(cache, flags, node, size), size, kmalloc_node_trace,
-		       _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmalloc_node_trace);
-
-void *__memsan_kmalloc_large(size_t size, gfp_t flags)
-{
-	return tracked(kmalloc_large(size, flags), size, kmalloc_large, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmalloc_large);
-
-void *__memsan_kmalloc_large_node(size_t size, gfp_t flags, int node)
-{
-	return tracked(kmalloc_large_node(size, flags, node), size, kmalloc_large_node,
-		       _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmalloc_large_node);
-
-/*
- * krealloc() and ksize() read the object first, as KASAN has them do: one
- * byte at its start.  A freed (quarantined) object is reported there as a
- * use-after-free by the caller, and the call is not made: krealloc()
- * returns NULL, ksize() 0, as under KASAN.
- */
-static bool object_usable(const void *ptr, unsigned long ip)
-{
-	return ZERO_OR_NULL_PTR(ptr) || memsan_check_range(ptr, 1, false, ip);
-}
-
-/* The rules of krealloc(), ksize() and kvmalloc() are lifecycle.c's. */
-void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
-{
-	void *ptr;
-
-	if (!object_usable(old, _RET_IP_))
-		return NULL;
-	ptr = krealloc(old, size, flags);
-	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
-		return ptr;
-	return tracked(ptr, size, krealloc, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_krealloc);
-
 size_t __memsan_ksize(const void *ptr)
 {
 	size_t size;
@@ -135,55 +48,6 @@ size_t __memsan_ksize(const void *ptr)
 	return size;
 }
 EXPORT_SYMBOL(__memsan_ksize);
-
-void *__memsan_kvmalloc_node(size_t size, gfp_t flags, int node)
-{
-	void *ptr = kvmalloc_node(size, flags, node);
-
-	if (!memsan_kvmalloc_needs_record(ptr))
-		return ptr;
-	return tracked(ptr, size, kvmalloc_node, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kvmalloc_node);
-
-/* === kmem_cache === */
-
-void *__memsan_kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags)
-{
-	return tracked_in(cache, kmem_cache_alloc(cache, flags), kmem_cache_alloc, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmem_cache_alloc);
-
-void *__memsan_kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *lru,
-				    gfp_t flags)
-{
-	return tracked_in(cache, kmem_cache_alloc_lru(cache, lru, flags), kmem_cache_alloc_lru,
-			  _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmem_cache_alloc_lru);
-
-void *__memsan_kmem_cache_alloc_node(struct kmem_cache *cache, gfp_t flags, int node)
-{
-	return tracked_in(cache, kmem_cache_alloc_node(cache, flags, node),
-			  kmem_cache_alloc_node, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmem_cache_alloc_node);
-
-int __memsan_kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t flags, size_t nr,
-				   void **ptrs)
-{
-	int got = kmem_cache_alloc_bulk(cache, flags, nr, ptrs);
-	depot_stack_handle_t stack;
-	int i;
-
-	if (got <= 0 || !memsan_enabled() || !memsan_cache_trackable(cache))
-		return got;
-	stack = memsan_save_stack((unsigned long)kmem_cache_alloc_bulk, _RET_IP_);
-	for (i = 0; i < got; i++)
-		memsan_track_object(ptrs[i], 0, stack);
-	return got;
-}
-EXPORT_SYMBOL(__memsan_kmem_cache_alloc_bulk);
 
 /* === Free === */
 
@@ -231,12 +95,6 @@ EXPORT_SYMBOL(__memsan_kmem_cache_destroy);
  * bad is reported and not copied: the call returns NULL.
  */
 
-/* Record @ptr of @size bytes, unless it is NULL or an error pointer. */
-static void *tracked_copy(void *ptr, size_t size, void *fn, unsigned long ret)
-{
-	return IS_ERR_OR_NULL(ptr) ? ptr : tracked(ptr, size, fn, ret);
-}
-
 char *__memsan_kstrdup(const char *str, gfp_t flags)
 {
 	size_t size;
@@ -262,14 +120,6 @@ char *__memsan_kstrndup(const char *str, size_t max, gfp_t flags)
 	return tracked_copy(kstrndup(str, max, flags), len + 1, kstrndup, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kstrndup);
-
-void *__memsan_kmemdup(const void *src, size_t len, gfp_t flags)
-{
-	if (!memsan_check_range(src, len, false, _RET_IP_))
-		return NULL;
-	return tracked_copy(kmemdup(src, len, flags), len, kmemdup, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmemdup);
 
 char *__memsan_kmemdup_nul(const char *str, size_t len, gfp_t flags)
 {
