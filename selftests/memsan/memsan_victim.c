@@ -1395,7 +1395,7 @@ static const struct file_operations run_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = run_write,
-	.llseek = no_llseek,
+	.llseek = noop_llseek,	/* no_llseek is gone in 6.12 */
 };
 
 static int cases_show(struct seq_file *seq, void *v)
