@@ -22,7 +22,9 @@ void *memset(void *dst, int c, __SIZE_TYPE__ len) __memsan_redirect(memset);
 int memcmp(const void *a, const void *b, __SIZE_TYPE__ len) __memsan_redirect(memcmp);
 void *memchr(const void *s, int c, __SIZE_TYPE__ len) __memsan_redirect(memchr);
 char *strcpy(char *dst, const char *src) __memsan_redirect(strcpy);
+#ifdef MEMSAN_HAVE_STRNCPY	/* 7.x has none */
 char *strncpy(char *dst, const char *src, __SIZE_TYPE__ len) __memsan_redirect(strncpy);
+#endif
 __SIZE_TYPE__ strlcpy(char *dst, const char *src, __SIZE_TYPE__ len) __memsan_redirect(strlcpy);
 long strscpy(char *dst, const char *src, __SIZE_TYPE__ len) __memsan_redirect(strscpy);
 char *strcat(char *dst, const char *src) __memsan_redirect(strcat);
