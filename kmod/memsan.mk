@@ -30,7 +30,7 @@ endif
 # when building ('make clean' reads the Kbuild file too).
 MEMSAN_HAVE_H := $(abspath $(obj))/.memsan_have.h
 ifneq ($(filter %/scripts/Makefile.build,$(MAKEFILE_LIST)),)
-$(shell $(CONFIG_SHELL) $(abspath $(MEMSAN))/kmod/compat/conftest.sh $(objtree) $(MEMSAN_HAVE_H) \
+memsan-conftest := $(shell $(CONFIG_SHELL) $(abspath $(MEMSAN))/kmod/compat/conftest.sh $(objtree) $(MEMSAN_HAVE_H) \
 	$(CC) $(KBUILD_CPPFLAGS) $(LINUXINCLUDE) $(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE))
 endif
 

@@ -22,9 +22,8 @@ void *memset(void *dst, int c, __SIZE_TYPE__ len) __memsan_redirect(memset);
 int memcmp(const void *a, const void *b, __SIZE_TYPE__ len) __memsan_redirect(memcmp);
 void *memchr(const void *s, int c, __SIZE_TYPE__ len) __memsan_redirect(memchr);
 char *strcpy(char *dst, const char *src) __memsan_redirect(strcpy);
-#ifdef MEMSAN_HAVE_STRNCPY	/* 7.x has none */
+/* 7.x has no strncpy(): memsan's stands in (compat.h) */
 char *strncpy(char *dst, const char *src, __SIZE_TYPE__ len) __memsan_redirect(strncpy);
-#endif
 __SIZE_TYPE__ strlcpy(char *dst, const char *src, __SIZE_TYPE__ len) __memsan_redirect(strlcpy);
 long strscpy(char *dst, const char *src, __SIZE_TYPE__ len) __memsan_redirect(strscpy);
 char *strcat(char *dst, const char *src) __memsan_redirect(strcat);
@@ -168,6 +167,12 @@ void *__kvmalloc_node_noprof(__SIZE_TYPE__ size, __memsan_buckets(b), unsigned l
 #endif
 #else
 #error "memsan: this kernel's slab API is not one memsan knows (memsan.mk runs compat/conftest.sh)"
+#endif
+
+/* 7.x: kfree_rcu() objects bypass kfree() (kmod/hooks/rcu_free.c). */
+#ifdef MEMSAN_HAVE_KVFREE_RCU_HEAD
+struct kvfree_rcu_head;
+void kvfree_call_rcu(struct kvfree_rcu_head *head, void *ptr) __memsan_redirect(kvfree_call_rcu);
 #endif
 
 __SIZE_TYPE__ ksize(const void *p) __memsan_redirect(ksize);

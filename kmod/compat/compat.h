@@ -14,6 +14,7 @@
 #include <linux/reciprocal_div.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 
@@ -226,6 +227,20 @@ struct shrinker *memsan_shrinker_create(const char *name,
 					unsigned long (*scan)(struct shrinker *,
 							      struct shrink_control *));
 void memsan_shrinker_destroy(struct shrinker *shrinker);
+
+/* strncpy(), which 7.x removed: the same semantics where it is gone. */
+#ifdef MEMSAN_HAVE_STRNCPY
+#define memsan_strncpy strncpy
+#else
+static inline char *memsan_strncpy(char *dst, const char *src, size_t len)
+{
+	size_t n = strnlen(src, len);
+
+	memcpy(dst, src, n);
+	memset(dst + n, 0, len - n);
+	return dst;
+}
+#endif
 
 /* The attributes of a netlink dump request (6.2 moved them into ->info). */
 static inline struct nlattr **memsan_genl_dump_attrs(struct netlink_callback *cb)

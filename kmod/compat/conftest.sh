@@ -156,6 +156,13 @@ $pre
 same_type(strncpy, char *(*)(char *, const char *, __kernel_size_t));
 EOF
 
+# 6.13+: hrtimer_setup() (the selftests' victim; hrtimer_init() is gone in 7.x)
+t HRTIMER_SETUP "$@" <<EOF
+#include <linux/hrtimer.h>
+static enum hrtimer_restart fn(struct hrtimer *t) { return HRTIMER_NORESTART; }
+void t(struct hrtimer *t) { hrtimer_setup(t, fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD); }
+EOF
+
 # === ftrace, modules, shrinkers, netlink ===
 # 6.12+: struct ftrace_regs is opaque, read through accessors
 t FTRACE_REGS_ACCESSORS "$@" <<EOF

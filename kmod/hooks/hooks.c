@@ -451,4 +451,5 @@ void memsan_hooks_exit(void)
 	synchronize_rcu_tasks();
 	while (atomic_read(&redirected_calls))
 		msleep(REDIRECT_DRAIN_MS);
+	memsan_rcu_free_exit();
 }

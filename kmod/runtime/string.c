@@ -106,17 +106,15 @@ EXPORT_SYMBOL(__memsan_strcpy);
 
 /*
  * strncpy() reads up to the NUL or @len bytes and always writes @len bytes.
- * 7.x has no strncpy() left: no module can call it there.
+ * 7.x has no strncpy() left: an instrumented module gets memsan's own.
  */
-#ifdef MEMSAN_HAVE_STRNCPY
 char *__memsan_strncpy(char *dst, const char *src, size_t len)
 {
 	if (!check_read(src, bounded_len(strnlen(src, len), len)) || !check_write(dst, len))
 		return dst;
-	return strncpy(dst, src, len);
+	return memsan_strncpy(dst, src, len);
 }
 EXPORT_SYMBOL(__memsan_strncpy);
-#endif
 
 size_t __memsan_strlcpy(char *dst, const char *src, size_t size)
 {

@@ -385,8 +385,13 @@ static noinline int victim_uaf_in_irq(void)
 
 	if (!in_hardirq()) {
 		reinit_completion(&victim_irq_done);
+#ifdef MEMSAN_HAVE_HRTIMER_SETUP	/* memsan.mk's compile tests: 6.13+ */
+		hrtimer_setup(&victim_irq_timer, victim_irq_timer_fn, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_HARD);
+#else
 		hrtimer_init(&victim_irq_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 		victim_irq_timer.function = victim_irq_timer_fn;
+#endif
 		hrtimer_start(&victim_irq_timer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
 		wait_for_completion(&victim_irq_done);
 		return 0;
