@@ -30,7 +30,7 @@ BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 MEMSANDIR = $(PREFIX)/share/memsan
 
-.PHONY: all kmod userspace-ctl selftests clean check check-all demo deps bench install
+.PHONY: all kmod userspace-ctl selftests clean check check-all demo deps bench install soak
 
 all: kmod userspace-ctl selftests
 
@@ -59,6 +59,10 @@ deps:
 
 bench:
 	bash scripts/bench
+
+# The stress suite's long form (issue 11): make soak DURATION=1h [ARCHES=x86_64]
+soak:
+	bash selftests/stress/soak.sh $(or $(DURATION),1h)
 
 # Installs what is built: run 'make' (or 'make kmod userspace-ctl') first.
 install:

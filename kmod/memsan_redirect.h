@@ -195,4 +195,59 @@ char *strndup_user(const char *s, long max) __memsan_redirect(strndup_user);
 #undef __memsan_buckets
 #undef __memsan_gfp
 
+/*
+ * The page allocator, vmalloc and formatted output (issue 10):
+ * hooks/pages_api.c, hooks/vmalloc_api.c, hooks/printf_api.c.  alloc_pages()
+ * is a function only with CONFIG_NUMA (an inline otherwise, which ends in
+ * __alloc_pages(), not wrapped).
+ */
+struct page;
+#define __memsan_gfp unsigned int
+#ifdef CONFIG_NUMA
+struct page *alloc_pages(__memsan_gfp gfp, unsigned int order) __memsan_redirect(alloc_pages);
+#endif
+unsigned long __get_free_pages(__memsan_gfp gfp, unsigned int order)
+	__memsan_redirect(__get_free_pages);
+unsigned long get_zeroed_page(__memsan_gfp gfp) __memsan_redirect(get_zeroed_page);
+void __free_pages(struct page *page, unsigned int order) __memsan_redirect(__free_pages);
+void free_pages(unsigned long addr, unsigned int order) __memsan_redirect(free_pages);
+
+void *vmalloc(unsigned long size) __memsan_redirect(vmalloc);
+void *vzalloc(unsigned long size) __memsan_redirect(vzalloc);
+void *vmalloc_user(unsigned long size) __memsan_redirect(vmalloc_user);
+void *vmalloc_node(unsigned long size, int node) __memsan_redirect(vmalloc_node);
+void *vzalloc_node(unsigned long size, int node) __memsan_redirect(vzalloc_node);
+void *vmalloc_32(unsigned long size) __memsan_redirect(vmalloc_32);
+void *__vmalloc(unsigned long size, __memsan_gfp gfp) __memsan_redirect(__vmalloc);
+void *vmalloc_array(__SIZE_TYPE__ n, __SIZE_TYPE__ size) __memsan_redirect(vmalloc_array);
+void *__vmalloc_array(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
+	__memsan_redirect(__vmalloc_array);
+void *vcalloc(__SIZE_TYPE__ n, __SIZE_TYPE__ size) __memsan_redirect(vcalloc);
+void *__vcalloc(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
+	__memsan_redirect(__vcalloc);
+void vfree(const void *ptr) __memsan_redirect(vfree);
+void kvfree(const void *ptr) __memsan_redirect(kvfree);
+void kvfree_sensitive(const void *ptr, __SIZE_TYPE__ len) __memsan_redirect(kvfree_sensitive);
+#undef __memsan_gfp
+
+int snprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, ...) __memsan_redirect(snprintf);
+int vsnprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, __builtin_va_list args)
+	__memsan_redirect(vsnprintf);
+int scnprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, ...) __memsan_redirect(scnprintf);
+int vscnprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, __builtin_va_list args)
+	__memsan_redirect(vscnprintf);
+int sprintf(char *buf, const char *fmt, ...) __memsan_redirect(sprintf);
+int vsprintf(char *buf, const char *fmt, __builtin_va_list args) __memsan_redirect(vsprintf);
+
+/* Caches the module creates get a redzone (hooks/slab_api.c); slab_flags_t is an unsigned int. */
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     unsigned int flags, void (*ctor)(void *))
+	__memsan_redirect(kmem_cache_create);
+struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
+					      unsigned int align, unsigned int flags,
+					      unsigned int useroffset, unsigned int usersize,
+					      void (*ctor)(void *))
+	__memsan_redirect(kmem_cache_create_usercopy);
+unsigned int kmem_cache_size(struct kmem_cache *s) __memsan_redirect(kmem_cache_size);
+
 #endif /* _MEMSAN_REDIRECT_H */

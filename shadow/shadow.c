@@ -21,20 +21,51 @@ _Static_assert(SHADOW_CHUNK_SIZE * SHADOW_GRANULE_SIZE == SHADOW_PAGE_SIZE, "chu
 #define SHADOW_ROW_PREFIX	(1 + 2 * (int)sizeof(unsigned long) + 2)
 #define SHADOW_LINE_MAX		(SHADOW_ROW_PREFIX + 3 * SHADOW_ROW_BYTES + 1)
 
-/* The directory slot of @addr's page, or NULL outside every region. */
-static unsigned char **shadow_slot(const struct shadow_map *m, unsigned long addr)
+const unsigned long shadow_zero_words[SHADOW_CHUNK_SIZE / sizeof(unsigned long)];
+
+/* The region holding @addr, or NULL outside every region. */
+static const struct shadow_region *shadow_region_of(const struct shadow_map *m,
+						    unsigned long addr)
 {
 	const struct shadow_region *r;
 	unsigned int i;
 
 	if (shadow_region_has(&m->fast, addr))
-		return &m->fast.dir[(addr - m->fast.base) >> SHADOW_PAGE_SHIFT];
+		return &m->fast;
 	for (i = 0; i < m->nr_extra; i++) {
 		r = &m->extra[i];
 		if (shadow_region_has(r, addr))
-			return &r->dir[(addr - r->base) >> SHADOW_PAGE_SHIFT];
+			return r;
 	}
 	return NULL;
+}
+
+/* Index of @addr's page in its region @r. */
+static unsigned long shadow_page_index(const struct shadow_region *r, unsigned long addr)
+{
+	return (addr - r->base) >> SHADOW_PAGE_SHIFT;
+}
+
+/* The chunk of page @i of @r, for writing; NULL if it has none. */
+static unsigned char *shadow_dir_chunk_rw(const struct shadow_region *r, unsigned long i)
+{
+	unsigned long chunk = shadow_read_once(r->dir[i]) + i * SHADOW_CHUNK_SIZE;
+
+	return chunk == (unsigned long)shadow_zero_chunk ? NULL : (unsigned char *)chunk;
+}
+
+/* Point every slot of a new region at the zero chunk. */
+static void shadow_region_set(struct shadow_region *r, unsigned long base, unsigned long npages,
+			      unsigned long *dir)
+{
+	unsigned long i;
+
+	r->base = base;
+	r->npages = npages;
+	r->ngranules = npages * SHADOW_CHUNK_SIZE;
+	r->dir = dir;
+	for (i = 0; i < npages; i++)
+		r->dir[i] = shadow_dir_entry(shadow_zero_chunk, i);
 }
 
 /**
@@ -54,7 +85,7 @@ const unsigned char *shadow_lookup_extra(const struct shadow_map *m, unsigned lo
 	for (i = 0; i < m->nr_extra; i++) {
 		r = &m->extra[i];
 		if (shadow_region_has(r, addr))
-			return shadow_read_once(r->dir[(addr - r->base) >> SHADOW_PAGE_SHIFT]);
+			return shadow_dir_chunk(r, shadow_page_index(r, addr));
 	}
 	return NULL;
 }
@@ -65,21 +96,16 @@ const unsigned char *shadow_lookup_extra(const struct shadow_map *m, unsigned lo
  * @ops: chunk allocator, kept by reference.
  * @base: page-aligned start of the fast region.
  * @npages: pages in the fast region; 0 for none.
- * @dir: @npages zeroed slots, owned by the caller.
+ * @dir: @npages slots, owned by the caller; filled here.
  */
 void shadow_map_init(struct shadow_map *m, const struct shadow_ops *ops, unsigned long base,
-		     unsigned long npages, unsigned char **dir)
+		     unsigned long npages, unsigned long *dir)
 {
 	unsigned int i;
 
-	m->fast.base = base;
-	m->fast.npages = npages;
-	m->fast.dir = dir;
-	for (i = 0; i < SHADOW_MAX_EXTRA_REGIONS; i++) {
-		m->extra[i].base = 0;
-		m->extra[i].npages = 0;
-		m->extra[i].dir = NULL;
-	}
+	shadow_region_set(&m->fast, base, npages, dir);
+	for (i = 0; i < SHADOW_MAX_EXTRA_REGIONS; i++)
+		shadow_region_set(&m->extra[i], 0, 0, NULL);
 	m->nr_extra = 0;
 	m->ops = ops;
 	m->nr_chunks = 0;
@@ -96,7 +122,7 @@ static unsigned long shadow_region_last_pfn(unsigned long base, unsigned long np
  * @m: shadow map.
  * @base: page-aligned start address.
  * @npages: pages covered, at least 1.
- * @dir: @npages zeroed slots, owned by the caller.
+ * @dir: @npages slots, owned by the caller; filled here.
  *
  * Must not race with any other use of @m: readers look at the regions without a lock.
  *
@@ -104,7 +130,7 @@ static unsigned long shadow_region_last_pfn(unsigned long base, unsigned long np
  * overlaps another region.
  */
 int shadow_map_add_region(struct shadow_map *m, unsigned long base, unsigned long npages,
-			  unsigned char **dir)
+			  unsigned long *dir)
 {
 	unsigned long first = base >> SHADOW_PAGE_SHIFT, last;
 	const struct shadow_region *r;
@@ -120,21 +146,21 @@ int shadow_map_add_region(struct shadow_map *m, unsigned long base, unsigned lon
 		    (r->base >> SHADOW_PAGE_SHIFT) <= last)
 			return -1;
 	}
-	m->extra[m->nr_extra].base = base;
-	m->extra[m->nr_extra].npages = npages;
-	m->extra[m->nr_extra].dir = dir;
+	shadow_region_set(&m->extra[m->nr_extra], base, npages, dir);
 	m->nr_extra++;
 	return 0;
 }
 
 static void shadow_region_destroy(struct shadow_map *m, struct shadow_region *r)
 {
+	unsigned char *chunk;
 	unsigned long i;
 
 	for (i = 0; i < r->npages; i++) {
-		if (r->dir[i]) {
-			m->ops->free_chunk(m->ops->ctx, r->dir[i]);
-			r->dir[i] = NULL;
+		chunk = shadow_dir_chunk_rw(r, i);
+		if (chunk) {
+			m->ops->free_chunk(m->ops->ctx, chunk);
+			r->dir[i] = shadow_dir_entry(shadow_zero_chunk, i);
 		}
 	}
 }
@@ -155,21 +181,26 @@ void shadow_map_destroy(struct shadow_map *m)
 	m->nr_chunks = 0;
 }
 
-/* Return the chunk in @slot, installing a fresh one if needed; NULL if out of memory. */
-static unsigned char *shadow_install(struct shadow_map *m, unsigned char **slot)
+/*
+ * Return the chunk of page @i of @r, installing a fresh one if needed; NULL if out of
+ * memory.
+ */
+static unsigned char *shadow_install(struct shadow_map *m, const struct shadow_region *r,
+				     unsigned long i)
 {
-	unsigned char *chunk = shadow_read_once(*slot), *old;
+	unsigned long empty = shadow_dir_entry(shadow_zero_chunk, i), old;
+	unsigned char *chunk = shadow_dir_chunk_rw(r, i);
 
 	if (chunk)
 		return chunk;
 	chunk = m->ops->alloc_chunk(m->ops->ctx);
 	if (!chunk)
 		return NULL;
-	old = shadow_cmpxchg_ptr(slot, NULL, chunk);
-	if (old) {
+	old = shadow_cmpxchg_ptr(&r->dir[i], empty, shadow_dir_entry(chunk, i));
+	if (old != empty) {
 		/* Another CPU installed this page's chunk first: use theirs. */
 		m->ops->free_chunk(m->ops->ctx, chunk);
-		return old;
+		return (unsigned char *)(old + i * SHADOW_CHUNK_SIZE);
 	}
 	shadow_atomic_inc_ulong(&m->nr_chunks);
 	return chunk;
@@ -185,10 +216,11 @@ static unsigned char *shadow_install(struct shadow_map *m, unsigned char **slot)
 static int shadow_prepare(struct shadow_map *m, unsigned long first, unsigned long last,
 			  int alloc)
 {
-	unsigned long pfn, last_pfn = last >> SHADOW_PAGE_SHIFT;
+	unsigned long pfn, last_pfn = last >> SHADOW_PAGE_SHIFT, addr;
+	const struct shadow_region *r;
 
 	for (pfn = first >> SHADOW_PAGE_SHIFT; ; pfn++) {
-		if (!shadow_slot(m, pfn << SHADOW_PAGE_SHIFT))
+		if (!shadow_region_of(m, pfn << SHADOW_PAGE_SHIFT))
 			return -1;
 		if (pfn == last_pfn)
 			break;
@@ -196,12 +228,35 @@ static int shadow_prepare(struct shadow_map *m, unsigned long first, unsigned lo
 	if (!alloc)
 		return 0;
 	for (pfn = first >> SHADOW_PAGE_SHIFT; ; pfn++) {
-		if (!shadow_install(m, shadow_slot(m, pfn << SHADOW_PAGE_SHIFT)))
+		addr = pfn << SHADOW_PAGE_SHIFT;
+		r = shadow_region_of(m, addr);
+		if (!shadow_install(m, r, shadow_page_index(r, addr)))
 			return -1;
 		if (pfn == last_pfn)
 			break;
 	}
 	return 0;
+}
+
+/*
+ * memset() of shadow bytes.  Most fills are a few dozen bytes (an object's
+ * shadow, its redzone): word stores then cost less than a call to memset()
+ * (which in the kernel may be a "rep stosb" with its start-up cost).
+ */
+static void shadow_memset(unsigned char *p, unsigned char value, unsigned long n)
+{
+	unsigned long word = value * (~0UL / 0xff);
+
+	if (n >= 16 * sizeof(unsigned long)) {
+		__builtin_memset(p, value, n);
+		return;
+	}
+	for (; n && ((unsigned long)p & (sizeof(unsigned long) - 1)); n--)
+		*p++ = value;
+	for (; n >= sizeof(unsigned long); n -= sizeof(unsigned long), p += sizeof(unsigned long))
+		*(unsigned long *)p = word;
+	while (n--)
+		*p++ = value;
 }
 
 /*
@@ -212,20 +267,20 @@ static int shadow_prepare(struct shadow_map *m, unsigned long first, unsigned lo
 static void shadow_fill(const struct shadow_map *m, unsigned long first, unsigned long last,
 			unsigned char value)
 {
+	const struct shadow_region *r;
 	unsigned long page_last, off;
-	unsigned char **slot;
 	unsigned char *chunk;
 
 	for (;;) {
 		page_last = first | SHADOW_PAGE_MASK;
 		if (page_last > last)
 			page_last = last;
-		slot = shadow_slot(m, first);
-		chunk = slot ? shadow_read_once(*slot) : NULL;
+		r = shadow_region_of(m, first);
+		chunk = r ? shadow_dir_chunk_rw(r, shadow_page_index(r, first)) : NULL;
 		if (chunk) {
 			off = shadow_chunk_offset(first);
-			__builtin_memset(chunk + off, value,
-					 shadow_chunk_offset(page_last) - off + 1);
+			shadow_memset(chunk + off, value,
+				      shadow_chunk_offset(page_last) - off + 1);
 		}
 		if (page_last == last)
 			break;
@@ -236,7 +291,8 @@ static void shadow_fill(const struct shadow_map *m, unsigned long first, unsigne
 /* Set one granule's shadow byte; its page has been prepared. */
 static void shadow_set(const struct shadow_map *m, unsigned long addr, unsigned char value)
 {
-	unsigned char *chunk = shadow_read_once(*shadow_slot(m, addr));
+	const struct shadow_region *r = shadow_region_of(m, addr);
+	unsigned char *chunk = shadow_dir_chunk_rw(r, shadow_page_index(r, addr));
 
 	chunk[shadow_chunk_offset(addr)] = value;
 }
@@ -403,12 +459,12 @@ void shadow_clear(struct shadow_map *m, unsigned long addr, unsigned long size)
  */
 int shadow_get(const struct shadow_map *m, unsigned long addr, unsigned char *byte)
 {
-	unsigned char **slot = shadow_slot(m, addr);
+	const struct shadow_region *r = shadow_region_of(m, addr);
 	const unsigned char *chunk;
 
-	if (!slot)
+	if (!r)
 		return -1;
-	chunk = shadow_read_once(*slot);
+	chunk = shadow_dir_chunk(r, shadow_page_index(r, addr));
 	*byte = chunk ? shadow_read_once(chunk[shadow_chunk_offset(addr)]) : SHADOW_ACCESSIBLE;
 	return 0;
 }

@@ -39,7 +39,7 @@
 #define shadow_read_once(x)	(*(const __volatile__ __typeof__(x) *)&(x))
 #endif
 
-/* Publish a chunk in a directory slot; returns the previous slot value. */
+/* Publish a chunk in a directory slot (an unsigned long); returns the previous value. */
 #ifndef shadow_cmpxchg_ptr
 #define shadow_cmpxchg_ptr(ptr, old, new)	__sync_val_compare_and_swap(ptr, old, new)
 #endif
@@ -58,6 +58,8 @@
 #define SHADOW_PAGE_SIZE	4096
 #define SHADOW_PAGE_MASK	(SHADOW_PAGE_SIZE - 1UL)
 #define SHADOW_CHUNK_SIZE	512	/* shadow bytes per memory page */
+#define SHADOW_CHUNK_SHIFT	9
+#define SHADOW_LONG_BITS	(8 * (unsigned int)sizeof(unsigned long))
 
 #define SHADOW_ACCESSIBLE	0x00	/* whole granule addressable */
 /* 0x01..0x07: only the first N bytes of the granule are addressable */
@@ -85,12 +87,19 @@ struct shadow_ops {
  * struct shadow_region - a page-aligned address range with a chunk directory
  * @base: page-aligned start address.
  * @npages: number of memory pages covered (and of slots in @dir).
- * @dir: @npages slots, zeroed, supplied by the caller; dir[i] is the chunk of page i.
+ * @ngranules: @npages * SHADOW_CHUNK_SIZE, the granules covered: the fast path's bound.
+ * @dir: @npages slots supplied by the caller (any content: shadow_map_init() and
+ *	shadow_map_add_region() fill them). Slot i holds the address of page i's chunk
+ *	minus i * SHADOW_CHUNK_SIZE, so that the shadow byte of granule g of the region
+ *	is at dir[g / SHADOW_CHUNK_SIZE] + g, with no masking; a page without a chunk
+ *	points at shadow_zero_chunk, so that a reader never tests for "no chunk".
+ *	Read the slots with shadow_dir_chunk(), write them with shadow_dir_entry().
  */
 struct shadow_region {
 	unsigned long base;
 	unsigned long npages;
-	unsigned char **dir;
+	unsigned long ngranules;
+	unsigned long *dir;
 };
 
 #define SHADOW_MAX_EXTRA_REGIONS 4
@@ -122,10 +131,17 @@ enum shadow_bug {
 
 typedef void (*shadow_emit_fn)(void *ctx, const char *line);
 
+/*
+ * SHADOW_CHUNK_SIZE zero bytes, 8-byte aligned, read where a page has no chunk; never
+ * written.
+ */
+extern const unsigned long shadow_zero_words[SHADOW_CHUNK_SIZE / sizeof(unsigned long)];
+#define shadow_zero_chunk	((const unsigned char *)shadow_zero_words)
+
 void shadow_map_init(struct shadow_map *m, const struct shadow_ops *ops, unsigned long base,
-		     unsigned long npages, unsigned char **dir);
+		     unsigned long npages, unsigned long *dir);
 int shadow_map_add_region(struct shadow_map *m, unsigned long base, unsigned long npages,
-			  unsigned char **dir);
+			  unsigned long *dir);
 void shadow_map_destroy(struct shadow_map *m);
 
 int shadow_poison(struct shadow_map *m, unsigned long addr, unsigned long size,
@@ -173,6 +189,49 @@ static shadow_inline unsigned long shadow_chunk_offset(unsigned long addr)
 }
 
 /**
+ * shadow_dir_entry() - the directory slot value that gives page @i of a region @chunk
+ * @chunk: the page's chunk, or shadow_zero_chunk for none.
+ * @i: index of the page in its region.
+ *
+ * Return: the value to store in dir[@i].
+ */
+static shadow_inline unsigned long shadow_dir_entry(const unsigned char *chunk, unsigned long i)
+{
+	return (unsigned long)chunk - i * SHADOW_CHUNK_SIZE;
+}
+
+/**
+ * shadow_dir_chunk() - the chunk of page @i of region @r, lock-free
+ * @r: region.
+ * @i: page index, below @r->npages.
+ *
+ * Return: the chunk, or NULL if the page has none (is untracked).
+ */
+static shadow_inline const unsigned char *shadow_dir_chunk(const struct shadow_region *r,
+							   unsigned long i)
+{
+	unsigned long chunk = shadow_read_once(r->dir[i]) + i * SHADOW_CHUNK_SIZE;
+
+	return chunk == (unsigned long)shadow_zero_chunk ? NULL : (const unsigned char *)chunk;
+}
+
+/**
+ * shadow_granule() - the shadow byte of granule @g of region @r
+ * @r: region.
+ * @g: granule index in @r, below @r->ngranules.
+ *
+ * One directory load and the address of the byte, no test: a page without a chunk
+ * reads shadow_zero_chunk.
+ *
+ * Return: where the byte is; read it with shadow_read_once().
+ */
+static shadow_inline const unsigned char *shadow_granule(const struct shadow_region *r,
+							 unsigned long g)
+{
+	return (const unsigned char *)(shadow_read_once(r->dir[g >> SHADOW_CHUNK_SHIFT]) + g);
+}
+
+/**
  * shadow_chunk() - find the shadow chunk of the page holding an address, lock-free
  * @m: shadow map.
  * @addr: memory address.
@@ -188,16 +247,71 @@ shadow_chunk(const struct shadow_map *m, unsigned long addr)
 	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT;
 
 	if (shadow_likely(idx < m->fast.npages))
-		return shadow_read_once(m->fast.dir[idx]);
+		return shadow_dir_chunk(&m->fast, idx);
 	return shadow_lookup_extra(m, addr);
 }
 
-/*
- * Accesses of 1, 2, 4 and 8 bytes. Inside one granule of the fast region the last byte
- * decides, since the accessible bytes of a granule are always a prefix: one directory
- * load and one shadow load. Anything else (straddling a granule, wrapping, another
- * region) is a tail call, so the fast path saves no registers.
+/**
+ * shadow_fast_clean() - the whole inline part of a naturally aligned access check
+ * @m: shadow map.
+ * @addr: address accessed.
+ * @order: log2 of the bytes accessed, 0..3 (1, 2, 4 or 8 bytes; a constant).
+ *
+ * One range test, one directory load, one shadow load and compare. The offset of
+ * @addr in the fast region is rotated right by @order (then shifted to a granule
+ * index): a misaligned address's low bits land at the top, so the one compare against
+ * the region's granule count rejects misaligned and out-of-region addresses alike.
+ * A naturally aligned access of up to 8 bytes lies in one granule, so a zero shadow
+ * byte means every byte is accessible.
+ *
+ * Return: nonzero if the access is certainly fine; 0 if the caller must decide out of
+ * line (a shadow byte that is not zero, a misaligned access, another region).
  */
+static shadow_inline int shadow_fast_clean(const struct shadow_map *m, unsigned long addr,
+					   unsigned int order)
+{
+	unsigned long off = addr - m->fast.base, g;
+
+	if (order)
+		off = (off >> order) | (off << (SHADOW_LONG_BITS - order));
+	g = off >> (SHADOW_GRANULE_SHIFT - order);
+	/*
+	 * Plain loads, not shadow_read_once(): the compiler then folds them into the
+	 * addressing of one load and one compare. Each is made once, of an aligned word
+	 * and a byte, so it cannot tear, and any value of a slot a writer may be changing
+	 * is a valid one (the zero chunk's or the new chunk's), like any shadow byte.
+	 */
+	return shadow_likely(g < m->fast.ngranules) &&
+	       shadow_likely(!((const unsigned char *)m->fast.dir[g >> SHADOW_CHUNK_SHIFT])[g]);
+}
+
+/**
+ * shadow_fast_clean8() - shadow_fast_clean() of an 8-byte access, keeping nothing live
+ * @m: shadow map.
+ * @addr: in: the address accessed; out, when the access is not certainly fine: the
+ *	same address, recomputed from the granule index.
+ *
+ * The index replaces the address in its register (rotating is reversible), so the fast
+ * path copies nothing; the rare caller that goes on gets the address back.
+ *
+ * Return: nonzero if the access is certainly fine, as shadow_fast_clean(m, addr, 3).
+ */
+static shadow_inline int shadow_fast_clean8(const struct shadow_map *m, unsigned long *addr)
+{
+	unsigned long off = *addr - m->fast.base;
+	unsigned long g = (off >> SHADOW_GRANULE_SHIFT) |
+			  (off << (SHADOW_LONG_BITS - SHADOW_GRANULE_SHIFT));
+
+	if (shadow_likely(g < m->fast.ngranules &&
+			  !((const unsigned char *)m->fast.dir[g >> SHADOW_CHUNK_SHIFT])[g]))
+		return 1;
+	/* Opaque to the compiler: else it keeps the address live instead of undoing this. */
+	__asm__("" : "+r" (g));
+	*addr = ((g << SHADOW_GRANULE_SHIFT) | (g >> (SHADOW_LONG_BITS - SHADOW_GRANULE_SHIFT))) +
+		shadow_read_once(m->fast.base);
+	return 0;
+}
+
 /**
  * shadow_region_has() - does @addr lie in region @r?
  * @r: a region of a shadow map (may be empty: then nothing lies in it).
@@ -243,13 +357,9 @@ shadow_extra_region(const struct shadow_map *m, unsigned int i)
 static shadow_inline int shadow_region_check_in_granule(const struct shadow_region *r,
 							unsigned long addr, unsigned long size)
 {
-	unsigned long idx = (addr - r->base) >> SHADOW_PAGE_SHIFT;
-	const unsigned char *chunk = shadow_read_once(r->dir[idx]);
-	unsigned char code;
+	unsigned long g = (addr - r->base) >> SHADOW_GRANULE_SHIFT;
+	unsigned char code = shadow_read_once(*shadow_granule(r, g));
 
-	if (!chunk)
-		return 0;
-	code = shadow_read_once(chunk[shadow_chunk_offset(addr)]);
 	if (shadow_likely(!code))
 		return 0;
 	return shadow_code_bad(code, (addr + size - 1) & SHADOW_GRANULE_MASK);
@@ -298,28 +408,27 @@ static shadow_inline int shadow_check_in_granule(const struct shadow_map *m, uns
 static shadow_inline int shadow_check_in_page(const struct shadow_map *m, unsigned long addr,
 					      unsigned long size)
 {
-	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT;
-	const unsigned char *chunk = shadow_read_once(m->fast.dir[idx]);
-	unsigned long off, last;
+	unsigned long g = (addr - m->fast.base) >> SHADOW_GRANULE_SHIFT;
+	unsigned long glast = (addr + size - 1 - m->fast.base) >> SHADOW_GRANULE_SHIFT;
+	const unsigned char *shadow = shadow_granule(&m->fast, g);
 
-	if (!chunk)
-		return 0;
-	last = shadow_chunk_offset(addr + size - 1);
-	for (off = shadow_chunk_offset(addr); off < last; off++)
-		if (shadow_read_once(chunk[off]))
+	for (; g < glast; g++, shadow++)
+		if (shadow_read_once(*shadow))
 			return 1;
-	return shadow_code_bad(shadow_read_once(chunk[last]), (addr + size - 1) & SHADOW_GRANULE_MASK);
+	return shadow_code_bad(shadow_read_once(*shadow), (addr + size - 1) & SHADOW_GRANULE_MASK);
 }
 
+/*
+ * Accesses of 1, 2, 4 and 8 bytes: shadow_fast_clean() inline, anything else
+ * (a shadow byte that is not zero, a misaligned access, another region, wrapping) is
+ * decided by shadow_range_bad(), a tail call, so the fast path saves no registers.
+ */
 static shadow_inline int shadow_check_small(const struct shadow_map *m, unsigned long addr,
-					    unsigned long size)
+					    unsigned int order)
 {
-	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT;
-
-	if (shadow_likely((addr & SHADOW_GRANULE_MASK) + size - 1 < SHADOW_GRANULE_SIZE &&
-			  idx < m->fast.npages))
-		return shadow_check_in_granule(m, addr, size);
-	return shadow_range_bad(m, addr, addr + size - 1);
+	if (shadow_likely(shadow_fast_clean(m, addr, order)))
+		return 0;
+	return shadow_range_bad(m, addr, addr + (1UL << order) - 1);
 }
 
 /**
@@ -333,7 +442,7 @@ static shadow_inline int shadow_check_small(const struct shadow_map *m, unsigned
  */
 static shadow_inline int shadow_check1(const struct shadow_map *m, unsigned long addr)
 {
-	return shadow_check_small(m, addr, 1);
+	return shadow_check_small(m, addr, 0);
 }
 
 /**
@@ -345,7 +454,7 @@ static shadow_inline int shadow_check1(const struct shadow_map *m, unsigned long
  */
 static shadow_inline int shadow_check2(const struct shadow_map *m, unsigned long addr)
 {
-	return shadow_check_small(m, addr, 2);
+	return shadow_check_small(m, addr, 1);
 }
 
 /**
@@ -357,7 +466,7 @@ static shadow_inline int shadow_check2(const struct shadow_map *m, unsigned long
  */
 static shadow_inline int shadow_check4(const struct shadow_map *m, unsigned long addr)
 {
-	return shadow_check_small(m, addr, 4);
+	return shadow_check_small(m, addr, 2);
 }
 
 /**
@@ -369,7 +478,9 @@ static shadow_inline int shadow_check4(const struct shadow_map *m, unsigned long
  */
 static shadow_inline int shadow_check8(const struct shadow_map *m, unsigned long addr)
 {
-	return shadow_check_small(m, addr, 8);
+	if (shadow_likely(shadow_fast_clean8(m, &addr)))
+		return 0;
+	return shadow_range_bad(m, addr, addr + 7);
 }
 
 /**
@@ -384,17 +495,15 @@ static shadow_inline int shadow_check8(const struct shadow_map *m, unsigned long
  */
 static shadow_inline int shadow_check16(const struct shadow_map *m, unsigned long addr)
 {
-	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT, off;
-	const unsigned char *chunk;
+	unsigned long off = addr - m->fast.base, g;
+	const unsigned char *shadow;
 
-	if (shadow_likely(!(addr & SHADOW_GRANULE_MASK) &&
-			  (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - 16 &&
-			  idx < m->fast.npages)) {
-		chunk = shadow_read_once(m->fast.dir[idx]);
-		if (!chunk)
-			return 0;
-		off = shadow_chunk_offset(addr);
-		return (shadow_read_once(chunk[off]) | shadow_read_once(chunk[off + 1])) != 0;
+	/* As in shadow_fast_clean(): misaligned or outside the region is a huge index. */
+	g = (off >> SHADOW_GRANULE_SHIFT) | (off << (SHADOW_LONG_BITS - SHADOW_GRANULE_SHIFT));
+	if (shadow_likely(g < m->fast.ngranules &&
+			  (g & (SHADOW_CHUNK_SIZE - 1)) != SHADOW_CHUNK_SIZE - 1)) {
+		shadow = shadow_granule(&m->fast, g);
+		return (shadow_read_once(shadow[0]) | shadow_read_once(shadow[1])) != 0;
 	}
 	return shadow_range_bad(m, addr, addr + 15);
 }
@@ -416,22 +525,19 @@ static shadow_inline int shadow_checkN(const struct shadow_map *m, unsigned long
 {
 	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT, last = addr + size - 1;
 	/* From the start of the first granule to the last byte; huge if the range wraps. */
-	unsigned long span = last - (addr & ~SHADOW_GRANULE_MASK), off;
-	const unsigned char *chunk;
+	unsigned long span = last - (addr & ~SHADOW_GRANULE_MASK);
+	const unsigned char *shadow;
 	unsigned char code;
 
 	if (shadow_unlikely(!size))
 		return 0;
 	if (shadow_likely(span < 2 * SHADOW_GRANULE_SIZE &&
 			  !((addr ^ last) >> SHADOW_PAGE_SHIFT) && idx < m->fast.npages)) {
-		chunk = shadow_read_once(m->fast.dir[idx]);
-		if (!chunk)
-			return 0;
-		off = shadow_chunk_offset(addr);
+		shadow = shadow_granule(&m->fast, (addr - m->fast.base) >> SHADOW_GRANULE_SHIFT);
 		/* Two granules: the first must be whole, the last decides as in check8. */
-		if (span >= SHADOW_GRANULE_SIZE && shadow_read_once(chunk[off++]))
+		if (span >= SHADOW_GRANULE_SIZE && shadow_read_once(*shadow++))
 			return 1;
-		code = shadow_read_once(chunk[off]);
+		code = shadow_read_once(*shadow);
 		if (shadow_likely(!code))
 			return 0;
 		return shadow_code_bad(code, last & SHADOW_GRANULE_MASK);

@@ -48,7 +48,8 @@ void ms_commands_usage(struct state *st, FILE *f)
 	for (c = __start_ms_commands; c < __stop_ms_commands; c++)
 		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fprintf(f, "\nExit status: 0 ok, 1 error, 2 usage, 3 memsan not loaded,\n"
-		   "4 permission denied, 5 reports found (--fail-on-report).\n");
+		   "4 permission denied, 5 reports found (--fail-on-report; explore),\n"
+		   "6 a step of explore timed out.\n");
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -65,6 +66,8 @@ static int parse_u64(const char *s, uint64_t *v)
 /* One option of a command into st: the command's option table says which it takes. */
 static int command_option(struct state *st, int opt, const char *arg)
 {
+	uint64_t v;
+
 	switch (opt) {
 	case 's':
 		if (parse_u64(arg, &st->since))
@@ -81,6 +84,26 @@ static int command_option(struct state *st, int opt, const char *arg)
 		if (!*arg)
 			return ms_usage_error(st, "--decode needs the path of a .ko");
 		st->decode = arg;
+		return 0;
+	case 'm':
+		/* a module name: MODULE_NAME_LEN (56) with its NUL, no '/' */
+		if (!*arg || strlen(arg) > 55 || strpbrk(arg, " \t\n/"))
+			return ms_usage_error(st, "--module '%s': not a module name", arg);
+		st->module = arg;
+		return 0;
+	case 'n':
+		if (parse_u64(arg, &v) || !v || v > UINT32_MAX)
+			return ms_usage_error(st, "--max '%s': not a number of steps (1 or more)", arg);
+		st->explore_max = v;
+		return 0;
+	case 't':
+		if (parse_u64(arg, &v) || !v || v > 86400)
+			return ms_usage_error(st, "--timeout '%s': not a number of seconds (1-86400)",
+					      arg);
+		st->explore_timeout = v;
+		return 0;
+	case 'o':
+		st->explore_output = true;
 		return 0;
 	}
 	return ms_usage_error(st, "unknown option '-%c'", opt);
@@ -177,6 +200,7 @@ void ms_state_init(struct state *st)
 	env = getenv("MEMSAN_CTL_SYSFS");
 	st->sysfs_dir = env && *env ? env : "/sys/module/memsan";
 	st->extack_off = -1;
+	st->explore_timeout = 60;
 }
 
 void ms_state_fini(struct state *st)

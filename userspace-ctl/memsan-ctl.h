@@ -32,7 +32,8 @@ enum ms_exit {
 	MS_EXIT_USAGE = 2,		/* bad command line */
 	MS_EXIT_NOT_LOADED = 3,		/* memsan.ko is not loaded */
 	MS_EXIT_PERM = 4,		/* permission denied */
-	MS_EXIT_REPORTS = 5,		/* --fail-on-report and there were reports */
+	MS_EXIT_REPORTS = 5,		/* --fail-on-report and there were reports; explore: any */
+	MS_EXIT_TIMEOUT = 6,		/* explore: a step timed out, no report */
 };
 
 struct nl_sock;
@@ -61,6 +62,12 @@ struct state {
 	bool has_since;			/* --since SEQ */
 	uint64_t since;
 	const char *decode;		/* --decode PATH.ko */
+	const char *module;		/* --module NAME (leaks, explore) */
+
+	/* Options of "explore" (ctl.c) */
+	unsigned int explore_max;	/* --max N (0: no bound) */
+	unsigned int explore_timeout;	/* --timeout S per step */
+	bool explore_output;		/* --output: show the command's output */
 
 	/* Netlink (nl.c) */
 	struct nl_sock *sk;		/* requests and replies */
@@ -206,6 +213,16 @@ struct ms_report {
 	uint32_t cache_size;
 	const char *cache;
 	const char *text;
+	bool has_leak, has_leak_bytes;	/* memory-leak reports */
+	uint32_t leak_objects;
+	uint64_t leak_bytes;
+};
+
+/* What a leak scan did (MEMSAN_CMD_LEAK_SCAN reply). */
+struct ms_leak_scan {
+	uint32_t modules, candidates, leaked, reports;
+	uint64_t first_seq, bytes_scanned, duration_ns;
+	bool incomplete;
 };
 
 struct ms_entry {
@@ -239,6 +256,7 @@ struct ms_status {
  * A report is a MEMSAN_CMD_REPORT or a MEMSAN_CMD_GET_REPORTS reply.
  */
 int ms_parse_report(const struct nlmsghdr *nlh, struct ms_report *r, char *why, size_t len);
+int ms_parse_leak_scan(const struct nlmsghdr *nlh, struct ms_leak_scan *l, char *why, size_t len);
 int ms_parse_report_ready(const struct nlmsghdr *nlh, uint64_t *seq, char *why, size_t len);
 int ms_parse_status(const struct nlmsghdr *nlh, struct ms_status *s, char *why, size_t len);
 int ms_parse_config(const struct nlmsghdr *nlh, struct ms_config *c, char *why, size_t len);
@@ -300,5 +318,52 @@ int ms_subscribe_reports(struct state *st, uint64_t *next);
  * numbers is caught up with a dump.  0 or an enum ms_exit.
  */
 int ms_follow_reports(struct state *st, uint64_t after);
+
+/* === explore (explore.c: no kernel needed; cmd_explore.c runs it) === */
+
+#define MS_EXPLORE_SITE_MAX	192	/* fail_last: "FUNC in CALLER (why)" */
+#define MS_MODULE_NAME_MAX	64
+
+/* One run of the command: step 0 without failure, step N with fail_nth=N. */
+struct ms_explore_step {
+	unsigned int step;
+	bool reached;			/* step N: the Nth call happened and was failed */
+	char site[MS_EXPLORE_SITE_MAX];	/* fail_last after it */
+	uint64_t allocations;		/* step 0: calls counted */
+	int exit_status;		/* the command's, when it exited */
+	int signal;			/* killed by this signal, or 0 */
+	bool timed_out;			/* killed after --timeout */
+	unsigned int nr_reports;
+	char **headlines;		/* "BUG: MEMSAN: ..." of each report */
+};
+
+/* A distinct bug: reports with the same headline. */
+struct ms_explore_bug {
+	char *headline;
+	char *site;			/* the failed call of its first step, or "" */
+	unsigned int first_step, last_step, nr_steps;
+};
+
+struct ms_explore {
+	struct ms_explore_bug *bugs;
+	unsigned int nr_bugs, reports, timeouts;
+};
+
+/* The "BUG: MEMSAN: ..." line of a report's text into @buf; false if none. */
+bool ms_report_headline(const char *text, char *buf, size_t len);
+/* "BUG: MEMSAN: double-free in f+0x1c/0x40 [m]" -> "double-free in f" */
+void ms_headline_brief(const char *headline, char *buf, size_t len);
+/* fail_last "FUNC in CALLER (why)" -> "FUNC in CALLER" */
+void ms_fail_site_brief(const char *fail_last, char *buf, size_t len);
+/* "step 7: kmalloc in f+0x4c/0x90 [m] failed -> exit 1, 1 report: ..."; -1 if cut */
+int ms_explore_step_line(const struct ms_explore_step *s, unsigned int timeout, char *buf,
+			 size_t len);
+/* Count @s's reports into the distinct bugs; -1 out of memory. */
+int ms_explore_add_step(struct ms_explore *x, const struct ms_explore_step *s);
+void ms_explore_summary(const struct ms_explore *x, unsigned int steps, FILE *f);
+void ms_explore_free(struct ms_explore *x);
+/* Modules of /proc/modules text @after not in @before, into @names: count, -1 if > @max. */
+int ms_modules_new(const char *before, const char *after, char (*names)[MS_MODULE_NAME_MAX],
+		   int max);
 
 #endif /* MEMSAN_CTL_H */

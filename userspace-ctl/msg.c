@@ -41,6 +41,8 @@ static struct nla_policy report_policy[MEMSAN_A_REPORT_MAX + 1] = {
 	[MEMSAN_A_REPORT_ALLOC_STACK] = NESTED,
 	[MEMSAN_A_REPORT_FREE_STACK] = NESTED,
 	[MEMSAN_A_REPORT_TEXT] = STRING,
+	[MEMSAN_A_REPORT_LEAK_OBJECTS] = U32,
+	[MEMSAN_A_REPORT_LEAK_BYTES] = U64,
 };
 
 static struct nla_policy object_policy[MEMSAN_A_OBJECT_MAX + 1] = {
@@ -253,11 +255,49 @@ int ms_parse_report(const struct nlmsghdr *nlh, struct ms_report *r, char *why, 
 	r->comm = str(tb[MEMSAN_A_REPORT_COMM]);
 	opt_u32(tb[MEMSAN_A_REPORT_PID], &r->has_pid, &r->pid);
 	opt_u32(tb[MEMSAN_A_REPORT_CPU], &r->has_cpu, &r->cpu);
+	opt_u32(tb[MEMSAN_A_REPORT_LEAK_OBJECTS], &r->has_leak, &r->leak_objects);
+	opt_u64(tb[MEMSAN_A_REPORT_LEAK_BYTES], &r->has_leak_bytes, &r->leak_bytes);
 	if (parse_stack(tb[MEMSAN_A_REPORT_CALL_STACK], &r->call, "call_stack", why, wlen) ||
 	    parse_stack(tb[MEMSAN_A_REPORT_ALLOC_STACK], &r->alloc, "alloc_stack", why, wlen) ||
 	    parse_stack(tb[MEMSAN_A_REPORT_FREE_STACK], &r->free, "free_stack", why, wlen) ||
 	    parse_object(tb[MEMSAN_A_REPORT_OBJECT], r, why, wlen))
 		return -1;
+	return 0;
+}
+
+static struct nla_policy leaks_policy[MEMSAN_A_LEAKS_MAX + 1] = {
+	[MEMSAN_A_LEAKS_MODULE] = STRING,
+	[MEMSAN_A_LEAKS_MODULES] = U32,
+	[MEMSAN_A_LEAKS_CANDIDATES] = U32,
+	[MEMSAN_A_LEAKS_LEAKED] = U32,
+	[MEMSAN_A_LEAKS_REPORTS] = U32,
+	[MEMSAN_A_LEAKS_FIRST_SEQ] = U64,
+	[MEMSAN_A_LEAKS_BYTES_SCANNED] = U64,
+	[MEMSAN_A_LEAKS_DURATION_NS] = U64,
+	[MEMSAN_A_LEAKS_INCOMPLETE] = U8,
+};
+
+int ms_parse_leak_scan(const struct nlmsghdr *nlh, struct ms_leak_scan *l, char *why, size_t wlen)
+{
+	struct nlattr *tb[MEMSAN_A_LEAKS_MAX + 1];
+	bool has;
+
+	memset(l, 0, sizeof(*l));
+	if (parse_msg(nlh, MEMSAN_CMD_LEAK_SCAN, tb, MEMSAN_A_LEAKS_MAX, leaks_policy,
+		      "leak scan reply", why, wlen))
+		return -1;
+	if (!tb[MEMSAN_A_LEAKS_MODULES] || !tb[MEMSAN_A_LEAKS_FIRST_SEQ])
+		return fail(why, wlen, "leak scan reply without %s",
+			    tb[MEMSAN_A_LEAKS_MODULES] ? "first_seq" : "modules");
+	opt_u32(tb[MEMSAN_A_LEAKS_MODULES], &has, &l->modules);
+	opt_u32(tb[MEMSAN_A_LEAKS_CANDIDATES], &has, &l->candidates);
+	opt_u32(tb[MEMSAN_A_LEAKS_LEAKED], &has, &l->leaked);
+	opt_u32(tb[MEMSAN_A_LEAKS_REPORTS], &has, &l->reports);
+	opt_u64(tb[MEMSAN_A_LEAKS_FIRST_SEQ], &has, &l->first_seq);
+	opt_u64(tb[MEMSAN_A_LEAKS_BYTES_SCANNED], &has, &l->bytes_scanned);
+	opt_u64(tb[MEMSAN_A_LEAKS_DURATION_NS], &has, &l->duration_ns);
+	l->incomplete = tb[MEMSAN_A_LEAKS_INCOMPLETE] &&
+			nla_get_u8(tb[MEMSAN_A_LEAKS_INCOMPLETE]);
 	return 0;
 }
 

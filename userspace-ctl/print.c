@@ -121,6 +121,14 @@ struct json_object *ms_report_json(struct state *st, const struct ms_report *r)
 		add(o, "alloc_stack", stack_json(st, &r->alloc));
 	if (r->free.present)
 		add(o, "free_stack", stack_json(st, &r->free));
+	if (r->has_leak) {
+		struct json_object *leak = json_object_new_object();
+
+		add(leak, "objects", json_object_new_uint64(r->leak_objects));
+		if (r->has_leak_bytes)
+			add(leak, "bytes", json_object_new_uint64(r->leak_bytes));
+		add(o, "leak", leak);
+	}
 	add_str(o, "text", r->text);
 	return o;
 }

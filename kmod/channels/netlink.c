@@ -42,6 +42,8 @@
 #include "compat/compat.h"
 #include "config/config.h"
 #include "counters/counters.h"
+#include "hooks/hooks.h"
+#include "leaks/leaks.h"
 #include "report/report.h"
 #include "uapi/memsan.h"
 
@@ -370,6 +372,8 @@ static int report_multicast(u64 seq)
 
 	if (!genl_has_listeners(&memsan_genl_family, &init_net, MEMSAN_NL_GROUP_REPORTS))
 		return -ESRCH;
+	if (memsan_fail_alloc(MEMSAN_FAIL_NETLINK))
+		return -ENOMEM;
 	if (MEMSAN_GENL_MCAST_RESTRICTED) {
 		if (!memsan_report_copy(seq, send_copy))
 			return -ENOENT;	/* overwritten before it could be sent */
@@ -427,6 +431,45 @@ static int memsan_nl_clear(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* === Leak scan === */
+
+static const struct nla_policy leak_scan_policy[MEMSAN_A_LEAKS_MODULE + 1] = {
+	[MEMSAN_A_LEAKS_MODULE] = { .type = NLA_NUL_STRING, .len = MODULE_NAME_LEN - 1 },
+};
+
+/* Modules a scan looks at, at most (hooks/modules.c keeps as many). */
+#define NL_LEAK_MODULES_MAX	32
+
+/*
+ * LEAK_SCAN: scan now for the leaks of one instrumented module (by name)
+ * or of all; the leaks are reports, and the reply says from which sequence
+ * number on.  Each module is held while it is scanned for.
+ */
+static int memsan_nl_leak_scan(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *name_attr = info->attrs[MEMSAN_A_LEAKS_MODULE];
+	struct module *mods[NL_LEAK_MODULES_MAX];
+	struct memsan_nl_leak_scan reply = {};
+	const char *name = name_attr ? nla_data(name_attr) : NULL;
+	int err = 0;
+
+	reply.modules = memsan_instrumented_get(name, mods, ARRAY_SIZE(mods));
+	if (name && !reply.modules) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "no instrumented module of that name");
+		return -ENOENT;
+	}
+	/* reports queued for the group go out first: the new ones start here */
+	reply.first_seq = memsan_reports_next_seq();
+	if (reply.modules)
+		err = memsan_leaks_scan(mods, reply.modules, NULL, &reply.stats);
+	memsan_instrumented_put(mods, reply.modules);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "the leak scan could not run");
+		return err;
+	}
+	return nl_msg_reply(info, &memsan_nl_leak_scan_msg, &reply);
+}
+
 /* === The family === */
 
 static const struct genl_ops memsan_genl_ops[] = {
@@ -460,6 +503,13 @@ static const struct genl_ops memsan_genl_ops[] = {
 		.cmd = MEMSAN_CMD_CLEAR,
 		.flags = GENL_ADMIN_PERM,
 		.doit = memsan_nl_clear,
+	},
+	{
+		.cmd = MEMSAN_CMD_LEAK_SCAN,
+		.flags = GENL_ADMIN_PERM,
+		.doit = memsan_nl_leak_scan,
+		.policy = leak_scan_policy,
+		.maxattr = ARRAY_SIZE(leak_scan_policy) - 1,
 	},
 };
 

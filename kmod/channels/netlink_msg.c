@@ -248,7 +248,8 @@ static __always_inline size_t report_max_size(void)
 			 nla_total_size(TASK_COMM_LEN) + stack * 3 +
 			 nla_total_size(0) + nla_total_size_64bit(sizeof(u64)) * 2 +
 			 nla_total_size(MEMSAN_CACHE_NAME) + nla_total_size(sizeof(u32)) +
-			 nla_total_size(MEMSAN_REPORT_TEXT);
+			 nla_total_size(MEMSAN_REPORT_TEXT) +
+			 nla_total_size(sizeof(u32)) + nla_total_size_64bit(sizeof(u64));
 
 	return nlmsg_total_size(genlmsg_total_size(payload));
 }
@@ -274,6 +275,8 @@ static size_t report_size(const void *data)
 		size += stack_size(&r->alloc);
 	if (r->has_free)
 		size += stack_size(&r->free);
+	if (r->type == MEMSAN_BUG_MEMORY_LEAK)
+		size += nla_total_size(sizeof(u32)) + nla_total_size_64bit(sizeof(u64));
 	return size;
 }
 
@@ -300,6 +303,11 @@ static int report_fill(struct sk_buff *skb, const void *data)
 	    (r->has_free && stack_fill(skb, MEMSAN_A_REPORT_FREE_STACK, &r->free)) ||
 	    nla_put(skb, MEMSAN_A_REPORT_TEXT, r->text_len + 1, r->text))
 		return -EMSGSIZE;
+	if (r->type == MEMSAN_BUG_MEMORY_LEAK &&
+	    (nla_put_u32(skb, MEMSAN_A_REPORT_LEAK_OBJECTS, r->leak_objects) ||
+	     nla_put_u64_64bit(skb, MEMSAN_A_REPORT_LEAK_BYTES, r->leak_bytes,
+			       MEMSAN_A_REPORT_PAD)))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -313,6 +321,38 @@ const struct memsan_nl_msg memsan_nl_report_dump_msg = {
 	.cmd = MEMSAN_CMD_GET_REPORTS,
 	.size = report_size,
 	.fill = report_fill,
+};
+
+/* === A leak scan's reply === */
+
+static size_t leak_scan_size(const void *data)
+{
+	return nla_total_size(sizeof(u32)) * 4 + nla_total_size_64bit(sizeof(u64)) * 3 +
+	       nla_total_size(sizeof(u8));
+}
+
+static int leak_scan_fill(struct sk_buff *skb, const void *data)
+{
+	const struct memsan_nl_leak_scan *l = data;
+	const struct memsan_leak_stats *st = &l->stats;
+
+	if (nla_put_u32(skb, MEMSAN_A_LEAKS_MODULES, l->modules) ||
+	    nla_put_u32(skb, MEMSAN_A_LEAKS_CANDIDATES, st->candidates) ||
+	    nla_put_u32(skb, MEMSAN_A_LEAKS_LEAKED, st->leaked) ||
+	    nla_put_u32(skb, MEMSAN_A_LEAKS_REPORTS, st->reports) ||
+	    nla_put_u64_64bit(skb, MEMSAN_A_LEAKS_FIRST_SEQ, l->first_seq, MEMSAN_A_LEAKS_PAD) ||
+	    nla_put_u64_64bit(skb, MEMSAN_A_LEAKS_BYTES_SCANNED, st->bytes_scanned,
+			      MEMSAN_A_LEAKS_PAD) ||
+	    nla_put_u64_64bit(skb, MEMSAN_A_LEAKS_DURATION_NS, st->ns, MEMSAN_A_LEAKS_PAD) ||
+	    nla_put_u8(skb, MEMSAN_A_LEAKS_INCOMPLETE, st->incomplete))
+		return -EMSGSIZE;
+	return 0;
+}
+
+const struct memsan_nl_msg memsan_nl_leak_scan_msg = {
+	.cmd = MEMSAN_CMD_LEAK_SCAN,
+	.size = leak_scan_size,
+	.fill = leak_scan_fill,
 };
 
 /* === Report ready: the sequence number only === */

@@ -12,6 +12,8 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
+#include "leaks/leaks.h"
+
 /* Room for the largest report message in one dump skb: one order-3 block. */
 #define NL_DUMP_ALLOC		SKB_WITH_OVERHEAD(32768)
 
@@ -46,5 +48,13 @@ extern const struct memsan_nl_msg memsan_nl_report_msg;
 extern const struct memsan_nl_msg memsan_nl_report_dump_msg;
 /* REPORT_READY notification; data: the u64 sequence number. */
 extern const struct memsan_nl_msg memsan_nl_report_ready_msg;
+
+/* LEAK_SCAN reply; data: struct memsan_nl_leak_scan. */
+struct memsan_nl_leak_scan {
+	unsigned int modules;
+	u64 first_seq;
+	struct memsan_leak_stats stats;
+};
+extern const struct memsan_nl_msg memsan_nl_leak_scan_msg;
 
 #endif /* _MEMSAN_NETLINK_MSG_H */

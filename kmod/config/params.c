@@ -18,6 +18,7 @@
 
 #include "config/config.h"
 #include "hooks/hooks.h"
+#include "inject/inject.h"
 #include "quarantine/quarantine.h"
 #include "settings/settings.h"
 #include "shadow_port/memsan_shadow.h"
@@ -229,3 +230,157 @@ int memsan_config_set(const char *name, const char *value)
 	kernel_param_unlock(THIS_MODULE);
 	return err;
 }
+
+/*
+ * === Allocation-failure injection (inject/inject.h) ===
+ *
+ * Only the allocation calls of instrumented modules can be failed; all of
+ * it is off by default (fail_nth=0, fail_probability=0).
+ */
+
+static int fail_nth_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v > INT_MAX) {
+		pr_err("fail_nth must be an integer from 0 to %d, not '%s'\n", INT_MAX,
+		       strim((char *)val));
+		return -EINVAL;
+	}
+	memsan_inject_set_nth(v);
+	return 0;
+}
+
+static int fail_nth_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", memsan_inject_nth());
+}
+
+static const struct kernel_param_ops fail_nth_ops = {
+	.set = fail_nth_set,
+	.get = fail_nth_get,
+};
+module_param_cb(fail_nth, &fail_nth_ops, NULL, 0644);
+MODULE_PARM_DESC(fail_nth, "fail the Nth allocation call of instrumented modules (or of fail_module) from now on, once; reads back the calls still to go (0: off, default)");
+
+static int fail_probability_set(const char *val, const struct kernel_param *kp)
+{
+	return uint_in_range(val, kp, 100, 1);
+}
+
+static const struct kernel_param_ops fail_probability_ops = {
+	.set = fail_probability_set,
+	.get = param_get_uint,
+};
+module_param_cb(fail_probability, &fail_probability_ops, &memsan_fail_probability, 0644);
+MODULE_PARM_DESC(fail_probability, "percent of instrumented modules' allocation calls to fail (0-100, default 0: off), with fail_interval and fail_times");
+
+static int fail_interval_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || !v) {
+		pr_err("fail_interval must be an integer from 1 to %u, not '%s'\n", UINT_MAX,
+		       strim((char *)val));
+		return -EINVAL;
+	}
+	WRITE_ONCE(memsan_fail_interval, v);
+	return 0;
+}
+
+static const struct kernel_param_ops fail_interval_ops = {
+	.set = fail_interval_set,
+	.get = param_get_uint,
+};
+module_param_cb(fail_interval, &fail_interval_ops, &memsan_fail_interval, 0644);
+MODULE_PARM_DESC(fail_interval, "fail_probability applies to every Nth counted call only (default 1: every call)");
+
+static int fail_times_set(const char *val, const struct kernel_param *kp)
+{
+	int v;
+
+	if (kstrtoint(val, 0, &v) || v < -1) {
+		pr_err("fail_times must be -1 (no limit) or an integer from 0 to %d, not '%s'\n",
+		       INT_MAX, strim((char *)val));
+		return -EINVAL;
+	}
+	memsan_inject_set_times(v);
+	return 0;
+}
+
+static int fail_times_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", memsan_inject_times());
+}
+
+static const struct kernel_param_ops fail_times_ops = {
+	.set = fail_times_set,
+	.get = fail_times_get,
+};
+module_param_cb(fail_times, &fail_times_ops, NULL, 0644);
+MODULE_PARM_DESC(fail_times, "at most this many failures from fail_probability; reads back what is left (-1: no limit; default 1)");
+
+static int fail_module_set(const char *val, const struct kernel_param *kp)
+{
+	char buf[MODULE_NAME_LEN + 2], *name;
+
+	/* room for a newline after the longest name */
+	name = strscpy(buf, val, sizeof(buf)) < 0 ? NULL : strim(buf);
+	if (!name || strlen(name) >= MODULE_NAME_LEN) {
+		pr_err("fail_module: '%s' is too long for a module name\n", strim((char *)val));
+		return -EINVAL;
+	}
+	if (memsan_modules_set_fail_module(name)) {
+		pr_err("fail_module: no loaded instrumented module is called '%s'\n", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int fail_module_get(char *buf, const struct kernel_param *kp)
+{
+	char name[MODULE_NAME_LEN];
+
+	memsan_inject_module_name(name, sizeof(name));
+	return sysfs_emit(buf, "%s\n", name);
+}
+
+static const struct kernel_param_ops fail_module_ops = {
+	.set = fail_module_set,
+	.get = fail_module_get,
+};
+module_param_cb(fail_module, &fail_module_ops, NULL, 0644);
+MODULE_PARM_DESC(fail_module, "count and fail only the allocation calls of this loaded instrumented module (default empty: every instrumented module)");
+
+static int fail_verbose_set(const char *val, const struct kernel_param *kp)
+{
+	return uint_in_range(val, kp, MEMSAN_FAIL_VERBOSE_MAX, 1);
+}
+
+static const struct kernel_param_ops fail_verbose_ops = {
+	.set = fail_verbose_set,
+	.get = param_get_uint,
+};
+module_param_cb(fail_verbose, &fail_verbose_ops, &memsan_fail_verbose, 0644);
+MODULE_PARM_DESC(fail_verbose, "on an injected failure print 0: nothing, 1: the call and its caller (default), 2: also the stack");
+
+static int fail_last_set(const char *val, const struct kernel_param *kp)
+{
+	pr_err("fail_last is read-only\n");
+	return -EINVAL;
+}
+
+static int fail_last_get(char *buf, const struct kernel_param *kp)
+{
+	char last[192];
+
+	memsan_inject_last(last, sizeof(last));
+	return sysfs_emit(buf, "%s\n", last);
+}
+
+static const struct kernel_param_ops fail_last_ops = {
+	.set = fail_last_set,
+	.get = fail_last_get,
+};
+module_param_cb(fail_last, &fail_last_ops, NULL, 0444);
+MODULE_PARM_DESC(fail_last, "read-only: the last allocation call failed on purpose, 'FUNCTION in CALLER (why)'");

@@ -12,9 +12,14 @@
  *       fifo_lock (quarantine/quarantine.c)        raw
  *   destroy_lock (objects/allocator.c)             mutex
  *   instrumented_lock (hooks/modules.c)            mutex
- *   report_lock (report/report.c)                  raw, IRQs off
+ *     target_lock (inject/inject.c)                spinlock
+ *   last_lock (inject/inject.c)                    raw, IRQs off; calls nothing
+ *   scan_lock (leaks/scan.c: one leak scan at a time)   mutex
+ *     then report_lock, object bucket locks, pool_lock: as below
+ *   report_lock (report/report.c: bug sites only) raw, IRQs off
  *     ring_lock (report/ring.c)                    raw
- *     object bucket locks (objects/object.c)       raw
+ *   object bucket locks (objects/object.c)         raw
+ *   globals_lock (report/globals.c)                raw
  *   pool_lock (objects/object.c), chunk_lock (shadow_port/shadow_map.c):
  *   raw, innermost; they call only the page allocator
  *

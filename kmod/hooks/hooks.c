@@ -37,6 +37,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "compat/compat.h"
 #include "hooks/arch.h"
@@ -223,6 +224,16 @@ static void memsan_kmem_cache_destroy(struct kmem_cache *cache)
 	atomic_dec(&redirected_calls);
 }
 
+/* vfree() of a module's vmalloc object by the kernel (kvfree() on its behalf) */
+static void memsan_vfree(const void *ptr)
+{
+	atomic_inc(&redirected_calls);
+	if (!memsan_free_region(ptr, MEMSAN_KIND_VMALLOC, MEMSAN_RELEASE_VFREE, _RET_IP_,
+				(unsigned long)vfree, false))
+		memsan_allocator_vfree(ptr);
+	atomic_dec(&redirected_calls);
+}
+
 /* Does memsan want this free?  Cheap: most frees are of untracked pages. */
 static __always_inline bool free_wanted(const void *ptr)
 {
@@ -248,6 +259,23 @@ static void notrace cache_free_hook(unsigned long ip, unsigned long parent_ip,
 
 	if (!memsan_free_bypass_hit(ptr) && free_wanted(ptr))
 		memsan_ftrace_redirect(fregs, memsan_kmem_cache_free);
+}
+
+/*
+ * vfree(): only memsan's own vmalloc objects (vmalloc pages with shadow)
+ * matter, whatever track says; the module area has shadow too (globals),
+ * and the kernel vfree()s modules' init sections.  memsan's own calls to
+ * vfree() (objects leaving the quarantine) go through: the call comes from
+ * memsan's code.
+ */
+static void notrace vfree_hook(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	const void *ptr = (const void *)memsan_ftrace_arg(fregs, 0);
+
+	if (memsan_enabled() && is_vmalloc_addr(ptr) && !within_module(parent_ip, THIS_MODULE) &&
+	    memsan_shadow_page_tracked((unsigned long)ptr))
+		memsan_ftrace_redirect(fregs, memsan_vfree);
 }
 
 static void notrace cache_free_bulk_hook(unsigned long ip, unsigned long parent_ip,
@@ -293,6 +321,7 @@ static struct free_hook free_hooks[] = {
 	FREE_HOOK("kmem_cache_free", cache_free_hook),
 	FREE_HOOK("kmem_cache_free_bulk", cache_free_bulk_hook),
 	FREE_HOOK("kmem_cache_destroy", cache_destroy_hook),
+	FREE_HOOK("vfree", vfree_hook),
 };
 
 /* === Registration === */

@@ -49,6 +49,9 @@ unsigned long memsan_hooks_missed(void);
 int memsan_modules_init(void);
 void memsan_modules_exit(void);
 bool memsan_addr_in_instrumented(unsigned long addr);
+int memsan_modules_set_fail_module(const char *name);
+unsigned int memsan_instrumented_get(const char *name, struct module **mods, unsigned int max);
+void memsan_instrumented_put(struct module **mods, unsigned int nr);
 
 /* Whether an allocation or free made from @caller is tracked. */
 static inline bool memsan_caller_tracked(unsigned long caller)
@@ -64,9 +67,15 @@ size_t memsan_grown_size(size_t size);
 void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle_t stack);
 bool memsan_realloc_needs_record(const void *old, const void *ptr);
 bool memsan_kvmalloc_needs_record(const void *ptr);
-void memsan_track_ksize(const void *ptr, size_t size);
+size_t memsan_track_ksize(const void *ptr, size_t size);
 void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigned long ip,
 			unsigned long fn);
+void memsan_track_region(const void *ptr, unsigned long size, unsigned long slot_size, u8 kind,
+			 depot_stack_handle_t stack);
+bool memsan_free_region(const void *ptr, u8 kind, u8 release, unsigned long ip,
+			unsigned long fn, bool untracked);
+void memsan_forget_region(const void *ptr, u8 kind);
+void memsan_track_vmalloc(const void *ptr, unsigned long size, depot_stack_handle_t stack);
 void memsan_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs, unsigned long ip);
 void memsan_cache_destroy(struct kmem_cache *cache);
 

@@ -25,6 +25,8 @@
 
 #include "compat/compat.h"
 #include "hooks/hooks.h"
+#include "inject/inject.h"
+#include "leaks/leaks.h"
 #include "runtime/runtime.h"
 
 #define MEMSAN_MAX_INSTRUMENTED 32
@@ -51,6 +53,52 @@ bool memsan_addr_in_instrumented(unsigned long addr)
 	return false;
 }
 
+/**
+ * memsan_instrumented_get() - take a reference on instrumented modules
+ * @name:	only the module of this name; NULL: every instrumented module
+ * @mods:	where to store them
+ * @max:	room in @mods
+ *
+ * A module going away, or not yet live, is not taken.  Release them with
+ * memsan_instrumented_put().
+ *
+ * Return: how many were stored.
+ */
+unsigned int memsan_instrumented_get(const char *name, struct module **mods, unsigned int max)
+{
+	unsigned int i, nr = 0;
+
+	mutex_lock(&instrumented_lock);
+	for (i = 0; i < MEMSAN_MAX_INSTRUMENTED && nr < max; i++) {
+		struct module *mod = instrumented[i];
+
+		if (!mod || (name && strcmp(mod->name, name)) || !try_module_get(mod))
+			continue;
+		mods[nr++] = mod;
+	}
+	mutex_unlock(&instrumented_lock);
+	return nr;
+}
+
+void memsan_instrumented_put(struct module **mods, unsigned int nr)
+{
+	while (nr--)
+		module_put(mods[nr]);
+}
+
+/* Is @mod in the table? */
+static bool instrumented_has(struct module *mod)
+{
+	bool found = false;
+	unsigned int i;
+
+	mutex_lock(&instrumented_lock);
+	for (i = 0; i < MEMSAN_MAX_INSTRUMENTED; i++)
+		found |= instrumented[i] == mod;
+	mutex_unlock(&instrumented_lock);
+	return found;
+}
+
 /* Does @mod use memsan's symbols?  Its use list is stable while it is coming. */
 static bool module_uses_memsan(struct module *mod)
 {
@@ -65,6 +113,7 @@ static void instrumented_add(struct module *mod)
 	for (i = 0; i < MEMSAN_MAX_INSTRUMENTED; i++) {
 		if (!instrumented[i]) {
 			WRITE_ONCE(instrumented[i], mod);
+			memsan_inject_module_coming(mod);
 			break;
 		}
 	}
@@ -88,9 +137,39 @@ static void instrumented_remove(struct module *mod)
 			found = true;
 		}
 	}
+	if (found)
+		memsan_inject_module_going(mod);
 	mutex_unlock(&instrumented_lock);
 	if (found)
 		synchronize_rcu();	/* no hook still looks at the module */
+}
+
+/**
+ * memsan_modules_set_fail_module() - make failure injection count one module's calls
+ * @name:	a loaded instrumented module's name, or "" for every instrumented module
+ *
+ * Under instrumented_lock, so that the module found cannot go before
+ * injection knows it (inject/inject.c forgets it when it goes).
+ *
+ * Return: 0, or -ENOENT (nothing changed) if no loaded instrumented module
+ * has that name.
+ */
+int memsan_modules_set_fail_module(const char *name)
+{
+	struct module *mod = NULL;
+	unsigned int i;
+
+	mutex_lock(&instrumented_lock);
+	for (i = 0; *name && i < MEMSAN_MAX_INSTRUMENTED; i++)
+		if (instrumented[i] && !strcmp(instrumented[i]->name, name))
+			mod = instrumented[i];
+	if (*name && !mod) {
+		mutex_unlock(&instrumented_lock);
+		return -ENOENT;
+	}
+	memsan_inject_set_module(name, mod);
+	mutex_unlock(&instrumented_lock);
+	return 0;
 }
 
 /*
@@ -194,6 +273,9 @@ static int memsan_module_notify(struct notifier_block *nb, unsigned long state, 
 		instrumented_add(mod);
 		register_module_globals(mod);
 	} else if (state == MODULE_STATE_GOING) {
+		/* its exit ran, or its init failed: what it still holds is leaked */
+		if (instrumented_has(mod))
+			memsan_leaks_module_going(mod);
 		memsan_globals_unload(mod);
 		instrumented_remove(mod);
 	}

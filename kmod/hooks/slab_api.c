@@ -15,6 +15,10 @@
  * builds the one compat/conftest.sh found in the kernel's headers.  This
  * file has what every kernel shares.
  *
+ * Each allocation wrapper first asks failure injection (inject/inject.h)
+ * whether to fail the call; if so it returns what the real function returns
+ * when it fails, without calling it.
+ *
  * Allocations the kernel makes for a module through a function not wrapped
  * here (devm_kmalloc(), kstrdup_const(), ...) are not tracked unless
  * track=all.
@@ -24,10 +28,13 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "hooks/hooks.h"
 #include "hooks/slab_api.h"
+#include "inject/inject.h"
 #include "objects/objects.h"
+#include "report/report.h"
 #include "runtime/runtime.h"
 #include "settings/settings.h"
 
@@ -44,7 +51,7 @@ size_t __memsan_ksize(const void *ptr)
 	size = ksize(ptr);
 
 	if (memsan_enabled())
-		memsan_track_ksize(ptr, size);
+		size = memsan_track_ksize(ptr, size);
 	return size;
 }
 EXPORT_SYMBOL(__memsan_ksize);
@@ -80,11 +87,113 @@ void __memsan_kmem_cache_free_bulk(struct kmem_cache *cache, size_t nr, void **p
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_free_bulk);
 
+/*
+ * A second kmem_cache_destroy() finds the cache's struct kmem_cache freed:
+ * memsan tracks it as an object (see module_cache()), which the
+ * kernel's free at the first destroy sent to the quarantine.
+ */
 void __memsan_kmem_cache_destroy(struct kmem_cache *cache)
 {
+	char name[MEMSAN_CACHE_NAME_LEN];
+	struct memsan_object rec;
+
+	if (cache && memsan_enabled() && memsan_object_lookup((unsigned long)cache, &rec) &&
+	    rec.state == MEMSAN_OBJECT_QUARANTINED) {
+		if (!memsan_cache_dead_name(cache, name))
+			name[0] = '\0';
+		memsan_report_double_destroy(cache, name, _RET_IP_);
+		return;
+	}
+	if (cache)
+		memsan_cache_forget(cache, NULL);
 	memsan_cache_destroy(cache);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_destroy);
+
+/*
+ * === Caches the module creates ===
+ *
+ * Their objects get a redzone: the cache is made for the size asked for
+ * plus the redzone parameter, and memsan remembers the size (objects/
+ * caches.c) so that the object, ksize() and kmem_cache_size() keep it.
+ * SLAB_NOLEAKTRACE (no effect without kmemleak) keeps SLUB from merging the
+ * cache with another one: the size memsan remembers is this cache's alone,
+ * and each create makes its own struct kmem_cache, which memsan tracks to
+ * catch a second destroy.  SLAB_TYPESAFE_BY_RCU caches are not tracked: no
+ * redzone.  6.1 exports kmem_cache_create() and kmem_cache_create_usercopy();
+ * 6.12+ has both as inlines over __kmem_cache_create_args()
+ * (MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS), which is wrapped instead.
+ */
+static unsigned int cache_redzone(slab_flags_t flags)
+{
+	if (!memsan_enabled() || (flags & SLAB_TYPESAFE_BY_RCU) || !memsan_cache_can_remember())
+		return 0;
+	return READ_ONCE(memsan_redzone);
+}
+
+static slab_flags_t cache_flags(slab_flags_t flags)
+{
+	return memsan_enabled() ? flags | SLAB_NOLEAKTRACE : flags;
+}
+
+static struct kmem_cache *module_cache(struct kmem_cache *cache, const char *name,
+				       unsigned int size, unsigned int redzone, void *fn,
+				       unsigned long ret)
+{
+	if (!cache || !memsan_enabled())
+		return cache;
+	if (memsan_cache_remember(cache, size, name) && redzone)
+		pr_warn_once("memsan: too many module caches: a redzone is not hidden from kmem_cache_size()\n");
+	tracked(cache, 0, fn, ret);
+	return cache;
+}
+
+#ifdef MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS
+struct kmem_cache *__memsan___kmem_cache_create_args(const char *name, unsigned int size,
+						     struct kmem_cache_args *args,
+						     slab_flags_t flags)
+{
+	unsigned int redzone = cache_redzone(flags);
+
+	return module_cache(__kmem_cache_create_args(name, size + redzone, args,
+						     cache_flags(flags)),
+			    name, size, redzone, __kmem_cache_create_args, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan___kmem_cache_create_args);
+#else
+struct kmem_cache *__memsan_kmem_cache_create(const char *name, unsigned int size,
+					      unsigned int align, slab_flags_t flags,
+					      void (*ctor)(void *))
+{
+	unsigned int redzone = cache_redzone(flags);
+
+	return module_cache(kmem_cache_create(name, size + redzone, align, cache_flags(flags),
+					      ctor),
+			    name, size, redzone, kmem_cache_create, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_create);
+
+struct kmem_cache *__memsan_kmem_cache_create_usercopy(const char *name, unsigned int size,
+						       unsigned int align, slab_flags_t flags,
+						       unsigned int useroffset,
+						       unsigned int usersize,
+						       void (*ctor)(void *))
+{
+	unsigned int redzone = cache_redzone(flags);
+
+	return module_cache(kmem_cache_create_usercopy(name, size + redzone, align,
+						       cache_flags(flags), useroffset, usersize,
+						       ctor),
+			    name, size, redzone, kmem_cache_create_usercopy, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_create_usercopy);
+#endif
+
+unsigned int __memsan_kmem_cache_size(struct kmem_cache *cache)
+{
+	return memsan_cache_user_size(cache) ?: kmem_cache_size(cache);
+}
+EXPORT_SYMBOL(__memsan_kmem_cache_size);
 
 /*
  * === Copies: the kernel allocates them for the caller ===
@@ -101,6 +210,8 @@ char *__memsan_kstrdup(const char *str, gfp_t flags)
 
 	if (!str)
 		return NULL;
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	size = strlen(str) + 1;
 	if (!memsan_check_range(str, size, false, _RET_IP_))
 		return NULL;
@@ -114,6 +225,8 @@ char *__memsan_kstrndup(const char *str, size_t max, gfp_t flags)
 
 	if (!str)
 		return NULL;
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	len = strnlen(str, max);
 	if (!memsan_check_range(str, min(len + 1, max), false, _RET_IP_))
 		return NULL;
@@ -124,6 +237,8 @@ EXPORT_SYMBOL(__memsan_kstrndup);
 char *__memsan_kmemdup_nul(const char *str, size_t len, gfp_t flags)
 {
 	if (!str)
+		return NULL;
+	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
 	if (!memsan_check_range(str, len, false, _RET_IP_))
 		return NULL;
@@ -155,6 +270,8 @@ static __printf(2, 0) char *printf_alloc(gfp_t flags, const char *fmt, va_list a
 
 char *__memsan_kvasprintf(gfp_t flags, const char *fmt, va_list args)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return printf_alloc(flags, fmt, args, (void *)kvasprintf, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kvasprintf);
@@ -164,6 +281,8 @@ char *__memsan_kasprintf(gfp_t flags, const char *fmt, ...)
 	va_list args;
 	char *str;
 
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	va_start(args, fmt);
 	str = printf_alloc(flags, fmt, args, (void *)kasprintf, _RET_IP_);
 	va_end(args);
@@ -173,12 +292,16 @@ EXPORT_SYMBOL(__memsan_kasprintf);
 
 void *__memsan_memdup_user(const void __user *src, size_t len)
 {
+	if (memsan_inject_fail(GFP_USER, _RET_IP_))
+		return ERR_PTR(-ENOMEM);
 	return tracked_copy(memdup_user(src, len), len, memdup_user, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_memdup_user);
 
 void *__memsan_memdup_user_nul(const void __user *src, size_t len)
 {
+	if (memsan_inject_fail(GFP_USER, _RET_IP_))
+		return ERR_PTR(-ENOMEM);
 	return tracked_copy(memdup_user_nul(src, len), len + 1, memdup_user_nul, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_memdup_user_nul);
@@ -190,9 +313,12 @@ EXPORT_SYMBOL(__memsan_memdup_user_nul);
  */
 char *__memsan_strndup_user(const char __user *src, long max)
 {
-	long size = strnlen_user(src, max);
+	long size;
 	char *str;
 
+	if (memsan_inject_fail(GFP_USER, _RET_IP_))
+		return ERR_PTR(-ENOMEM);
+	size = strnlen_user(src, max);
 	if (!size)
 		return ERR_PTR(-EFAULT);
 	if (size > max)

@@ -47,7 +47,7 @@ static inline void *tracked_copy(void *ptr, size_t size, void *fn, unsigned long
 	return IS_ERR_OR_NULL(ptr) ? ptr : tracked(ptr, size, fn, ret);
 }
 
-/* The redzone, for variable-size kmalloc calls only: see the redzone parameter. */
+/* The size with the redzone, for the kmalloc functions: see the redzone parameter. */
 static inline size_t grown(size_t size)
 {
 	return memsan_enabled() ? memsan_grown_size(size) : size;
@@ -70,6 +70,21 @@ void __memsan_kfree(const void *ptr);
 void __memsan_kmem_cache_free(struct kmem_cache *cache, void *ptr);
 void __memsan_kmem_cache_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs);
 void __memsan_kmem_cache_destroy(struct kmem_cache *cache);
+#ifdef MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS
+struct kmem_cache *__memsan___kmem_cache_create_args(const char *name, unsigned int size,
+						     struct kmem_cache_args *args,
+						     slab_flags_t flags);
+#else
+struct kmem_cache *__memsan_kmem_cache_create(const char *name, unsigned int size,
+					      unsigned int align, slab_flags_t flags,
+					      void (*ctor)(void *));
+struct kmem_cache *__memsan_kmem_cache_create_usercopy(const char *name, unsigned int size,
+						       unsigned int align, slab_flags_t flags,
+						       unsigned int useroffset,
+						       unsigned int usersize,
+						       void (*ctor)(void *));
+#endif
+unsigned int __memsan_kmem_cache_size(struct kmem_cache *cache);
 char *__memsan_kstrdup(const char *str, gfp_t flags);
 char *__memsan_kstrndup(const char *str, size_t max, gfp_t flags);
 char *__memsan_kmemdup_nul(const char *str, size_t len, gfp_t flags);

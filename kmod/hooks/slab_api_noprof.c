@@ -14,8 +14,10 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "hooks/slab_api.h"
+#include "inject/inject.h"
 
 void *__memsan___kmalloc_noprof(size_t size, gfp_t flags);
 void *__memsan___kmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node);
@@ -36,12 +38,16 @@ void *__memsan_kmemdup_noprof(const void *src, size_t len, gfp_t flags);
 
 void *__memsan___kmalloc_noprof(size_t size, gfp_t flags)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(__kmalloc_noprof(grown(size), flags), size, __kmalloc_noprof, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc_noprof);
 
 void *__memsan___kmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(__kmalloc_node_noprof(grown(size), b, flags, node), size,
 		       __kmalloc_node_noprof, _RET_IP_);
 }
@@ -50,15 +56,26 @@ EXPORT_SYMBOL(__memsan___kmalloc_node_noprof);
 void *__memsan___kmalloc_node_track_caller_noprof(size_t size, kmem_buckets *b, gfp_t flags,
 						  int node, unsigned long caller)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked(__kmalloc_node_track_caller_noprof(grown(size), b, flags, node, caller),
 		       size, __kmalloc_node_track_caller_noprof, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc_node_track_caller_noprof);
 
-/* Constant sizes: kmalloc() picked the cache inline, no room for a redzone. */
+/*
+ * kmalloc() of a constant size: gcc chose the cache, by size and flags.
+ * __kmalloc_noprof() makes the same choice for the size with the redzone
+ * (the flags pick the cache type the same way), so the object has a redzone
+ * even when the size fills its cache's objects.
+ */
 void *__memsan___kmalloc_cache_noprof(struct kmem_cache *cache, gfp_t flags, size_t size)
 {
-	return tracked(__kmalloc_cache_noprof(cache, flags, size), size, __kmalloc_cache_noprof,
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
+	if (!memsan_enabled())
+		return __kmalloc_cache_noprof(cache, flags, size);
+	return tracked(__kmalloc_noprof(grown(size), flags), size, __kmalloc_cache_noprof,
 		       _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc_cache_noprof);
@@ -66,21 +83,29 @@ EXPORT_SYMBOL(__memsan___kmalloc_cache_noprof);
 void *__memsan___kmalloc_cache_node_noprof(struct kmem_cache *cache, gfp_t flags, int node,
 					   size_t size)
 {
-	return tracked(__kmalloc_cache_node_noprof(cache, flags, node, size), size,
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
+	if (!memsan_enabled())
+		return __kmalloc_cache_node_noprof(cache, flags, node, size);
+	return tracked(__kmalloc_node_noprof(grown(size), NULL, flags, node), size,
 		       __kmalloc_cache_node_noprof, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc_cache_node_noprof);
 
 void *__memsan___kmalloc_large_noprof(size_t size, gfp_t flags)
 {
-	return tracked(__kmalloc_large_noprof(size, flags), size, __kmalloc_large_noprof,
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
+	return tracked(__kmalloc_large_noprof(grown(size), flags), size, __kmalloc_large_noprof,
 		       _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc_large_noprof);
 
 void *__memsan___kmalloc_large_node_noprof(size_t size, gfp_t flags, int node)
 {
-	return tracked(__kmalloc_large_node_noprof(size, flags, node), size,
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
+	return tracked(__kmalloc_large_node_noprof(grown(size), flags, node), size,
 		       __kmalloc_large_node_noprof, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc_large_node_noprof);
@@ -94,9 +119,12 @@ void *__memsan_krealloc_noprof(const void *old, size_t size, gfp_t flags)
 {
 	void *ptr;
 
+	if (size && memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	if (!object_usable(old, _RET_IP_))
 		return NULL;
-	ptr = krealloc_noprof(old, size, flags);
+	/* the redzone too: in place only if it still fits, else a new object with one */
+	ptr = krealloc_noprof(old, size ? grown(size) : 0, flags);
 	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc_noprof, _RET_IP_);
@@ -111,9 +139,11 @@ void *__memsan_krealloc_node_align_noprof(const void *old, size_t size, unsigned
 {
 	void *ptr;
 
+	if (size && memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	if (!object_usable(old, _RET_IP_))
 		return NULL;
-	ptr = krealloc_node_align_noprof(old, size, align, flags, node);
+	ptr = krealloc_node_align_noprof(old, size ? grown(size) : 0, align, flags, node);
 	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc_node_align_noprof, _RET_IP_);
@@ -121,16 +151,28 @@ void *__memsan_krealloc_node_align_noprof(const void *old, size_t size, unsigned
 EXPORT_SYMBOL(__memsan_krealloc_node_align_noprof);
 #endif
 
+/* Record what kvmalloc returned: a vmalloc fallback is tracked as one. */
+static void *kvmalloc_tracked(void *ptr, size_t size, unsigned long ret)
+{
+	if (memsan_enabled() && is_vmalloc_addr(ptr)) {
+		memsan_track_vmalloc(ptr, size,
+				     memsan_save_stack((unsigned long)__kvmalloc_node_noprof, ret));
+		return ptr;
+	}
+	if (!memsan_kvmalloc_needs_record(ptr))
+		return ptr;
+	return tracked(ptr, size, __kvmalloc_node_noprof, ret);
+}
+
 #if defined(MEMSAN_HAVE_KVMALLOC_NOPROF)
 void *__memsan___kvmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node);
 
 void *__memsan___kvmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
-	void *ptr = __kvmalloc_node_noprof(size, b, flags, node);
-
-	if (!memsan_kvmalloc_needs_record(ptr))
-		return ptr;
-	return tracked(ptr, size, __kvmalloc_node_noprof, _RET_IP_);
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
+	return kvmalloc_tracked(__kvmalloc_node_noprof(grown(size), b, flags, node), size,
+				_RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kvmalloc_node_noprof);
 #elif defined(MEMSAN_HAVE_KVMALLOC_NOPROF_ALIGN)
@@ -140,11 +182,10 @@ void *__memsan___kvmalloc_node_noprof(size_t size, kmem_buckets *b, unsigned lon
 void *__memsan___kvmalloc_node_noprof(size_t size, kmem_buckets *b, unsigned long align,
 				      gfp_t flags, int node)
 {
-	void *ptr = __kvmalloc_node_noprof(size, b, align, flags, node);
-
-	if (!memsan_kvmalloc_needs_record(ptr))
-		return ptr;
-	return tracked(ptr, size, __kvmalloc_node_noprof, _RET_IP_);
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
+	return kvmalloc_tracked(__kvmalloc_node_noprof(grown(size), b, align, flags, node), size,
+				_RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kvmalloc_node_noprof);
 #endif
@@ -153,6 +194,8 @@ EXPORT_SYMBOL(__memsan___kvmalloc_node_noprof);
 
 void *__memsan_kmem_cache_alloc_noprof(struct kmem_cache *cache, gfp_t flags)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked_in(cache, kmem_cache_alloc_noprof(cache, flags), kmem_cache_alloc_noprof,
 			  _RET_IP_);
 }
@@ -161,6 +204,8 @@ EXPORT_SYMBOL(__memsan_kmem_cache_alloc_noprof);
 void *__memsan_kmem_cache_alloc_lru_noprof(struct kmem_cache *cache, struct list_lru *lru,
 					   gfp_t flags)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked_in(cache, kmem_cache_alloc_lru_noprof(cache, lru, flags),
 			  kmem_cache_alloc_lru_noprof, _RET_IP_);
 }
@@ -168,6 +213,8 @@ EXPORT_SYMBOL(__memsan_kmem_cache_alloc_lru_noprof);
 
 void *__memsan_kmem_cache_alloc_node_noprof(struct kmem_cache *cache, gfp_t flags, int node)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	return tracked_in(cache, kmem_cache_alloc_node_noprof(cache, flags, node),
 			  kmem_cache_alloc_node_noprof, _RET_IP_);
 }
@@ -194,8 +241,11 @@ bool __memsan_kmem_cache_alloc_bulk_noprof(struct kmem_cache *cache, gfp_t flags
 bool __memsan_kmem_cache_alloc_bulk_noprof(struct kmem_cache *cache, gfp_t flags, size_t nr,
 					   void **ptrs)
 {
-	bool done = kmem_cache_alloc_bulk_noprof(cache, flags, nr, ptrs);
+	bool done;
 
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return false;
+	done = kmem_cache_alloc_bulk_noprof(cache, flags, nr, ptrs);
 	track_bulk(cache, ptrs, done ? nr : 0, _RET_IP_);
 	return done;
 }
@@ -206,8 +256,11 @@ int __memsan_kmem_cache_alloc_bulk_noprof(struct kmem_cache *cache, gfp_t flags,
 int __memsan_kmem_cache_alloc_bulk_noprof(struct kmem_cache *cache, gfp_t flags, size_t nr,
 					  void **ptrs)
 {
-	int got = kmem_cache_alloc_bulk_noprof(cache, flags, nr, ptrs);
+	int got;
 
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return 0;
+	got = kmem_cache_alloc_bulk_noprof(cache, flags, nr, ptrs);
 	track_bulk(cache, ptrs, got > 0 ? got : 0, _RET_IP_);
 	return got;
 }
@@ -218,6 +271,8 @@ EXPORT_SYMBOL(__memsan_kmem_cache_alloc_bulk_noprof);
 
 void *__memsan_kmemdup_noprof(const void *src, size_t len, gfp_t flags)
 {
+	if (memsan_inject_fail(flags, _RET_IP_))
+		return NULL;
 	if (!memsan_check_range(src, len, false, _RET_IP_))
 		return NULL;
 	return tracked_copy(kmemdup_noprof(src, len, flags), len, kmemdup_noprof, _RET_IP_);

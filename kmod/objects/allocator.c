@@ -8,10 +8,13 @@
  * (hooks/hooks.c) let the call through.
  */
 #include <linux/irqflags.h>
+#include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "compat/compat.h"
 #include "objects/objects.h"
@@ -79,23 +82,80 @@ static void bypassed_call_end(unsigned long flags)
 	local_irq_restore(flags);
 }
 
+/*
+ * vfree() may sleep, and the quarantine gives objects back in whatever
+ * context freed the object that pushed them out (6.1 exports no
+ * vfree_atomic()): vmalloc objects go back from a work item.  The list
+ * runs through the objects themselves, which memsan owns until then.
+ */
+static LLIST_HEAD(vfree_list);
+
+static void vfree_work_fn(struct work_struct *work)
+{
+	struct llist_node *node = llist_del_all(&vfree_list), *next;
+
+	while (node) {
+		next = node->next;
+		memsan_allocator_vfree(node);
+		node = next;
+	}
+}
+
+static DECLARE_WORK(vfree_work, vfree_work_fn);
+
 /**
- * memsan_allocator_free() - give an object back to the slab allocator
+ * memsan_allocator_vfree() - vfree() past memsan's hook on it
+ * @addr:	the vmalloc object
+ *
+ * The hook lets calls made from memsan's own code through (it reads the
+ * caller's address), so this must not be a tail call: the barrier after
+ * it keeps the call a call.
+ */
+void memsan_allocator_vfree(const void *addr)
+{
+	vfree(addr);
+	barrier();
+}
+
+/**
+ * memsan_allocator_free() - give an object back to its allocator
  * @addr:	object start
  * @cache:	its cache (for MEMSAN_RELEASE_CACHE_FREE)
  * @release:	which free function the object was freed with
+ * @size:	bytes memsan owns from @addr (the order of MEMSAN_RELEASE_FREE_PAGES)
  *
  * The call goes through memsan's free hooks untouched.
  */
-void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release)
+void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release,
+			   unsigned long size)
 {
-	unsigned long flags = bypassed_call_begin((void *)addr);
+	unsigned long flags;
 
+	switch (release) {
+	case MEMSAN_RELEASE_FREE_PAGES:
+		__free_pages(virt_to_page((void *)addr), get_order(size));
+		return;
+	case MEMSAN_RELEASE_VFREE:
+		if (llist_add((struct llist_node *)addr, &vfree_list))
+			schedule_work(&vfree_work);
+		return;
+	}
+	flags = bypassed_call_begin((void *)addr);
 	if (release == MEMSAN_RELEASE_CACHE_FREE)
 		kmem_cache_free(cache, (void *)addr);
 	else
 		kfree((void *)addr);
 	bypassed_call_end(flags);
+}
+
+/**
+ * memsan_allocator_flush() - wait until every object given back is freed
+ *
+ * For unload: vmalloc objects go back from a work item.
+ */
+void memsan_allocator_flush(void)
+{
+	flush_work(&vfree_work);
 }
 
 /*

@@ -126,6 +126,8 @@ struct memsan_object *memsan_object_alloc(void)
 	struct pool_cpu *pc;
 	unsigned long flags;
 
+	if (memsan_fail_alloc(MEMSAN_FAIL_OBJECT))
+		return NULL;
 	local_irq_save(flags);
 	pc = this_cpu_ptr(&pool_cpu);
 	if (!pc->nr)
@@ -245,14 +247,23 @@ bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy)
 	return obj;
 }
 
+/* Can a free of the slab API (kfree(), kmem_cache_free()) free an object of @kind? */
+static bool kind_is_slab(u8 kind)
+{
+	return kind == MEMSAN_KIND_SLAB || kind == MEMSAN_KIND_LARGE;
+}
+
 /**
  * memsan_object_mark_freed() - move a live object to the quarantined state
  * @slot:	the object's slot, as the slab allocator sees it now
  * @release:	how the quarantine will give it back
  * @old_state:	the state found: enum memsan_object_state
+ * @old_kind:	the kind of the record found (enum memsan_object_kind)
  *
  * The check and the change are one step under the bucket lock, so of two
- * racing frees exactly one wins and the other is a double free.
+ * racing frees exactly one wins and the other is a double free.  A record
+ * of another kind (pages, vmalloc) is left alone: that free is the
+ * caller's alloc-free mismatch.
  *
  * A record whose cache is not the slot's cache is stale: its object went
  * back to the allocator unseen (a missed probe) and the memory now belongs
@@ -262,7 +273,7 @@ bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy)
  * Return: the record if this call moved it to quarantined, else NULL.
  */
 struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u8 release,
-					       u8 *old_state)
+					       u8 *old_state, u8 *old_kind)
 {
 	unsigned int bucket = object_bucket(slot->start);
 	struct memsan_object *obj;
@@ -271,7 +282,8 @@ struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u
 	raw_spin_lock_irqsave(object_lock(bucket), flags);
 	obj = *object_slot(bucket, slot->start);
 	*old_state = obj ? obj->state : MEMSAN_OBJECT_UNTRACKED;
-	if (obj && obj->state == MEMSAN_OBJECT_LIVE) {
+	*old_kind = obj ? obj->kind : MEMSAN_KIND_SLAB;
+	if (obj && obj->state == MEMSAN_OBJECT_LIVE && kind_is_slab(obj->kind)) {
 		if (obj->cache != slot->cache || obj->slot_size != slot->slot_size) {
 			obj->cache = slot->cache;
 			obj->slot_size = slot->slot_size;
@@ -288,6 +300,83 @@ struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u
 	}
 	raw_spin_unlock_irqrestore(object_lock(bucket), flags);
 	return obj;
+}
+
+/**
+ * memsan_object_mark_freed_kind() - the same for a page or vmalloc object
+ * @addr:	the address given to the free function
+ * @kind:	the kind that free function frees (enum memsan_object_kind)
+ * @release:	how the quarantine will give it back
+ * @old_state:	the state found: enum memsan_object_state
+ * @old_kind:	the kind of the record found
+ *
+ * Return: the record if this call moved it from live to quarantined: it
+ * was of @kind.  NULL otherwise: no record, a quarantined one (a double
+ * free) or one of another kind (a mismatch).
+ */
+struct memsan_object *memsan_object_mark_freed_kind(unsigned long addr, u8 kind, u8 release,
+						    u8 *old_state, u8 *old_kind)
+{
+	unsigned int bucket = object_bucket(addr);
+	struct memsan_object *obj;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(object_lock(bucket), flags);
+	obj = *object_slot(bucket, addr);
+	*old_state = obj ? obj->state : MEMSAN_OBJECT_UNTRACKED;
+	*old_kind = obj ? obj->kind : kind;
+	if (obj && obj->state == MEMSAN_OBJECT_LIVE && obj->kind == kind) {
+		obj->state = MEMSAN_OBJECT_QUARANTINED;
+		obj->free_stack = 0;	/* the caller saves it */
+		obj->free_pid = task_pid_nr(current);
+		obj->release = release;
+	} else {
+		obj = NULL;
+	}
+	raw_spin_unlock_irqrestore(object_lock(bucket), flags);
+	return obj;
+}
+
+/* A report looks this many pages back for the start of a page or vmalloc object. */
+#define OBJECT_FIND_PAGES	4096
+
+/**
+ * memsan_object_find() - copy the record of the page or vmalloc object
+ *	holding @addr
+ * @addr:	any address
+ * @copy:	where to copy the record
+ *
+ * Such objects start on a page boundary: the pages before @addr are looked
+ * up, nearest first, up to the first record found (objects do not
+ * overlap).  For reports: up to OBJECT_FIND_PAGES lookups.
+ *
+ * Return: whether a page or vmalloc object covers @addr (its slot, guard
+ * page included).
+ */
+bool memsan_object_find(unsigned long addr, struct memsan_object *copy)
+{
+	unsigned long start = addr & PAGE_MASK;
+	unsigned int i;
+
+	for (i = 0; i < OBJECT_FIND_PAGES && start; i++, start -= PAGE_SIZE) {
+		if (!memsan_object_lookup(start, copy))
+			continue;
+		return !kind_is_slab(copy->kind) && addr - copy->addr < copy->slot_size;
+	}
+	return false;
+}
+
+static const char *const kind_names[] = {
+	[MEMSAN_KIND_SLAB] = "slab",
+	[MEMSAN_KIND_LARGE] = "large kmalloc",
+	[MEMSAN_KIND_PAGES] = "pages",
+	[MEMSAN_KIND_VMALLOC] = "vmalloc",
+};
+
+/* The kind's name, as reports give it. */
+const char *memsan_object_kind_name(u8 kind)
+{
+	return kind < ARRAY_SIZE(kind_names) ? kind_names[kind] : "unknown";
 }
 
 /**
@@ -326,6 +415,54 @@ void memsan_objects_purge_cache(struct kmem_cache *cache)
 			memsan_object_free(obj);
 		}
 	}
+}
+
+/**
+ * memsan_objects_walk() - call @fn on every record, live or quarantined
+ * @fn:		called with the record's bucket lock held and interrupts off:
+ *		it must not sleep, allocate or take a memsan lock; it may
+ *		change the record's @leak_flags, nothing else
+ * @arg:	passed to @fn
+ *
+ * Process context.  A record inserted or removed during the walk may be
+ * seen or not; each record present throughout is seen once.
+ */
+void memsan_objects_walk(void (*fn)(struct memsan_object *obj, void *arg), void *arg)
+{
+	unsigned int bucket;
+
+	for (bucket = 0; bucket < (1U << OBJECT_HASH_BITS); bucket++) {
+		struct memsan_object *obj;
+		unsigned long flags;
+
+		if (!READ_ONCE(object_hash[bucket]))
+			continue;
+		raw_spin_lock_irqsave(object_lock(bucket), flags);
+		for (obj = object_hash[bucket]; obj; obj = obj->hash_next)
+			fn(obj, arg);
+		raw_spin_unlock_irqrestore(object_lock(bucket), flags);
+		if (!(bucket & 1023))
+			cond_resched();
+	}
+}
+
+/**
+ * memsan_objects_pool_pages() - call @fn on every page records are carved from
+ * @fn:		called under pool_lock, interrupts off: it must not sleep,
+ *		allocate or take a lock
+ * @arg:	passed to @fn
+ *
+ * The leak scan must not take the records' addresses for references.
+ */
+void memsan_objects_pool_pages(void (*fn)(struct page *page, void *arg), void *arg)
+{
+	unsigned long flags;
+	struct page *page;
+
+	raw_spin_lock_irqsave(&pool_lock, flags);
+	list_for_each_entry(page, &pool_pages, lru)
+		fn(page, arg);
+	raw_spin_unlock_irqrestore(&pool_lock, flags);
 }
 
 int memsan_objects_init(void)

@@ -8,6 +8,8 @@
  *   allocator.c what a pointer is to the slab allocator (slab object, large
  *		 kmalloc, neither), and the allocator's free functions called
  *		 past memsan's own hooks
+ *   caches.c	 the caches instrumented modules create: the object size they
+ *		 asked for (memsan adds a redzone), the names of destroyed ones
  *
  * Below the quarantine and the report, above the leaves (counters,
  * settings, shadow, compat).
@@ -22,6 +24,8 @@
 
 /* === Object records (object.c) === */
 
+struct page;
+
 enum memsan_object_state {
 	MEMSAN_OBJECT_UNTRACKED,	/* no record: what memsan_object_mark_freed() finds */
 	MEMSAN_OBJECT_LIVE,
@@ -32,7 +36,22 @@ enum memsan_object_state {
 enum memsan_release_kind {
 	MEMSAN_RELEASE_KFREE,
 	MEMSAN_RELEASE_CACHE_FREE,
+	MEMSAN_RELEASE_FREE_PAGES,	/* __free_pages() of the object's order */
+	MEMSAN_RELEASE_VFREE,		/* vfree(), from a work item: it may sleep */
 };
+
+/*
+ * What kind of memory a tracked object is: which allocator it came from,
+ * and so which free functions may free it.
+ */
+enum memsan_object_kind {
+	MEMSAN_KIND_SLAB,	/* a slab object: kmalloc() or kmem_cache_alloc() */
+	MEMSAN_KIND_LARGE,	/* a large kmalloc(): pages, freed by kfree() */
+	MEMSAN_KIND_PAGES,	/* the page allocator: alloc_pages(), __get_free_pages() */
+	MEMSAN_KIND_VMALLOC,	/* vmalloc() and kvmalloc()'s fallback */
+};
+
+const char *memsan_object_kind_name(u8 kind);
 
 /**
  * struct memsan_object - what memsan knows of one tracked heap object
@@ -48,6 +67,8 @@ enum memsan_release_kind {
  * @free_pid:	task that freed
  * @state:	enum memsan_object_state
  * @release:	enum memsan_release_kind
+ * @leak_flags:	MEMSAN_LEAK_* (the leak scan's; 0 for a new object)
+ * @kind:	enum memsan_object_kind
  *
  * Kept at 64 bytes: one record per tracked object is the metadata budget.
  */
@@ -64,7 +85,12 @@ struct memsan_object {
 	pid_t free_pid;
 	u8 state;
 	u8 release;
+	u8 leak_flags;
+	u8 kind;
 };
+
+/* The module that allocated the object is gone: no longer a leak candidate. */
+#define MEMSAN_LEAK_ORPHAN	BIT(0)
 
 /* Where an object sits, as the slab allocator sees it now. */
 struct memsan_slot {
@@ -81,8 +107,13 @@ void memsan_object_insert(struct memsan_object *obj);
 struct memsan_object *memsan_object_remove(unsigned long addr);
 bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy);
 struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u8 release,
-					       u8 *old_state);
+					       u8 *old_state, u8 *old_kind);
+struct memsan_object *memsan_object_mark_freed_kind(unsigned long addr, u8 kind, u8 release,
+						    u8 *old_state, u8 *old_kind);
+bool memsan_object_find(unsigned long addr, struct memsan_object *copy);
 void memsan_objects_purge_cache(struct kmem_cache *cache);
+void memsan_objects_walk(void (*fn)(struct memsan_object *obj, void *arg), void *arg);
+void memsan_objects_pool_pages(void (*fn)(struct page *page, void *arg), void *arg);
 
 /* === Stacks (stack.c) === */
 
@@ -122,6 +153,16 @@ void memsan_stack_cache_exit(void);
 bool memsan_stack_cache_walk(struct memsan_stack_walk *w);
 void memsan_stack_cache_done(struct memsan_stack_walk *w, depot_stack_handle_t handle);
 
+/* === Caches instrumented modules create (caches.c) === */
+
+#define MEMSAN_CACHE_NAME_LEN	32
+
+int memsan_cache_remember(struct kmem_cache *cache, unsigned int size, const char *name);
+bool memsan_cache_can_remember(void);
+unsigned int memsan_cache_user_size(const struct kmem_cache *cache);
+bool memsan_cache_forget(struct kmem_cache *cache, char *name);
+bool memsan_cache_dead_name(const struct kmem_cache *cache, char *name);
+
 /* === The slab allocator (allocator.c) === */
 
 enum memsan_ptr_kind {
@@ -133,7 +174,10 @@ enum memsan_ptr_kind {
 
 enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *slot);
 
-void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release);
+void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release,
+			   unsigned long size);
+void memsan_allocator_vfree(const void *addr);
+void memsan_allocator_flush(void);
 void memsan_allocator_cache_destroy(struct kmem_cache *cache);
 
 /*

@@ -73,15 +73,16 @@ static depot_stack_handle_t save_unwound(unsigned long *entries, unsigned long f
 }
 
 /*
- * The unwind itself, out of line: with CONFIG_INIT_STACK_ALL_ZERO its
- * 512-byte array is zeroed on entry, which memsan_save_stack() must not pay
- * when stack_trace is off.  With stack_cache, a proven memo of an earlier
- * unwind replaces the unwinder (stack_cache.c); with stack_cache=verify the
- * full unwind runs as well, and its result is the one saved.
+ * The unwind itself, out of line.  With stack_cache, a proven memo of an
+ * earlier unwind replaces the unwinder (stack_cache.c); with
+ * stack_cache=verify the full unwind runs as well, and its result is the one
+ * saved.  @entries is written before it is read (by the unwinder, the memo
+ * or cut_and_save()): it is exempt from CONFIG_INIT_STACK_ALL_ZERO, which
+ * would zero its 512 bytes on every save, a memo hit included.
  */
 static noinline depot_stack_handle_t save_stack(unsigned long first, unsigned long ret_addr)
 {
-	unsigned long entries[MEMSAN_STACK_DEPTH];
+	unsigned long entries[MEMSAN_STACK_DEPTH] __uninitialized;
 	int mode = READ_ONCE(memsan_stack_cache);
 	struct memsan_stack_walk w = {
 		.entries = entries + STACK_HEAD,
@@ -133,7 +134,7 @@ static noinline depot_stack_handle_t save_stack(unsigned long first, unsigned lo
  */
 depot_stack_handle_t memsan_save_stack(unsigned long first, unsigned long ret_addr)
 {
-	if (!READ_ONCE(memsan_stack_trace))
+	if (!READ_ONCE(memsan_stack_trace) || memsan_fail_alloc(MEMSAN_FAIL_STACK))
 		return 0;
 	return save_stack(first, ret_addr);
 }

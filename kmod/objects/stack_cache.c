@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memsan: exact stacks without unwinding every time (x86_64, ORC).
+ * memsan: exact stacks without unwinding every time (x86_64 with ORC; arm64
+ * below, after the ORC part).
  *
  * Saving a stack is most of what a tracked allocation or free costs, and
  * most of that is the unwinder looking up ORC entries frame after frame.
@@ -65,7 +66,7 @@
 
 #include "objects/objects.h"
 
-#ifdef CONFIG_UNWINDER_ORC
+#if defined(CONFIG_UNWINDER_ORC)
 #include <asm/unwind.h>
 
 /* Frames kept by one memo; a deeper stack is unwound every time. */
@@ -453,7 +454,217 @@ void memsan_stack_cache_exit(void)
 	}
 }
 
-#else /* !CONFIG_UNWINDER_ORC */
+#elif defined(CONFIG_ARM64)
+#include <linux/string.h>
+#include <asm/pointer_auth.h>
+#include <asm/processor.h>
+
+/*
+ * arm64 unwinds through frame records: each is two words (the caller's
+ * record, the return address) and the unwinder (arch_stack_walk(), 6.1)
+ * goes from record to record.  Most of a save's cost is not the walk but
+ * around it: the unwinder's per-frame stack search and callback, then
+ * cutting, filtering and hashing the trace for the stack depot.  Here the
+ * walk is a plain loop over the records, and its result is looked up among
+ * the traces saved before (per (first, ret_addr), MEMO_WAYS of them): a
+ * trace found again reuses its depot handle.
+ *
+ * Why the plain walk gives what the unwinder gives.  For a record at fp the
+ * unwinder stops if fp is the task's final record (in its pt_regs), fails
+ * if fp is misaligned or its 16 bytes are not on a stack above the previous
+ * record (the first one: on a known stack), reads the next fp and the
+ * return address, strips the pointer authentication code, and replaces the
+ * address of the function-graph tracer's or the kretprobes' trampoline by
+ * the real return address.  The plain walk applies the same tests, accepts
+ * a trace only if every record is on the task stack and the walk ended at
+ * the final record, and is not used at all while the task has a graph
+ * return stack or kretprobe instances (then no trampoline can be on it).
+ * Its records are the unwinder's from save_stack()'s frame on (both start
+ * below it, in memsan): the two traces differ only in memsan's innermost
+ * frames, which memsan_save_stack() cuts off (@ret_addr and @first are
+ * never memsan's here).  Any other case takes the full unwind.
+ */
+#define MEMO_FRAMES	40
+#define MEMO_SLOTS	64	/* per CPU, a power of two */
+#define MEMO_WAYS	4
+
+/**
+ * struct stack_memo - a trace saved before
+ * @first:	key: memsan_save_stack()'s @first
+ * @ret_addr:	key: memsan_save_stack()'s @ret_addr
+ * @nr:		frames, 0: empty
+ * @handle:	its depot handle, 0 if not yet
+ * @ip:		the trace
+ */
+struct stack_memo {
+	unsigned long first;
+	unsigned long ret_addr;
+	unsigned int nr;
+	depot_stack_handle_t handle;
+	unsigned long ip[MEMO_FRAMES];
+};
+
+#define MEMO_TABLE_ORDER	get_order(MEMO_SLOTS * sizeof(struct stack_memo))
+
+static DEFINE_PER_CPU(struct stack_memo *, memo_table);
+static DEFINE_PER_CPU(int, memo_busy);
+static DEFINE_PER_CPU(unsigned int, memo_victim);
+
+static unsigned int memo_set(unsigned long first, unsigned long ret_addr)
+{
+	return hash_long(first ^ (ret_addr << 1), ilog2(MEMO_SLOTS / MEMO_WAYS)) * MEMO_WAYS;
+}
+
+/* Can a trampoline be among the return addresses of the current task? */
+static bool task_may_have_trampolines(void)
+{
+#ifdef CONFIG_FUNCTION_GRAPH_TRACER
+	if (READ_ONCE(current->ret_stack))
+		return true;
+#endif
+#ifdef CONFIG_KRETPROBES
+	if (READ_ONCE(current->kretprobe_instances.first))
+		return true;
+#endif
+	return false;
+}
+
+/*
+ * The frame records from @fp to the task's final record, all on the task
+ * stack [@base, @end), into @entries (at most @max).
+ * Return: entries, or 0 if the unwinder could stop or go elsewhere.
+ */
+static unsigned int walk_records(unsigned long *entries, unsigned int max, unsigned long fp,
+				 unsigned long base, unsigned long end)
+{
+	unsigned long final = (unsigned long)&task_pt_regs(current)->stackframe;
+	unsigned long low = base;
+	unsigned int n = 0;
+
+	while (fp != final) {
+		if ((fp & 7) || fp < low || fp > end - 16 || n == max)
+			return 0;
+		entries[n++] = ptrauth_strip_insn_pac(READ_ONCE_NOCHECK(*(unsigned long *)(fp + 8)));
+		low = fp + 16;
+		fp = READ_ONCE_NOCHECK(*(unsigned long *)fp);
+	}
+	return n;
+}
+
+/**
+ * memsan_stack_cache_walk() - the current stack, and its handle if saved before
+ * @w:	in: entries, max, first, ret_addr, want_entries; out: the rest
+ *
+ * On a hit (the trace is a memo's), @w->hit is set and @w->handle is the
+ * memo's depot handle (0 if it has none yet).  The trace is in @w->entries
+ * (@w->nr) whenever @w->nr is not 0; a new trace is remembered, and
+ * memsan_stack_cache_done() gives it its handle.  @w->nr == 0 and no
+ * handle: use stack_trace_save().
+ *
+ * Return: true if preemption was disabled: memsan_stack_cache_done() must follow.
+ */
+noinline bool memsan_stack_cache_walk(struct memsan_stack_walk *w)
+{
+	unsigned long base = (unsigned long)task_stack_page(current);
+	unsigned long sp = current_stack_pointer;
+	struct stack_memo *table, *set, *m;
+	unsigned int n, i;
+
+	w->nr = 0;
+	w->hit = false;
+	w->handle = 0;
+	w->memo = NULL;
+	if (sp - base >= THREAD_SIZE || task_may_have_trampolines() ||
+	    within_module(w->ret_addr, THIS_MODULE) ||
+	    (w->first && within_module(w->first, THIS_MODULE)))
+		return false;	/* IRQ or other stack, trampolines, memsan's own */
+	n = walk_records(w->entries, w->max, (unsigned long)__builtin_frame_address(0), base,
+			 base + THREAD_SIZE);
+	if (!n)
+		return false;
+	preempt_disable();
+	table = this_cpu_read(memo_table);
+	if (!table || this_cpu_inc_return(memo_busy) != 1) {
+		if (table)
+			this_cpu_dec(memo_busy);
+		preempt_enable();
+		return false;
+	}
+	w->nr = n;
+	set = &table[memo_set(w->first, w->ret_addr)];
+	for (i = 0; i < MEMO_WAYS; i++) {
+		m = &set[i];
+		if (m->nr != n || m->first != w->first || m->ret_addr != w->ret_addr ||
+		    memcmp(m->ip, w->entries, n * sizeof(*m->ip)))
+			continue;
+		w->hit = true;
+		w->handle = m->handle;
+		if (!m->handle)
+			w->memo = m;
+		return true;
+	}
+	if (n > MEMO_FRAMES)
+		return true;
+	for (i = 0; i < MEMO_WAYS && set[i].nr; i++)
+		;
+	if (i == MEMO_WAYS)
+		i = this_cpu_inc_return(memo_victim) % MEMO_WAYS;
+	m = &set[i];
+	m->first = w->first;
+	m->ret_addr = w->ret_addr;
+	m->nr = n;
+	m->handle = 0;
+	memcpy(m->ip, w->entries, n * sizeof(*m->ip));
+	w->memo = m;
+	return true;
+}
+
+/**
+ * memsan_stack_cache_done() - end a memsan_stack_cache_walk() that returned true
+ * @w:		the walk
+ * @handle:	depot handle of the trace as saved, kept by a new memo (0: none)
+ */
+void memsan_stack_cache_done(struct memsan_stack_walk *w, depot_stack_handle_t handle)
+{
+	if (w->memo && handle)
+		w->memo->handle = handle;
+	this_cpu_dec(memo_busy);
+	preempt_enable();
+}
+
+/**
+ * memsan_stack_cache_init() - the memo pages of every CPU
+ *
+ * A CPU without its pages unwinds every time.
+ */
+int memsan_stack_cache_init(void)
+{
+	struct page *page;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO,
+					MEMO_TABLE_ORDER);
+		per_cpu(memo_table, cpu) = page ? page_address(page) : NULL;
+	}
+	return 0;
+}
+
+/**
+ * memsan_stack_cache_exit() - free the memos (no save may run any more)
+ */
+void memsan_stack_cache_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(memo_table, cpu))
+			free_pages((unsigned long)per_cpu(memo_table, cpu), MEMO_TABLE_ORDER);
+		per_cpu(memo_table, cpu) = NULL;
+	}
+}
+
+#else /* neither ORC nor arm64 */
 
 bool memsan_stack_cache_walk(struct memsan_stack_walk *w)
 {
@@ -473,4 +684,4 @@ void memsan_stack_cache_exit(void)
 {
 }
 
-#endif /* CONFIG_UNWINDER_ORC */
+#endif

@@ -70,6 +70,7 @@ static void release_list(struct memsan_object *list)
 	while ((obj = list)) {
 		unsigned long addr = obj->addr;
 		struct kmem_cache *cache = obj->cache;
+		unsigned long slot_size = obj->slot_size;
 		u8 release = obj->release;
 
 		list = obj->quarantine_next;
@@ -79,7 +80,7 @@ static void release_list(struct memsan_object *list)
 			continue;	/* leave the object alone rather than free it twice */
 		memsan_object_free(obj);
 		memsan_count(MEMSAN_COUNTER_QUARANTINE_RELEASED, 1);
-		memsan_allocator_free(addr, cache, release);
+		memsan_allocator_free(addr, cache, release, slot_size);
 	}
 }
 
@@ -303,4 +304,5 @@ void memsan_quarantine_exit(void)
 {
 	memsan_shrinker_destroy(quarantine_shrinker);
 	memsan_quarantine_shrink(0);
+	memsan_allocator_flush();
 }

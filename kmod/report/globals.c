@@ -8,8 +8,8 @@
  * __asan_register_globals() from a constructor.  One registration is kept
  * per array (a module has one per object file), with the name of the module
  * it belongs to: gcc's module_name field is the source file.  Reports look
- * them up in any context, under report_lock: globals_lock is a raw lock
- * taken inside it, and nothing allocates under it.
+ * them up in any context: globals_lock is a raw lock, and nothing allocates
+ * under it.
  */
 #include <linux/list.h>
 #include <linux/lockdep.h>
@@ -142,7 +142,7 @@ bool memsan_globals_take(const struct module *mod, const struct asan_global **gl
  * memsan_globals_describe() - the registered global whose redzone or body holds @addr
  * @r:		the report; @r->addr is looked up, the variable fields are filled in
  *
- * Context: any, under report_lock.
+ * Context: any.
  */
 void memsan_globals_describe(struct memsan_report *r)
 {

@@ -33,6 +33,9 @@ enum memsan_bug_type {
 	MEMSAN_BUG_INVALID_FREE,
 	MEMSAN_BUG_OUT_OF_BOUNDS,	/* poisoned shadow of unknown kind */
 	MEMSAN_BUG_GLOBAL_OUT_OF_BOUNDS,
+	MEMSAN_BUG_MEMORY_LEAK,
+	MEMSAN_BUG_ALLOC_FREE_MISMATCH,	/* freed with the wrong function or cache */
+	MEMSAN_BUG_VMALLOC_OUT_OF_BOUNDS,
 	MEMSAN_BUG_COUNT,
 };
 
@@ -42,6 +45,8 @@ const char *memsan_bug_name(enum memsan_bug_type type);
 #define MEMSAN_REPORT_TEXT	6144
 #define MEMSAN_CACHE_NAME	32
 #define MEMSAN_VAR_NAME		64
+#define MEMSAN_LEAK_DUMP	32
+#define MEMSAN_LEAK_SCAN_NAME	(MODULE_NAME_LEN + 16)
 
 /**
  * struct asan_global - one global variable, as gcc 12 describes it
@@ -114,6 +119,15 @@ struct memsan_report {
 	unsigned long var_size;
 	char var_name[MEMSAN_VAR_NAME];
 	char var_module[MODULE_NAME_LEN];
+	/* a memory-leak: the objects with this allocation stack, the first's bytes */
+	unsigned int leak_objects;
+	unsigned long leak_bytes;
+	unsigned int leak_dump_len;
+	u8 leak_dump[MEMSAN_LEAK_DUMP];
+	char leak_scan[MEMSAN_LEAK_SCAN_NAME];	/* what found it: "unload of mod", ... */
+	u8 obj_kind;			/* enum memsan_object_kind */
+	unsigned long free_fn;		/* alloc-free-mismatch: the free function */
+	char free_cache[MEMSAN_CACHE_NAME];	/* ... and the cache given to it */
 
 	/* Stage 4, the ring (memsan_ring_push()): 1, 2, ... never reused */
 	u64 seq;
@@ -125,8 +139,38 @@ struct memsan_report {
 
 /* === Making reports (report.c) === */
 
+struct kmem_cache;
+
 void memsan_report_access(unsigned long addr, size_t size, bool is_write, unsigned long ip);
 void memsan_report_free(enum memsan_bug_type type, const void *ptr, unsigned long ip);
+
+/**
+ * struct memsan_leak - what the leak scan found from one allocating call
+ * @addr:	the first object (the report describes it)
+ * @ip:		the allocating call: the report's site and headline
+ * @alloc_stack: the first object's allocation stack
+ * @objects:	how many objects
+ * @bytes:	their bytes (what the allocations asked for)
+ * @dump:	the first object's first bytes
+ * @dump_len:	how many of them were read
+ * @scan:	what found it ("unload of mod", "on-demand scan")
+ */
+struct memsan_leak {
+	unsigned long addr;
+	unsigned long ip;
+	u32 alloc_stack;
+	unsigned int objects;
+	unsigned long bytes;
+	u8 dump[MEMSAN_LEAK_DUMP];
+	unsigned int dump_len;
+	const char *scan;
+};
+
+bool memsan_report_leak(const struct memsan_leak *leak);
+void memsan_report_mismatch(const void *ptr, unsigned long ip, unsigned long free_fn,
+			    struct kmem_cache *free_cache);
+void memsan_report_double_destroy(const struct kmem_cache *cache, const char *name,
+				  unsigned long ip);
 void memsan_reports_clear(void);
 int memsan_reports_init(void);
 void memsan_reports_exit(void);

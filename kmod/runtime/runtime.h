@@ -2,7 +2,8 @@
 /*
  * memsan runtime: what instrumented code calls on every access.
  *
- *   check.c	the __asan_* functions gcc's -fsanitize=kernel-address calls
+ *   check.c	the __asan_* checks of 1, 2, 4 and 8 bytes: the fast path
+ *   check_slow.c	the rest of them, the other __asan_* checks, the report
  *   string.c	checked string and memory functions (memsan_redirect.h)
  *   globals.c	the redzones of instrumented modules' globals
  *
@@ -19,6 +20,9 @@
  * False: the access is bad and must not be performed.
  */
 bool memsan_check_range(const void *addr, size_t size, bool is_write, unsigned long ip);
+
+/* What the inline part of an __asan_* check did not decide (check_slow.c) */
+void memsan_check_slow(unsigned long addr, size_t size, bool is_write, unsigned long ip);
 
 /*
  * The runtime gcc's -fsanitize=kernel-address calls (outline checks with

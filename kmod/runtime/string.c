@@ -29,6 +29,13 @@
 #define check_read(p, n)	memsan_check_range(p, n, false, _RET_IP_)
 #define check_write(p, n)	memsan_check_range(p, n, true, _RET_IP_)
 
+/*
+ * A call whose range is bad is reported and not performed, but it still
+ * returns @dst as the real function would: the caller's compiler may use
+ * the return value in place of @dst (kfree(memset(p, ...)) in effect), and
+ * NULL there made the victim's kfree() a no-op and leaked the object.
+ */
+
 /* Bytes of a string of length @len bounded by @max the functions look at. */
 static size_t bounded_len(size_t len, size_t max)
 {
@@ -38,7 +45,7 @@ static size_t bounded_len(size_t len, size_t max)
 void *__memsan_memcpy(void *dst, const void *src, size_t len)
 {
 	if (!check_read(src, len) || !check_write(dst, len))
-		return NULL;
+		return dst;
 	return memcpy(dst, src, len);
 }
 EXPORT_SYMBOL(__memsan_memcpy);
@@ -46,7 +53,7 @@ EXPORT_SYMBOL(__memsan_memcpy);
 void *__memsan_memmove(void *dst, const void *src, size_t len)
 {
 	if (!check_read(src, len) || !check_write(dst, len))
-		return NULL;
+		return dst;
 	return memmove(dst, src, len);
 }
 EXPORT_SYMBOL(__memsan_memmove);
@@ -54,7 +61,7 @@ EXPORT_SYMBOL(__memsan_memmove);
 void *__memsan_memset(void *dst, int c, size_t len)
 {
 	if (!check_write(dst, len))
-		return NULL;
+		return dst;
 	return memset(dst, c, len);
 }
 EXPORT_SYMBOL(__memsan_memset);

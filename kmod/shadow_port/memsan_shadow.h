@@ -5,9 +5,10 @@
  * freestanding library in shadow/ (shadow.h is its API) with memory from
  * shadow_map.c.  A leaf: it calls nothing of memsan but the counters.
  *
- * The fast path of every check lives here, once: the __asan_* runtime and
- * the checked string functions call memsan_shadow_check_fast(), the free
- * hooks memsan_shadow_page_tracked().
+ * The fast paths of the checks live here, once: the __asan_* runtime calls
+ * memsan_shadow_fast_clean() (and memsan_shadow_check_fast() for 16 bytes
+ * and other sizes), the checked string functions memsan_shadow_bad(), the
+ * free hooks memsan_shadow_page_tracked().
  */
 #ifndef _MEMSAN_SHADOW_H
 #define _MEMSAN_SHADOW_H
@@ -28,16 +29,20 @@ bool memsan_shadow_range_bad(unsigned long addr, size_t size);
 bool memsan_shadow_covers(unsigned long addr, unsigned long size);
 
 /*
- * An access to the module area (extra[0], empty if it could not be set up):
- * inline inside one granule, as in the linear map; -1 (out of line) for
- * others; 0 if @addr is not in the module area.
+ * An access to the module area (extra[0], empty if it could not be set up)
+ * or to the vmalloc window (extra[1]): inline inside one granule, as in the
+ * linear map; -1 (out of line) for others; 0 if @addr is in neither.
  */
 static __always_inline int memsan_shadow_check_modules(unsigned long addr, size_t size)
 {
 	const struct shadow_region *mods = shadow_extra_region(&memsan_shadow, 0);
 
-	if (likely(!shadow_region_has(mods, addr)))
-		return 0;
+	if (likely(!shadow_region_has(mods, addr))) {
+		/* the vmalloc window, extra[1]: the same way */
+		mods = shadow_extra_region(&memsan_shadow, 1);
+		if (!shadow_region_has(mods, addr))
+			return 0;
+	}
 	if (size > SHADOW_GRANULE_SIZE || (addr & SHADOW_GRANULE_MASK) + size > SHADOW_GRANULE_SIZE)
 		return -1;
 	return shadow_region_check_in_granule(mods, addr, size);
@@ -51,9 +56,9 @@ static __always_inline int memsan_shadow_check_modules(unsigned long addr, size_
  * An access inside one granule costs two dependent loads and a compare, one
  * of up to 16 bytes inside one page a little more (struct copies, u128, odd
  * sizes from __asan_loadN: at most three shadow bytes), and no call.
- * Addresses in the module area (instrumented modules' globals) are decided
- * out of line; others outside the linear map (stack, vmalloc: memsan tracks
- * neither) are never bad.
+ * Addresses in the module area (instrumented modules' globals) and in the
+ * vmalloc window are decided out of line; others outside the linear map
+ * (the stack, the rest of the vmalloc area) are never bad.
  *
  * Return: 1 if the access is bad, 0 if not, -1 if memsan_shadow_range_bad()
  * must decide (accesses straddling pages, bigger ones, the module area).
@@ -71,6 +76,30 @@ static __always_inline int memsan_shadow_check_fast(unsigned long addr, size_t s
 	    (addr & SHADOW_PAGE_MASK) <= SHADOW_PAGE_SIZE - size && mapped)
 		return shadow_check_in_page(&memsan_shadow, addr, size);
 	return mapped ? -1 : memsan_shadow_check_modules(addr, size);
+}
+
+/**
+ * memsan_shadow_fast_clean() - the whole inline part of an __asan_* check of
+ *	1, 2, 4 or 8 bytes
+ * @addr:	first byte accessed
+ * @order:	log2 of the bytes accessed, 0..3 (a constant)
+ *
+ * One range test, one directory load, one shadow load and compare
+ * (shadow_fast_clean()); false sends the access out of line: a shadow byte
+ * that is not zero, a misaligned access, the module area, memory outside the
+ * linear map.
+ *
+ * Return: true if the access is certainly fine.
+ */
+static __always_inline bool memsan_shadow_fast_clean(unsigned long addr, unsigned int order)
+{
+	return shadow_fast_clean(&memsan_shadow, addr, order);
+}
+
+/* memsan_shadow_fast_clean(*@addr, 3), @addr recomputed when false (shadow_fast_clean8()) */
+static __always_inline bool memsan_shadow_fast_clean8(unsigned long *addr)
+{
+	return shadow_fast_clean8(&memsan_shadow, addr);
 }
 
 /**

@@ -14,6 +14,7 @@
 #include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
@@ -23,8 +24,9 @@
 
 struct shadow_map memsan_shadow;
 
-static unsigned char **shadow_dir;
-static unsigned char **module_dir;
+static unsigned long *shadow_dir;
+static unsigned long *module_dir;
+static unsigned long *vmalloc_dir;
 static LIST_HEAD(chunk_pages);		/* pages chunks are carved from */
 static struct page *chunk_page;		/* page being carved */
 static unsigned int chunk_next;		/* next free chunk in chunk_page */
@@ -38,6 +40,8 @@ static void *shadow_alloc_chunk(void *ctx)
 	unsigned long flags;
 	void *chunk = NULL;
 
+	if (memsan_fail_alloc(MEMSAN_FAIL_SHADOW))
+		return NULL;
 	raw_spin_lock_irqsave(&chunk_lock, flags);
 	if (spare_chunks) {
 		chunk = spare_chunks;
@@ -137,7 +141,7 @@ static void module_shadow_init(void)
 	if (start >= end)
 		return;
 	npages = (end - start) >> PAGE_SHIFT;
-	module_dir = vzalloc(array_size(npages, sizeof(*module_dir)));
+	module_dir = vmalloc(array_size(npages, sizeof(*module_dir)));
 	if (!module_dir)
 		goto fail;
 	if (shadow_map_add_region(&memsan_shadow, start, npages, module_dir)) {
@@ -149,6 +153,40 @@ static void module_shadow_init(void)
 	return;
 fail:
 	pr_warn("memsan: no shadow for the module area: globals are not checked\n");
+}
+
+/*
+ * The vmalloc area is terabytes wide, too wide for a flat directory; its
+ * allocator hands out the lowest free addresses first, so a window at its
+ * start holds the vmalloc objects of instrumented modules (memsan's own
+ * vmalloc wrappers track only objects inside it).  Above the module area
+ * where the two overlap (arm64).
+ */
+#define VMALLOC_WINDOW	SZ_1G
+
+static void vmalloc_shadow_init(void)
+{
+	unsigned long start = VMALLOC_START, mod_start, mod_end, npages;
+
+	module_area(&mod_start, &mod_end);
+	if (mod_start < mod_end && start >= mod_start && start < mod_end)
+		start = mod_end;
+	start = PAGE_ALIGN(start);
+	if (start >= VMALLOC_END)
+		goto fail;
+	npages = (min_t(unsigned long, VMALLOC_END - start, VMALLOC_WINDOW)) >> PAGE_SHIFT;
+	vmalloc_dir = vmalloc(array_size(npages, sizeof(*vmalloc_dir)));
+	if (!vmalloc_dir)
+		goto fail;
+	if (shadow_map_add_region(&memsan_shadow, start, npages, vmalloc_dir)) {
+		vfree(vmalloc_dir);
+		vmalloc_dir = NULL;
+		goto fail;
+	}
+	memsan_count(MEMSAN_COUNTER_SHADOW_BYTES, npages * sizeof(*vmalloc_dir));
+	return;
+fail:
+	pr_warn("memsan: no shadow for the vmalloc area: vmalloc objects are not tracked\n");
 }
 
 /**
@@ -182,13 +220,14 @@ int memsan_shadow_init(void)
 		return -ENOMEM;
 	npages = end_pfn - start_pfn;
 
-	shadow_dir = vzalloc(array_size(npages, sizeof(*shadow_dir)));
+	shadow_dir = vmalloc(array_size(npages, sizeof(*shadow_dir)));
 	if (!shadow_dir)
 		return -ENOMEM;
 	memsan_count(MEMSAN_COUNTER_SHADOW_BYTES, npages * sizeof(*shadow_dir));
 	shadow_map_init(&memsan_shadow, &memsan_shadow_ops,
 			(unsigned long)pfn_to_kaddr(start_pfn), npages, shadow_dir);
 	module_shadow_init();
+	vmalloc_shadow_init();
 	return 0;
 }
 
@@ -217,4 +256,6 @@ void memsan_shadow_exit(void)
 	shadow_dir = NULL;
 	vfree(module_dir);
 	module_dir = NULL;
+	vfree(vmalloc_dir);
+	vmalloc_dir = NULL;
 }

@@ -13,6 +13,8 @@
  *   MEMSAN_CMD_GET_REPORTS  dump, CAP_NET_ADMIN -> one MEMSAN_CMD_GET_REPORTS per report,
  *                                                 MEMSAN_A_REPORT_* as in MEMSAN_CMD_REPORT
  *   MEMSAN_CMD_CLEAR        do, CAP_NET_ADMIN   forget every report kept so far
+ *   MEMSAN_CMD_LEAK_SCAN    do, CAP_NET_ADMIN -> MEMSAN_CMD_LEAK_SCAN, MEMSAN_A_LEAKS_*; the
+ *                                                 leaks found are reports like any other
  *
  * Notifications on the multicast group MEMSAN_MCGRP_REPORTS:
  *   MEMSAN_CMD_REPORT        each new report, MEMSAN_A_REPORT_*; sent when the
@@ -45,6 +47,7 @@ enum memsan_cmd {
 	MEMSAN_CMD_CLEAR,
 	MEMSAN_CMD_REPORT,		/* kernel to userspace only */
 	MEMSAN_CMD_REPORT_READY,	/* kernel to userspace only */
+	MEMSAN_CMD_LEAK_SCAN,
 
 	/* add new commands above here */
 	__MEMSAN_CMD_CNT,
@@ -148,6 +151,8 @@ enum {
 	MEMSAN_A_REPORT_ALLOC_STACK,		/* nest: MEMSAN_A_STACK_*; if known */
 	MEMSAN_A_REPORT_FREE_STACK,		/* nest: MEMSAN_A_STACK_*; if freed */
 	MEMSAN_A_REPORT_TEXT,			/* string: the report as on the console */
+	MEMSAN_A_REPORT_LEAK_OBJECTS,		/* u32: memory-leak: objects of this stack */
+	MEMSAN_A_REPORT_LEAK_BYTES,		/* u64: memory-leak: their bytes */
 
 	/* add new attributes above here */
 	__MEMSAN_A_REPORT_CNT,
@@ -177,6 +182,28 @@ enum {
 	/* add new attributes above here */
 	__MEMSAN_A_STACK_CNT,
 	MEMSAN_A_STACK_MAX = __MEMSAN_A_STACK_CNT - 1
+};
+
+/*
+ * MEMSAN_CMD_LEAK_SCAN request (MEMSAN_A_LEAKS_MODULE: only the objects of
+ * that instrumented module; absent: of every one) and reply (the rest).
+ */
+enum {
+	MEMSAN_A_LEAKS_UNSPEC,
+	MEMSAN_A_LEAKS_PAD,
+	MEMSAN_A_LEAKS_MODULE,			/* string: request only */
+	MEMSAN_A_LEAKS_MODULES,			/* u32: modules whose objects were checked */
+	MEMSAN_A_LEAKS_CANDIDATES,		/* u32: live objects checked */
+	MEMSAN_A_LEAKS_LEAKED,			/* u32: of them, unreferenced */
+	MEMSAN_A_LEAKS_REPORTS,			/* u32: new reports made */
+	MEMSAN_A_LEAKS_FIRST_SEQ,		/* u64: sequence of the first new report */
+	MEMSAN_A_LEAKS_BYTES_SCANNED,		/* u64 */
+	MEMSAN_A_LEAKS_DURATION_NS,		/* u64 */
+	MEMSAN_A_LEAKS_INCOMPLETE,		/* u8: 1 if some memory could not be scanned */
+
+	/* add new attributes above here */
+	__MEMSAN_A_LEAKS_CNT,
+	MEMSAN_A_LEAKS_MAX = __MEMSAN_A_LEAKS_CNT - 1
 };
 
 #endif /* _UAPI_MEMSAN_H */

@@ -18,6 +18,8 @@
 # shellcheck disable=SC2086 # MEMSAN_PARAMS is split into parameters on purpose
 
 cd "$(dirname "$0")" || exit 1
+# the shared helpers: beside this script in the guest, in ../lib in the repo
+if [ -f ktap.sh ]; then . ./ktap.sh; else . ../lib/ktap.sh; fi
 
 MEMSAN_KO=${MEMSAN_KO:-$PWD/memsan.ko}
 MEMSAN_PARAMS=${LOAD_UNLOAD_PARAMS-track=all}
@@ -32,10 +34,6 @@ WORKERS=
 echo "KTAP version 1"
 echo "1..1"
 
-diag() {
-	echo "# $*"
-}
-
 result() {
 	# result ok|not_ok [reason]
 	if [ "$1" = ok ]; then
@@ -49,25 +47,6 @@ result() {
 skip() {
 	echo "ok 1 $NAME # SKIP $1"
 	exit 4
-}
-
-memsan_loaded() {
-	grep -q '^memsan ' /proc/modules
-}
-
-# Slab + VmallocUsed in kB, after dropping the caches the load filled.
-# Objects freed with kfree_rcu() go back only after a 5 s batch delay.
-mem_kb() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	sleep 6
-	echo 3 > /proc/sys/vm/drop_caches
-	# SLUB keeps emptied slabs cached per CPU and per node: the quarantine
-	# released at unload leaves many.  Give them back so only leaks remain.
-	for shrink in /sys/kernel/slab/*/shrink; do
-		echo 1 > "$shrink" 2>/dev/null
-	done
-	awk '/^Slab:|^VmallocUsed:/ { kb += $2 } END { print kb }' /proc/meminfo
 }
 
 # One slab load worker: fork, create and remove files and directories, read
@@ -89,7 +68,7 @@ load_worker() {
 
 [ -r "$MEMSAN_KO" ] || skip "$MEMSAN_KO not found"
 [ "$(id -u)" = 0 ] || skip "must run as root"
-memsan_loaded && result not_ok "memsan is already loaded"
+loaded memsan && result not_ok "memsan is already loaded"
 
 mkdir -p /tmp
 WORK=$(mktemp -d /tmp/load_unload.XXXXXX) || result not_ok "mktemp failed"
@@ -166,7 +145,7 @@ diag "$(cat "$WORK/done") load/unload cycles under load"
 touch "$STOP"
 # shellcheck disable=SC2086 # a list of pids
 wait $WORKERS
-memsan_loaded && rmmod memsan
+loaded memsan && rmmod memsan
 
 after=$(mem_kb)
 diag "Slab + VmallocUsed after: $after kB (tolerance $TOLERANCE_KB kB)"

@@ -75,6 +75,12 @@ enum free_check {
  * @any_task:	the bug happens in interrupt context: no check of the task
  * @variable:	for a global: the variable's name (then @offset is from its
  *		start, @obj_size its size, and there is no object or stack)
+ * @free_fn:	for an alloc-free-mismatch: the free function the report names
+ * @destroyed:	for a double kmem_cache_destroy(): the cache's name (the
+ *		object is its struct kmem_cache: its size is not checked)
+ *
+ * @cache may also be one of the kinds below, for objects of no cache:
+ * KIND_PAGES, KIND_VMALLOC, KIND_LARGE.
  *
  * The case function, victim_<name>, is the function of the headline (the
  * one doing the access, or calling kfree) and the one in the allocation
@@ -91,7 +97,14 @@ struct expect {
 	enum free_check freed;
 	bool any_task;
 	const char *variable;
+	const char *free_fn;
+	const char *destroyed;
 };
+
+/* Objects of no cache (issue 10): what the report says they are. */
+#define KIND_PAGES	"<pages>"
+#define KIND_VMALLOC	"<vmalloc>"
+#define KIND_LARGE	"<large>"
 
 #define SOOB	"slab-out-of-bounds"
 #define UAF	"use-after-free"
@@ -107,6 +120,12 @@ struct expect {
 #define BAD_IN_IRQ(...)	BAD_CASE(__VA_ARGS__, true)
 #define CLEAN(_name)	{ .name = #_name }
 #define GOOB	"global-out-of-bounds"
+#define VOOB	"vmalloc-out-of-bounds"
+#define MISMATCH_BUG	"alloc-free-mismatch"
+#define MISMATCH(_name, _obj, _cache, _free_fn)				\
+	{ .name = #_name, .bug = MISMATCH_BUG, .access = ACC_FREE,	\
+	  .obj_size = _obj, .cache = _cache, .freed = FREE_UNCHECKED,	\
+	  .free_fn = _free_fn }
 #define GLOBAL(_name, _acc, _size, _off, _var, _var_size)		\
 	{ .name = #_name, .bug = GOOB, .access = ACC_##_acc,		\
 	  .size = _size, .offset = _off, .obj_size = _var_size,		\
@@ -175,6 +194,38 @@ static const struct expect cases[] = {
 	BAD(copy_to_user_overflow,  SOOB,  READ,  33,  0, 32, NULL, UNCHECKED),
 	BAD(strncpy_from_user_overflow, SOOB, WRITE, 33, 0, 32, NULL, UNCHECKED),
 	CLEAN(clean_user_copies),
+	/* issue 10: pages, vmalloc, wrong frees, formatted output, redzones */
+	BAD(uaf_free_pages,         UAF,   READ,   8, 16, 8192, KIND_PAGES, BY_CASE),
+	BAD(uaf_free_page_struct,   UAF,   WRITE,  4, 100, 4096, KIND_PAGES, BY_CASE),
+	CLEAN(clean_pages),
+	BAD(uaf_vfree,              UAF,   READ,   4,  8, 100, KIND_VMALLOC, BY_CASE),
+	BAD(vmalloc_oob_right,      VOOB,  READ,   1, 100, 100, KIND_VMALLOC, UNCHECKED),
+	BAD(uaf_kvfree_vmalloc,     UAF,   READ,   8, 4096, 5000, KIND_VMALLOC, BY_CASE),
+	BAD(uaf_kvfree_rcu_vmalloc, UAF,   READ,   8,  0, 64, KIND_VMALLOC, ANY),
+	CLEAN(clean_vmalloc),
+	MISMATCH(kfree_of_vmalloc,            64, KIND_VMALLOC, "kfree"),
+	MISMATCH(vfree_of_kmalloc,            64, NULL, "vfree"),
+	MISMATCH(free_pages_of_slab,          64, NULL, "free_pages"),
+	MISMATCH(kfree_of_pages,            4096, KIND_PAGES, "kfree"),
+	MISMATCH(kmem_cache_free_wrong_cache, 20, VICTIM_CACHE, "kmem_cache_free"),
+	BAD(double_free_vfree,      DFREE, FREE,   0,  0, 100, KIND_VMALLOC, BY_CASE),
+	BAD(double_free_pages,      DFREE, FREE,   0,  0, 4096, KIND_PAGES, BY_CASE),
+	BAD(snprintf_overflow,      SOOB,  WRITE, 20,  0, 16, NULL, UNCHECKED),
+	BAD(scnprintf_overflow,     SOOB,  WRITE, 18,  0, 16, NULL, UNCHECKED),
+	BAD(sprintf_overflow,       SOOB,  WRITE, 10,  0,  8, NULL, UNCHECKED),
+	BAD(vsnprintf_overflow,     SOOB,  WRITE, 20,  0, 16, NULL, UNCHECKED),
+	CLEAN(clean_snprintf),
+	BAD(oob_const_kmalloc64,    SOOB,  READ,   1, 64, 64, NULL, UNCHECKED),
+	BAD(oob_const_kmalloc_node4096, SOOB, WRITE, 1, 4096, 4096, NULL, UNCHECKED),
+	BAD(oob_const_kmalloc8192,  SOOB,  READ,   1, 8192, 8192, KIND_LARGE, UNCHECKED),
+	BAD(oob_large_kmalloc_exact, SOOB, READ,   1, 16384, 16384, KIND_LARGE, UNCHECKED),
+	BAD(oob_past_ksize,         SOOB,  READ,   1, 240, 240, NULL, UNCHECKED),
+	BAD(oob_krealloc_grown,     SOOB,  READ,   1, 64, 64, NULL, UNCHECKED),
+	CLEAN(clean_const_kmalloc),
+	BAD(oob_kmem_cache_far,     SOOB,  READ,   1, 24, 20, VICTIM_CACHE, UNCHECKED),
+	{ .name = "double_kmem_cache_destroy", .bug = DFREE, .access = ACC_FREE,
+	  .freed = FREE_BY_CASE, .destroyed = "memsan_victim_twice" },
+	CLEAN(clean_module_cache),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -623,6 +674,64 @@ static void check_stack(struct check *c, const char *what, const char *func,
 }
 
 /*
+ * An object of no cache, the line after "belongs to the object at":
+ * " which belongs to the pages of order <o> from the page allocator",
+ * " which belongs to the vmalloc area of size <n>" (whole pages),
+ * " which is a large kmalloc of <n> bytes".
+ */
+static void check_object_kind(struct check *c, const char *line)
+{
+	const struct expect *e = c->e;
+	unsigned long size = 0;
+	char *m[1];
+	bool ok;
+
+	if (!strcmp(e->cache, KIND_PAGES)) {
+		ok = match(line, "which belongs to the pages of order ([0-9]+) from the page allocator",
+			   m, 1);
+		if (ok)
+			size = 4096UL << strtoul(m[0], NULL, 10);
+	} else if (!strcmp(e->cache, KIND_VMALLOC)) {
+		ok = match(line, "which belongs to the vmalloc area of size ([0-9]+)", m, 1);
+		if (ok)
+			size = strtoul(m[0], NULL, 10);
+	} else {
+		ok = match(line, "which is a large kmalloc of ([0-9]+) bytes", m, 1);
+		if (ok)
+			size = strtoul(m[0], NULL, 10);
+	}
+	if (!ok)
+		fail(c, "object: expected %s memory, got: %s", e->cache, line);
+	else if (size < e->obj_size)
+		fail(c, "object: %s of %lu bytes, smaller than the object (%lu)", e->cache, size,
+		     e->obj_size);
+	free_strs(m, 1);
+}
+
+/*
+ * alloc-free-mismatch: "The object (<cache or kind>) was allocated by <f>"
+ * " and is freed by <free_fn>[ with the cache <name>]"
+ */
+static void check_mismatch(struct check *c)
+{
+	char want[96];
+	size_t n;
+	long i;
+
+	i = find_line(c->r, 1, " and is freed by ");
+	if (i < 0) {
+		fail(c, "no ' and is freed by <function>' line");
+		return;
+	}
+	n = snprintf(want, sizeof(want), " and is freed by %s", c->e->free_fn);
+	if (strncmp(c->r->lines[i], want, n) ||
+	    (c->r->lines[i][n] != '\0' && c->r->lines[i][n] != ' '))
+		fail(c, "free function: '%s', expected '%s'", c->r->lines[i], want);
+	if (find_line(c->r, 1, "was allocated by ") != i - 1)
+		fail(c, "no 'The object (...) was allocated by <function>' line before it");
+}
+
+/*
  * "The buggy address belongs to the object at <a>"
  * " which belongs to the cache <name> of size <n>"
  * Returns the object address, 0 if not found.
@@ -646,9 +755,12 @@ static unsigned long check_object(struct check *c)
 	free_strs(m, 2);
 
 	/* The cache part is on the same line or on the next. */
-	if (!strstr(c->r->lines[i], "which belongs to the cache") &&
-	    i + 1 < (long)c->r->nr_lines)
+	if (!strstr(c->r->lines[i], "which ") && i + 1 < (long)c->r->nr_lines)
 		i++;
+	if (e->cache && e->cache[0] == '<') {
+		check_object_kind(c, c->r->lines[i]);
+		return obj;
+	}
 	if (!match(c->r->lines[i],
 		   "which belongs to the cache ([^ ]+) of size ([0-9]+)",
 		   m, 2)) {
@@ -791,6 +903,19 @@ static void check_variable(struct check *c, unsigned long addr)
 	free_strs(m, 4);
 }
 
+/* "The cache <name> was destroyed before by kmem_cache_destroy" */
+static void check_destroyed(struct check *c)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "The cache %s was destroyed before by kmem_cache_destroy",
+		 c->e->destroyed);
+	if (find_line(c->r, 1, want) < 0)
+		fail(c, "no '%s' line", want);
+	if (find_line(c->r, 1, "which belongs to the cache kmem_cache") < 0)
+		fail(c, "the object is not a struct kmem_cache (cache kmem_cache)");
+}
+
 /* Check a bad case's report; returns the number of mismatches. */
 static int check_report(const struct state *st, const struct expect *e,
 			const struct report *r)
@@ -811,7 +936,14 @@ static int check_report(const struct state *st, const struct expect *e,
 		check_stack(&c, "Freed", c.func, e->any_task ? -1 : st->pid);
 	else if (e->freed == FREE_ANY)
 		check_stack(&c, "Freed", NULL, -1);
+	if (e->destroyed) {
+		check_destroyed(&c);
+		check_shadow(&c);
+		return c.errors;
+	}
 	obj = check_object(&c);
+	if (e->free_fn)
+		check_mismatch(&c);
 	check_location(&c, addr, obj);
 	check_shadow(&c);
 	return c.errors;

@@ -40,6 +40,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 /* Object size of the module's own cache; kmem_cache cases use it. */
 #define VICTIM_CACHE_SIZE	20
@@ -284,10 +285,10 @@ static noinline int victim_uaf_write_kmem_cache(void)
 }
 
 /*
- * kvmalloc(192): a kmalloc-192 object that fills its slot, so that no byte of
- * its page needs poisoning, freed by kvfree(): the kernel's kfree() frees it,
- * not a call of the module, and memsan's free hook must still catch it.
- * 4-byte read at offset 0.
+ * kvmalloc(192): a kmalloc-192 object that filled its slot before memsan
+ * gave every kmalloc a redzone, freed by kvfree() (memsan's wrapper since
+ * issue 10; uaf_kfree_rcu and uaf_kvfree_rcu_vmalloc test the hooks on the
+ * kernel's own frees).  4-byte read at offset 0.
  */
 static noinline int victim_uaf_kvfree_exact(void)
 {
@@ -1296,6 +1297,552 @@ static noinline int victim_clean_user_copies(void)
 	return victim_ucopy(UCOPY_CLEAN);
 }
 
+/*
+ * === Pages and vmalloc (issue 10) ===
+ *
+ * Freed pages and vmalloc areas sit in memsan's quarantine, still mapped:
+ * the use-after-free accesses below touch memory nobody else owns.  The
+ * vmalloc overflows stay inside the area's last page (past it is the guard
+ * page, unmapped: memsan reports, and the access goes ahead).
+ */
+
+/* __get_free_pages(order 1), free_pages(), 8-byte read at offset 16. */
+static noinline int victim_uaf_free_pages(void)
+{
+	unsigned long addr = __get_free_pages(GFP_KERNEL, 1);
+	u64 v;
+
+	if (!addr)
+		return -ENOMEM;
+	free_pages(addr, 1);
+	OPTIMIZER_HIDE_VAR(addr);
+	v = READ_ONCE(((u64 *)addr)[2]);
+	barrier_data(&v);
+	return 0;
+}
+
+/* alloc_page(), __free_page(), 4-byte write at offset 100. */
+static noinline int victim_uaf_free_page_struct(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	u8 *p;
+
+	if (!page)
+		return -ENOMEM;
+	p = page_address(page);
+	__free_page(page);
+	OPTIMIZER_HIDE_VAR(p);
+	WRITE_ONCE(*(u32 *)(p + 100), 1);
+	return 0;
+}
+
+/* Every byte of pages from each allocation function, then the right free. */
+static noinline int victim_clean_pages(void)
+{
+	unsigned long two = __get_free_pages(GFP_KERNEL, 1);
+	unsigned long zero = get_zeroed_page(GFP_KERNEL);
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	int ret = -ENOMEM;
+
+	if (two && zero && page)
+		ret = victim_touch_all((u8 *)two, 2 * PAGE_SIZE) ?:
+		      victim_touch_all((u8 *)zero, PAGE_SIZE) ?:
+		      victim_touch_all(page_address(page), 4 * PAGE_SIZE);
+	if (two)
+		free_pages(two, 1);
+	if (zero)
+		free_page(zero);
+	if (page)
+		__free_pages(page, 2);
+	return ret;
+}
+
+/* vmalloc(100), vfree(), 4-byte read at offset 8. */
+static noinline int victim_uaf_vfree(void)
+{
+	u32 *p = vmalloc(victim_size(100));
+	u32 v;
+
+	if (!p)
+		return -ENOMEM;
+	vfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[2]);
+	barrier_data(&v);
+	return 0;
+}
+
+/* vmalloc(100), 1-byte read at offset 100: the rest of the page is redzone. */
+static noinline int victim_vmalloc_oob_right(void)
+{
+	size_t size = victim_size(100);
+	u8 *p = vmalloc(size);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[size]);
+	barrier_data(&v);
+	vfree(p);
+	return 0;
+}
+
+/* vzalloc(5000), kvfree(): the vmalloc half; 8-byte read at offset 4096. */
+static noinline int victim_uaf_kvfree_vmalloc(void)
+{
+	u64 *p = vzalloc(victim_size(5000));
+	u64 v;
+
+	if (!p)
+		return -ENOMEM;
+	kvfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[PAGE_SIZE / 8]);
+	barrier_data(&v);
+	return 0;
+}
+
+/*
+ * vmalloc(64) freed by the kernel: kvfree_rcu() hands it to RCU's batches,
+ * which vfree() it (memsan's hook on vfree() takes it); then an 8-byte
+ * read at offset 0.  As long as uaf_kfree_rcu, for the same reason.
+ */
+static noinline int victim_uaf_kvfree_rcu_vmalloc(void)
+{
+	u64 *p = vmalloc(victim_size(64));
+	u64 v;
+
+	if (!p)
+		return -ENOMEM;
+	kvfree_rcu(p);
+	msleep(VICTIM_KFREE_RCU_WAIT_MS);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[0]);
+	barrier_data(&v);
+	return 0;
+}
+
+/* Every byte of each vmalloc form, exactly; kvmalloc()'s fallback too. */
+static noinline int victim_clean_vmalloc(void)
+{
+	u8 *a = vmalloc(victim_size(100));
+	u8 *b = vzalloc(victim_size(PAGE_SIZE));
+	u8 *c = vmalloc_array(victim_size(3), 1000);
+	u8 *d = vcalloc(victim_size(7), 9);
+	u8 *e = __vmalloc(victim_size(5000), GFP_KERNEL);
+	u8 *f = vmalloc_node(victim_size(10), NUMA_NO_NODE);
+	int ret = -ENOMEM;
+
+	if (a && b && c && d && e && f)
+		ret = victim_touch_all(a, 100) ?: victim_touch_all(b, PAGE_SIZE) ?:
+		      victim_touch_all(c, 3000) ?: victim_touch_all(d, 63) ?:
+		      victim_touch_all(e, 5000) ?: victim_touch_all(f, 10);
+	vfree(a);
+	vfree(b);
+	vfree(c);
+	kvfree(d);
+	vfree(e);
+	kvfree(f);
+	return ret;
+}
+
+/* === Frees by the wrong function: reported, not made (issue 10) === */
+
+/* kfree() of vmalloc(64) memory; then the right free. */
+static noinline int victim_kfree_of_vmalloc(void)
+{
+	void *p = vmalloc(victim_size(64));
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	kfree(p);
+	vfree(p);
+	return 0;
+}
+
+/* vfree() of kmalloc(64) memory; then the right free. */
+static noinline int victim_vfree_of_kmalloc(void)
+{
+	void *p = kmalloc(victim_size(64), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	vfree(p);
+	kfree(p);
+	return 0;
+}
+
+/* free_pages() of kmalloc(64) memory; then the right free. */
+static noinline int victim_free_pages_of_slab(void)
+{
+	void *p = kmalloc(victim_size(64), GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	free_pages((unsigned long)p, 0);
+	kfree(p);
+	return 0;
+}
+
+/* kfree() of a page from __get_free_page(); then the right free. */
+static noinline int victim_kfree_of_pages(void)
+{
+	unsigned long addr = __get_free_page(GFP_KERNEL);
+
+	if (!addr)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(addr);
+	kfree((void *)addr);
+	free_page(addr);
+	return 0;
+}
+
+/* An object of the victim's cache freed to another cache of the same size. */
+static noinline int victim_kmem_cache_free_wrong_cache(void)
+{
+	struct kmem_cache *other = kmem_cache_create("memsan_victim_other", VICTIM_CACHE_SIZE,
+						     0, SLAB_NOLEAKTRACE, NULL);
+	void *p = other ? kmem_cache_alloc(victim_cache, GFP_KERNEL) : NULL;
+
+	if (!p) {
+		kmem_cache_destroy(other);
+		return -ENOMEM;
+	}
+	OPTIMIZER_HIDE_VAR(p);
+	kmem_cache_free(other, p);
+	kmem_cache_free(victim_cache, p);
+	kmem_cache_destroy(other);
+	return 0;
+}
+
+/* vmalloc(100) freed twice. */
+static noinline int victim_double_free_vfree(void)
+{
+	void *p = vmalloc(victim_size(100));
+
+	if (!p)
+		return -ENOMEM;
+	vfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	vfree(p);
+	return 0;
+}
+
+/* __get_free_pages(order 0) freed twice. */
+static noinline int victim_double_free_pages(void)
+{
+	unsigned long addr = __get_free_pages(GFP_KERNEL, 0);
+
+	if (!addr)
+		return -ENOMEM;
+	free_pages(addr, 0);
+	OPTIMIZER_HIDE_VAR(addr);
+	free_pages(addr, 0);
+	return 0;
+}
+
+/*
+ * === Formatted output into a buffer too small (issue 10) ===
+ *
+ * The size given is larger than the buffer: the bytes the call would write
+ * are one write, checked before anything is written (and nothing is).
+ */
+
+static const char victim_fmt_str[] = "0123456789abcdefXYZ";	/* 19 characters */
+
+/* snprintf(kmalloc(16), 32, "%s", 19 characters): 20 bytes written. */
+static noinline int victim_snprintf_overflow(void)
+{
+	char *buf = kmalloc(victim_size(16), GFP_KERNEL);
+	int n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = snprintf(buf, victim_size(32), "%s", victim_fmt_str);
+	barrier_data(&n);
+	kfree(buf);
+	return 0;
+}
+
+/* scnprintf(kmalloc(16), 18, ...): 18 bytes written (17 and the NUL). */
+static noinline int victim_scnprintf_overflow(void)
+{
+	char *buf = kmalloc(victim_size(16), GFP_KERNEL);
+	int n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = scnprintf(buf, victim_size(18), "%s", victim_fmt_str);
+	barrier_data(&n);
+	kfree(buf);
+	return 0;
+}
+
+/* sprintf(kmalloc(8), "%d", 123456789): 10 bytes written. */
+static noinline int victim_sprintf_overflow(void)
+{
+	char *buf = kmalloc(victim_size(8), GFP_KERNEL);
+	int n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = sprintf(buf, "%d", (int)victim_size(123456789));
+	barrier_data(&n);
+	kfree(buf);
+	return 0;
+}
+
+/*
+ * vsnprintf() through a va_list: this function is the case (its name is
+ * the report's); kmalloc(16), size 24, 19 characters: 20 bytes written.
+ */
+static noinline __noclone __printf(2, 3) int victim_vsnprintf_overflow(size_t size, const char *fmt, ...)
+{
+	char *buf = kmalloc(victim_size(16), GFP_KERNEL);
+	va_list args;
+	int n;
+
+	if (!buf)
+		return -ENOMEM;
+	va_start(args, fmt);
+	n = vsnprintf(buf, size, fmt, args);
+	va_end(args);
+	barrier_data(&n);
+	kfree(buf);
+	return 0;
+}
+
+static noinline int victim_vsnprintf_overflow_run(void)
+{
+	return victim_vsnprintf_overflow(victim_size(24), "%s", victim_fmt_str);
+}
+
+static __printf(3, 4) int victim_vsnprintf_fit(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vsnprintf(buf, size, fmt, args);
+	va_end(args);
+	return n;
+}
+
+/* Output that fits exactly, and truncated output: all within the buffer. */
+static noinline int victim_clean_snprintf(void)
+{
+	char *buf = kmalloc(victim_size(20), GFP_KERNEL);
+	int ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	if (snprintf(buf, 20, "%s", victim_fmt_str) != 19 ||
+	    snprintf(buf, 16, "%s", victim_fmt_str) != 19 || strlen(buf) != 15 ||
+	    scnprintf(buf, 20, "%s!", victim_fmt_str) != 19 ||
+	    sprintf(buf, "%s", victim_fmt_str) != 19 ||
+	    victim_vsnprintf_fit(buf, 20, "%d-%s", 7, "0123456789abcdef") != 18 ||
+	    strcmp(buf, "7-0123456789abcdef"))
+		ret = -EIO;
+	kfree(buf);
+	return ret;
+}
+
+/*
+ * === Redzones where a slot has none (issue 10) ===
+ *
+ * A constant size fills its kmalloc cache's objects (gcc picks the cache);
+ * memsan allocates them with room for a redzone all the same.
+ */
+
+/* kmalloc(64), a constant: 1-byte read at offset 64. */
+static noinline int victim_oob_const_kmalloc64(void)
+{
+	u8 *p = kmalloc(64, GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[64]);
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc_node(4096, NUMA_NO_NODE), a constant: 1-byte write at offset 4096. */
+static noinline int victim_oob_const_kmalloc_node4096(void)
+{
+	u8 *p = kmalloc_node(4096, GFP_KERNEL, NUMA_NO_NODE);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	WRITE_ONCE(p[4096], 1);
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc(8192), a constant (the largest kmalloc cache): 1-byte read at offset 8192. */
+static noinline int victim_oob_const_kmalloc8192(void)
+{
+	u8 *p = kmalloc(8192, GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[8192]);
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/* A large kmalloc of exactly 4 pages: 1-byte read at offset 16384. */
+static noinline int victim_oob_large_kmalloc_exact(void)
+{
+	size_t size = victim_size(4 * PAGE_SIZE);
+	u8 *p = kmalloc(size, GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[size]);
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/*
+ * kmalloc(200) (kmalloc-256 on both arches, with the redzone): ksize()
+ * gives what may be used, the slot less the redzone, 240 bytes; a 1-byte
+ * read at offset 240 is past it.
+ */
+static noinline int victim_oob_past_ksize(void)
+{
+	u8 *p = kmalloc(victim_size(200), GFP_KERNEL);
+	size_t n;
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	n = ksize(p);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[n]);
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc(40), krealloc() to 64: 1-byte read at offset 64 of the result. */
+static noinline int victim_oob_krealloc_grown(void)
+{
+	u8 *p = kmalloc(victim_size(40), GFP_KERNEL);
+	u8 *q, v;
+
+	if (!p)
+		return -ENOMEM;
+	q = krealloc(p, victim_size(64), GFP_KERNEL);
+	if (!q) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	OPTIMIZER_HIDE_VAR(q);
+	v = READ_ONCE(q[64]);
+	barrier_data(&v);
+	kfree(q);
+	return 0;
+}
+
+/* The same objects used exactly: every byte, every byte ksize() gives. */
+static noinline int victim_clean_const_kmalloc(void)
+{
+	u8 *a = kmalloc(64, GFP_KERNEL);
+	u8 *b = kmalloc_node(4096, GFP_KERNEL, NUMA_NO_NODE);
+	u8 *c = kmalloc(8192, GFP_KERNEL);
+	u8 *d = kmalloc(victim_size(200), GFP_KERNEL);
+	u8 *e = kmalloc(victim_size(40), GFP_KERNEL), *f = NULL;
+	int ret = -ENOMEM;
+
+	if (e)
+		f = krealloc(e, victim_size(64), GFP_KERNEL);
+	if (a && b && c && d && f)
+		ret = victim_touch_all(a, 64) ?: victim_touch_all(b, 4096) ?:
+		      victim_touch_all(c, 8192) ?: victim_touch_all(d, ksize(d)) ?:
+		      victim_touch_all(f, 64);
+	kfree(a);
+	kfree(b);
+	kfree(c);
+	kfree(d);
+	kfree(f ?: e);
+	return ret;
+}
+
+/*
+ * === Caches the module creates (issue 10) ===
+ *
+ * memsan makes them with room for a redzone after each object: an access
+ * just past an object no longer lands in the next one.
+ */
+
+/* An object of the victim's cache (20 bytes), 1-byte read at offset 24. */
+static noinline int victim_oob_kmem_cache_far(void)
+{
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[24]);
+	barrier_data(&v);
+	kmem_cache_free(victim_cache, p);
+	return 0;
+}
+
+/* A cache created and destroyed, then destroyed again. */
+static noinline int victim_double_kmem_cache_destroy(void)
+{
+	struct kmem_cache *c = kmem_cache_create("memsan_victim_twice", 32, 0, 0, NULL);
+
+	if (!c)
+		return -ENOMEM;
+	kmem_cache_destroy(c);
+	OPTIMIZER_HIDE_VAR(c);
+	kmem_cache_destroy(c);
+	return 0;
+}
+
+/*
+ * The sizes the module sees are the ones it asked for; every byte of them,
+ * and every byte ksize() gives, is usable; a usercopy cache likewise.
+ */
+static noinline int victim_clean_module_cache(void)
+{
+	struct kmem_cache *uc = kmem_cache_create_usercopy("memsan_victim_uc", 48, 0, 0, 8, 16,
+							   NULL);
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+	u8 *q = uc ? kmem_cache_alloc(uc, GFP_KERNEL) : NULL;
+	int ret = -ENOMEM;
+
+	if (p && q) {
+		ret = victim_touch_all(p, ksize(p)) ?: victim_touch_all(q, 48);
+		if (!ret && (kmem_cache_size(victim_cache) != VICTIM_CACHE_SIZE ||
+			     kmem_cache_size(uc) != 48 || ksize(p) < VICTIM_CACHE_SIZE))
+			ret = -EIO;
+	}
+	if (p)
+		kmem_cache_free(victim_cache, p);
+	if (q)
+		kmem_cache_free(uc, q);
+	kmem_cache_destroy(uc);
+	return ret;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -1360,6 +1907,37 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(copy_to_user_overflow),
 	VICTIM_CASE(strncpy_from_user_overflow),
 	VICTIM_CASE(clean_user_copies),
+	/* issue 10: pages, vmalloc, wrong frees, formatted output, redzones */
+	VICTIM_CASE(uaf_free_pages),
+	VICTIM_CASE(uaf_free_page_struct),
+	VICTIM_CASE(clean_pages),
+	VICTIM_CASE(uaf_vfree),
+	VICTIM_CASE(vmalloc_oob_right),
+	VICTIM_CASE(uaf_kvfree_vmalloc),
+	VICTIM_CASE(uaf_kvfree_rcu_vmalloc),
+	VICTIM_CASE(clean_vmalloc),
+	VICTIM_CASE(kfree_of_vmalloc),
+	VICTIM_CASE(vfree_of_kmalloc),
+	VICTIM_CASE(free_pages_of_slab),
+	VICTIM_CASE(kfree_of_pages),
+	VICTIM_CASE(kmem_cache_free_wrong_cache),
+	VICTIM_CASE(double_free_vfree),
+	VICTIM_CASE(double_free_pages),
+	VICTIM_CASE(snprintf_overflow),
+	VICTIM_CASE(scnprintf_overflow),
+	VICTIM_CASE(sprintf_overflow),
+	{ "vsnprintf_overflow", victim_vsnprintf_overflow_run },
+	VICTIM_CASE(clean_snprintf),
+	VICTIM_CASE(oob_const_kmalloc64),
+	VICTIM_CASE(oob_const_kmalloc_node4096),
+	VICTIM_CASE(oob_const_kmalloc8192),
+	VICTIM_CASE(oob_large_kmalloc_exact),
+	VICTIM_CASE(oob_past_ksize),
+	VICTIM_CASE(oob_krealloc_grown),
+	VICTIM_CASE(clean_const_kmalloc),
+	VICTIM_CASE(oob_kmem_cache_far),
+	VICTIM_CASE(double_kmem_cache_destroy),
+	VICTIM_CASE(clean_module_cache),
 };
 
 static const struct victim_case *victim_find(const char *name)

@@ -9,25 +9,11 @@
 
 cd "$(dirname "$0")" || exit 1
 PARAMS=/sys/module/memsan/parameters
-n=0
-failed=0
+# the shared helpers: beside this script in the guest, in ../lib in the repo
+if [ -f ktap.sh ]; then . ./ktap.sh; else . ../lib/ktap.sh; fi
 
 echo "KTAP version 1"
 echo "1..12"
-
-point() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2${3:+ # $3}"
-		failed=$((failed + 1))
-	fi
-}
-
-loaded() {
-	grep -q '^memsan ' /proc/modules
-}
 
 # bad_insmod NAME PARAM=VALUE LOG_PATTERN
 bad_insmod() {
@@ -35,7 +21,7 @@ bad_insmod() {
 	if insmod ./memsan.ko "$2" 2>/dev/null; then
 		rmmod memsan
 		point not_ok "$1" "insmod memsan.ko $2 succeeded"
-	elif loaded; then
+	elif loaded memsan; then
 		point not_ok "$1" "memsan loaded although insmod failed"
 	elif ! dmesg | grep -q "$3"; then
 		dmesg | tail -n 5 | sed 's/^/# /'
@@ -43,11 +29,6 @@ bad_insmod() {
 	else
 		point ok "$1"
 	fi
-}
-
-# stat NAME: a counter of /sys/kernel/debug/memsan/stats
-stat() {
-	sed -n "s/^$1: //p" /sys/kernel/debug/memsan/stats
 }
 
 # churn: slab allocations and frees by the kernel itself
@@ -70,7 +51,7 @@ bad_write() {
 	fi
 }
 
-if loaded; then
+if loaded memsan; then
 	echo "# memsan is already loaded"
 	exit 1
 fi
@@ -102,9 +83,9 @@ bad_write sysfs_rejects_bad_quarantine_kb quarantine_kb -1
 
 # track switches the allocation hooks at run time: with no instrumented
 # module loaded, track=modules records nothing, track=all the kernel's objects.
-before=$(stat allocations_tracked)
+before=$(memsan_stat allocations_tracked)
 churn
-after=$(stat allocations_tracked)
+after=$(memsan_stat allocations_tracked)
 if [ -n "$before" ] && [ "$before" = "$after" ]; then
 	point ok track_modules_ignores_the_kernel
 else
@@ -112,16 +93,16 @@ else
 fi
 echo all > $PARAMS/track
 churn
-all=$(stat allocations_tracked)
+all=$(memsan_stat allocations_tracked)
 if [ -n "$all" ] && [ "$all" -gt "$after" ]; then
 	point ok track_all_tracks_the_kernel
 else
 	point not_ok track_all_tracks_the_kernel "allocations_tracked '$after' -> '$all'"
 fi
 echo modules > $PARAMS/track
-before=$(stat allocations_tracked)
+before=$(memsan_stat allocations_tracked)
 churn
-after=$(stat allocations_tracked)
+after=$(memsan_stat allocations_tracked)
 if [ "$(cat $PARAMS/track)" = modules ] && [ -n "$before" ] && [ "$before" = "$after" ]; then
 	point ok track_modules_again_stops_tracking
 else

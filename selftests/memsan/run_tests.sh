@@ -17,37 +17,11 @@
 # shellcheck disable=SC2086 # MEMSAN_PARAMS is split into parameters on purpose
 
 cd "$(dirname "$0")" || exit 1
+# the shared helpers: beside this script in the guest, in ../lib in the repo
+if [ -f ktap.sh ]; then . ./ktap.sh; else . ../lib/ktap.sh; fi
 
 MEMSAN_PARAMS=${MEMSAN_PARAMS-}
 DEBUGFS=/sys/kernel/debug
-
-n=0
-failed=0
-skipped=0
-
-diag() {
-	echo "# $*"
-}
-
-# point ok|not_ok NAME [DIRECTIVE]: one top-level result.
-point() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		printf 'ok %d %s' "$n" "$2"
-	else
-		printf 'not ok %d %s' "$n" "$2"
-	fi
-	[ -n "$3" ] && printf ' # %s' "$3"
-	printf '\n'
-	case $3 in
-	SKIP*) skipped=$((skipped + 1)) ;;
-	*) [ "$1" = ok ] || failed=$((failed + 1)) ;;
-	esac
-}
-
-loaded() {
-	grep -q "^$1 " /proc/modules
-}
 
 # sub_ktap NAMES CMD...: run CMD, a KTAP producer, and splice its results
 # into this stream renumbered.  NAMES are the test names CMD should report,
@@ -153,9 +127,6 @@ sub_ktap "$CASES" ./memsan_test "$@"
 # stack_cache=verify: every save goes through the stack memos and a full
 # unwind, compared.  Over a varied workload (memsan_victim's stack_varied)
 # none may differ, and memos must have been used, or nothing was proven.
-stat() {
-	sed -n "s/^$1: //p" "$DEBUGFS/memsan/stats"
-}
 SC=/sys/module/memsan/parameters/stack_cache
 if ! loaded memsan_victim; then
 	point ok stack_cache_exact "SKIP memsan_victim is not loaded"
@@ -165,15 +136,15 @@ elif [ "$(cat /sys/module/memsan/parameters/stack_trace)" != Y ]; then
 	point ok stack_cache_exact "SKIP stack_trace is off: no stacks to save"
 else
 	sc_old=$(cat "$SC")
-	h0=$(stat stack_cache_hits)
-	m0=$(stat stack_cache_mismatches)
+	h0=$(memsan_stat stack_cache_hits)
+	m0=$(memsan_stat stack_cache_mismatches)
 	if ! echo verify > "$SC"; then
 		point not_ok stack_cache_exact "cannot set stack_cache=verify"
 	elif ! echo stack_varied > "$DEBUGFS/memsan_victim/run"; then
 		point not_ok stack_cache_exact "memsan_victim's stack_varied failed"
 	else
-		hits=$(($(stat stack_cache_hits) - h0))
-		mism=$(($(stat stack_cache_mismatches) - m0))
+		hits=$(($(memsan_stat stack_cache_hits) - h0))
+		mism=$(($(memsan_stat stack_cache_mismatches) - m0))
 		diag "stack_cache=verify over stack_varied: $hits memo hits, $mism mismatches"
 		if [ "$mism" != 0 ]; then
 			point not_ok stack_cache_exact "$mism saved stacks differed from a full unwind"

@@ -62,7 +62,7 @@ done < <(find "$REPO/build/realcode/$arch" -name '*.ko')
 guest=$REPO/build/realcode/guest-$arch
 rm -rf "$guest"
 mkdir -p "$guest"
-cp "$REPO/kmod/memsan.ko" "$HERE/run_realcode.sh" "$guest/"
+cp "$REPO/kmod/memsan.ko" "$HERE/run_realcode.sh" "$REPO/selftests/lib/ktap.sh" "$guest/"
 find "$REPO/build/realcode/$arch" -name '*.ko' -exec cp {} "$guest/" \;
 # null_blk needs configfs, a module in Debian's kernel: take it from the
 # fetched linux-image package

@@ -21,11 +21,12 @@
 # shellcheck disable=SC2086 # parameter lists are split on purpose
 
 cd "$(dirname "$0")" || exit 1
+# the shared helpers: beside this script in the guest, in ../lib in the repo
+if [ -f ktap.sh ]; then . ./ktap.sh; else . ../lib/ktap.sh; fi
 
 MEMSAN_PARAMS=${MEMSAN_PARAMS-}
 MEMSAN_KO=${MEMSAN_KO:-./memsan.ko}
 [ -f "$MEMSAN_KO" ] || MEMSAN_KO=../memsan.ko
-STATS=/sys/kernel/debug/memsan/stats
 
 # Modules memsan falsely reports on today: "module|reason" (issue 10).
 KNOWN_FP=""
@@ -74,43 +75,10 @@ SLOW="test_free_pages"
 # Every kernel warning or oops line, but memsan's reports.
 TROUBLE='WARNING|BUG:|Oops|general protection|Unable to handle|Kernel panic'
 
-n=0
-failed=0
-skipped=0
-
-diag() {
-	echo "# $*"
-}
-
-# point ok|not_ok NAME [DIRECTIVE]: one result.
-point() {
-	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		printf 'ok %d %s' "$n" "$2"
-	else
-		printf 'not ok %d %s' "$n" "$2"
-	fi
-	[ -n "$3" ] && printf ' # %s' "$3"
-	printf '\n'
-	case $3 in
-	SKIP*) skipped=$((skipped + 1)) ;;
-	*) [ "$1" = ok ] || failed=$((failed + 1)) ;;
-	esac
-}
-
-loaded() {
-	grep -q "^$1 " /proc/modules
-}
-
-# stat NAME: a counter of memsan's debugfs stats (empty if there is none).
-stat() {
-	sed -n "s/^$1: *//p" "$STATS" 2>/dev/null
-}
-
 # reports_now: every report memsan made or suppressed or dropped so far.
 reports_now() {
-	echo $(($(stat reports || echo 0) + $(stat reports_suppressed || echo 0) + \
-		$(stat reports_dropped || echo 0)))
+	echo $(($(memsan_stat reports || echo 0) + $(memsan_stat reports_suppressed || echo 0) + \
+		$(memsan_stat reports_dropped || echo 0)))
 }
 
 uptime_cs() {
@@ -274,7 +242,7 @@ run_one() {
 	mark="memsan realcode: $name start $$"
 	echo "$mark" > /dev/kmsg
 	r0=$(reports_now)
-	a0=$(stat allocations_tracked)
+	a0=$(memsan_stat allocations_tracked)
 	t0=$(uptime_cs)
 
 	last=
@@ -330,7 +298,7 @@ run_one() {
 
 	t1=$(uptime_cs)
 	r1=$(reports_now)
-	a1=$(stat allocations_tracked)
+	a1=$(memsan_stat allocations_tracked)
 	nrep=$((r1 - r0))
 	mrep=$(echo "$LOG" | grep -c 'BUG: MEMSAN: ')
 	diag "$name: $((t1 - t0))0 ms, memsan: $nrep reports, $((${a1:-0} - ${a0:-0})) allocations tracked"

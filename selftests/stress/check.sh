@@ -8,8 +8,10 @@
 # run whose console shows a WARNING, oops, lockup, stall or BUG).
 #
 # Environment: CHECK_OUT (build/check), STORM_SECONDS, UNLOAD_CYCLES,
-# UNLOAD_TOLERANCE_KB (passed to the guest), STRESS_TIMEOUT (480 s; a
-# healthy run takes 3-4 min).
+# UNLOAD_TOLERANCE_KB, CHURN_SECONDS, FAIL_EVERY, STORM_LATENCY_MS (passed to
+# the guest), STRESS_GUEST (the guest command: ./run_stress.sh; soak.sh runs
+# ./soak_guest.sh), STRESS_TIMEOUT (900 s; a healthy run takes 3-4 min on an idle
+# host, an unload cycle 10-20 s on a host loaded 5 times over).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -36,18 +38,20 @@ if ! make -C selftests/stress "${kargs[@]}" >"$log" 2>&1; then
 fi
 
 env="STORM_SECONDS=${STORM_SECONDS:-15} UNLOAD_CYCLES=${UNLOAD_CYCLES:-20}"
-env="$env UNLOAD_TOLERANCE_KB=${UNLOAD_TOLERANCE_KB:-2048}"
+env="$env UNLOAD_TOLERANCE_KB=${UNLOAD_TOLERANCE_KB:-2048} CHURN_SECONDS=${CHURN_SECONDS:-16}"
+env="$env FAIL_EVERY=${FAIL_EVERY:-5} STORM_LATENCY_MS=${STORM_LATENCY_MS:-1000}"
 guest=$OUT/stress-guest-$arch.log
-nice -n 5 qemu-scripts/vm-run --arch "$arch" --timeout "${STRESS_TIMEOUT:-480}" \
+nice -n 5 qemu-scripts/vm-run --arch "$arch" --timeout "${STRESS_TIMEOUT:-900}" \
 	--log "$OUT/console-stress-$arch.log" \
 	--file selftests/stress/memsan_stress.ko --file selftests/stress/run_stress.sh \
-	-- "env $env ./run_stress.sh" >"$guest" 2>&1
+	--file selftests/stress/soak_guest.sh \
+	-- "env $env ${STRESS_GUEST:-./run_stress.sh}" >"$guest" 2>&1
 rc=$?
 grep -v '^TAP version\|^1\.\.' "$guest"
 n=$(grep -Ec '^(not )?ok [0-9]+' "$guest")
 n=$((n + 1))
 con=$OUT/console-stress-$arch.log
-bad=$(grep -E 'WARNING|BUG:|Oops|stall|lockup|hung task|Kernel panic' "$con" 2>/dev/null |
+bad=$(grep -E 'WARNING|BUG:|Oops|detected stall|rcu_.*stall|lockup|hung task|Kernel panic' "$con" 2>/dev/null |
 	grep -v 'BUG: MEMSAN')
 if [ "$rc" -eq 124 ]; then
 	echo "not ok $n stress $arch: guest console clean # guest timed out, see $con"

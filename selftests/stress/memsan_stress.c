@@ -19,6 +19,21 @@
  *
  * Writing N to /sys/kernel/debug/memsan_stress/fill allocates and frees N
  * objects of @fill_size bytes, which land in memsan's quarantine.
+ *
+ * Writing N to /sys/kernel/debug/memsan_stress/tasklock commits 2 * N bugs
+ * while the writer holds its own task_lock(), as exec, exit or a /proc
+ * reader does: in each of N sections, one from process context inside the
+ * section and one from a hardirq (an hrtimer on the same CPU) that
+ * interrupts it (committed's tasklock_late counts the sections the hrtimer
+ * did not interrupt in 200 ms: no bug then).  A reporter taking
+ * task_lock(current) would spin for good.
+ *
+ * Writing 1 to /sys/kernel/debug/memsan_stress/churn starts clean allocation
+ * traffic (no bug) on every online CPU: a kthread (kmalloc, krealloc,
+ * kmem_cache objects, kfree, kfree_rcu), a timer (softirq) and an hrtimer
+ * (hardirq) with GFP_ATOMIC allocations; every byte asked for is written and
+ * read back through instrumented code.  Writing 0 stops it and waits for the
+ * RCU callbacks; churn_ops counts the objects that went through.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -26,6 +41,7 @@
 #include <linux/atomic.h>
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
@@ -33,7 +49,9 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timer.h>
@@ -75,6 +93,7 @@ struct stress_cpu {
 
 static DEFINE_PER_CPU(struct stress_cpu, stress_cpus);
 static atomic_long_t committed[CTX_COUNT];
+static atomic_long_t lock_late;	/* task_lock() sections without a hardirq bug */
 /* Objects the bugs overflow, one per site; read-only once allocated. */
 static u8 *objs[STRESS_SITES];
 static bool running;		/* under stress_lock; read with READ_ONCE */
@@ -263,6 +282,7 @@ static int committed_show(struct seq_file *m, void *v)
 		total += n;
 	}
 	seq_printf(m, "total %ld\n", total);
+	seq_printf(m, "tasklock_late %ld\n", atomic_long_read(&lock_late));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(committed);
@@ -291,6 +311,251 @@ static const struct file_operations fill_fops = {
 	.llseek = noop_llseek,
 };
 
+/* The hrtimer of a task_lock() section, and whether it has committed its bug. */
+static struct hrtimer lock_hrtimer;
+static struct stress_cpu lock_sites;
+static bool lock_hrtimer_done;
+static DEFINE_MUTEX(lock_mutex);
+
+static enum hrtimer_restart lock_hrtimer_fn(struct hrtimer *h)
+{
+	commit_bug(&lock_sites, CTX_HARDIRQ);
+	WRITE_ONCE(lock_hrtimer_done, true);
+	return HRTIMER_NORESTART;
+}
+
+/* Wait this long at most, in a section, for the hrtimer to fire. */
+#define LOCK_WAIT_US	200000
+
+static ssize_t tasklock_write(struct file *file, const char __user *ubuf, size_t len,
+			      loff_t *ppos)
+{
+	unsigned int n, i, waited;
+	int ret = kstrtouint_from_user(ubuf, len, 0, &n);
+
+	if (ret)
+		return ret;
+	mutex_lock(&lock_mutex);
+	for (i = 0; i < n; i++) {
+		WRITE_ONCE(lock_hrtimer_done, false);
+		task_lock(current);	/* preemption off: the hrtimer fires on this CPU */
+		hrtimer_start(&lock_hrtimer, ns_to_ktime(20 * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+		commit_bug(&lock_sites, CTX_PROCESS);
+		for (waited = 0; !READ_ONCE(lock_hrtimer_done) && waited < LOCK_WAIT_US;
+		     waited += 10)
+			udelay(10);
+		task_unlock(current);
+		/* it did not fire inside the section (seldom, under TCG): no bug */
+		if (hrtimer_cancel(&lock_hrtimer))
+			atomic_long_inc(&lock_late);
+		cond_resched();
+	}
+	mutex_unlock(&lock_mutex);
+	return len;
+}
+
+static const struct file_operations tasklock_fops = {
+	.owner = THIS_MODULE,
+	.write = tasklock_write,
+	.llseek = noop_llseek,
+};
+
+/* === churn: clean allocations and frees from every context === */
+
+#define CHURN_SIZE_MAX	300
+
+struct churn_obj {
+	struct rcu_head rcu;
+	u8 data[];
+};
+
+struct churn_cpu {
+	struct task_struct *thread;
+	struct timer_list timer;
+	struct hrtimer hrtimer;
+	u32 seed;
+};
+
+static DEFINE_PER_CPU(struct churn_cpu, churn_cpus);
+static struct kmem_cache *churn_cache;
+static atomic_long_t churn_ops;
+static bool churning;		/* under stress_lock; read with READ_ONCE */
+
+static size_t churn_size(u32 *seed)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return 1 + (*seed >> 8) % CHURN_SIZE_MAX;
+}
+
+/* Write every byte of @p, then check them: a false report would show here. */
+static bool churn_touch(u8 *p, size_t size, u8 v)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		p[i] = v + i;
+	for (i = 0; i < size; i++)
+		if (p[i] != (u8)(v + i))
+			return false;
+	return true;
+}
+
+/* One object of each kind the context may allocate, each freed one way. */
+static void churn_once(struct churn_cpu *cc, gfp_t gfp, bool may_sleep)
+{
+	size_t size = churn_size(&cc->seed);
+	struct churn_obj *o;
+	u8 *p, *q;
+
+	p = kmalloc(size, gfp);
+	if (p) {
+		WARN_ON(!churn_touch(p, size, 1));
+		q = krealloc(p, size + churn_size(&cc->seed), gfp);
+		if (q) {
+			WARN_ON(!churn_touch(q, size, 1));
+			p = q;
+		}
+		kfree(p);
+		atomic_long_inc(&churn_ops);
+	}
+	o = kmalloc(sizeof(*o) + size, gfp);
+	if (o) {
+		WARN_ON(!churn_touch(o->data, size, 2));
+		kfree_rcu(o, rcu);
+		atomic_long_inc(&churn_ops);
+	}
+	if (may_sleep) {
+		p = kmem_cache_alloc(churn_cache, gfp);
+		if (p) {
+			WARN_ON(!churn_touch(p, CHURN_SIZE_MAX, 3));
+			kmem_cache_free(churn_cache, p);
+			atomic_long_inc(&churn_ops);
+		}
+	}
+}
+
+static int churn_thread(void *data)
+{
+	struct churn_cpu *cc = data;
+
+	while (!kthread_should_stop()) {
+		churn_once(cc, GFP_KERNEL, true);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void churn_timer_fn(struct timer_list *t)
+{
+	struct churn_cpu *cc = from_timer(cc, t, timer);
+
+	if (!READ_ONCE(churning))
+		return;
+	churn_once(cc, GFP_ATOMIC, false);
+	mod_timer(t, jiffies + 1);
+}
+
+static enum hrtimer_restart churn_hrtimer_fn(struct hrtimer *h)
+{
+	struct churn_cpu *cc = container_of(h, struct churn_cpu, hrtimer);
+
+	if (!READ_ONCE(churning))
+		return HRTIMER_NORESTART;
+	churn_once(cc, GFP_ATOMIC, false);
+	hrtimer_forward_now(h, ns_to_ktime(2 * NSEC_PER_MSEC));
+	return HRTIMER_RESTART;
+}
+
+static void churn_hrtimer_start(void *unused)
+{
+	hrtimer_start(&this_cpu_ptr(&churn_cpus)->hrtimer, ns_to_ktime(2 * NSEC_PER_MSEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/* Under stress_lock. */
+static void churn_stop(void)
+{
+	int cpu;
+
+	lockdep_assert_held(&stress_lock);
+	WRITE_ONCE(churning, false);
+	for_each_possible_cpu(cpu) {
+		struct churn_cpu *cc = per_cpu_ptr(&churn_cpus, cpu);
+
+		if (cc->thread) {
+			kthread_stop(cc->thread);
+			cc->thread = NULL;
+		}
+		del_timer_sync(&cc->timer);
+		hrtimer_cancel(&cc->hrtimer);
+	}
+	rcu_barrier();	/* the kfree_rcu() objects are freed */
+}
+
+/* Under stress_lock. */
+static int churn_start(void)
+{
+	int cpu, ret = 0;
+
+	lockdep_assert_held(&stress_lock);
+	if (READ_ONCE(churning))
+		return 0;
+	cpus_read_lock();
+	WRITE_ONCE(churning, true);
+	for_each_online_cpu(cpu) {
+		struct churn_cpu *cc = per_cpu_ptr(&churn_cpus, cpu);
+		struct task_struct *t;
+
+		cc->seed = cpu + 1;
+		t = kthread_create_on_cpu(churn_thread, cc, cpu, "memsan_churn/%u");
+		if (IS_ERR(t)) {
+			ret = PTR_ERR(t);
+			break;
+		}
+		cc->thread = t;
+		wake_up_process(t);
+		cc->timer.expires = jiffies + 1;
+		add_timer_on(&cc->timer, cpu);
+	}
+	if (!ret)
+		on_each_cpu(churn_hrtimer_start, NULL, 1);
+	cpus_read_unlock();
+	if (ret)
+		churn_stop();
+	return ret;
+}
+
+static ssize_t churn_write(struct file *file, const char __user *ubuf, size_t len,
+			   loff_t *ppos)
+{
+	bool on;
+	int ret = kstrtobool_from_user(ubuf, len, &on);
+
+	if (ret)
+		return ret;
+	mutex_lock(&stress_lock);
+	if (on)
+		ret = churn_start();
+	else
+		churn_stop();
+	mutex_unlock(&stress_lock);
+	return ret ? ret : len;
+}
+
+static const struct file_operations churn_fops = {
+	.owner = THIS_MODULE,
+	.write = churn_write,
+	.llseek = noop_llseek,
+};
+
+static int churn_ops_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%ld\n", atomic_long_read(&churn_ops));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(churn_ops);
+
 static int __init stress_init(void)
 {
 	int cpu, i;
@@ -312,10 +577,25 @@ static int __init stress_init(void)
 		hrtimer_init(&sc->hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 		sc->hrtimer.function = stress_hrtimer_fn;
 	}
+	for_each_possible_cpu(cpu) {
+		struct churn_cpu *cc = per_cpu_ptr(&churn_cpus, cpu);
+
+		timer_setup(&cc->timer, churn_timer_fn, TIMER_PINNED);
+		hrtimer_init(&cc->hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+		cc->hrtimer.function = churn_hrtimer_fn;
+	}
+	churn_cache = kmem_cache_create("memsan_stress_churn", CHURN_SIZE_MAX, 0, 0, NULL);
+	if (!churn_cache)
+		goto nomem;
+	hrtimer_init(&lock_hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	lock_hrtimer.function = lock_hrtimer_fn;
 	stress_dir = debugfs_create_dir("memsan_stress", NULL);
 	debugfs_create_file("run", 0200, stress_dir, NULL, &run_fops);
 	debugfs_create_file("committed", 0400, stress_dir, NULL, &committed_fops);
 	debugfs_create_file("fill", 0200, stress_dir, NULL, &fill_fops);
+	debugfs_create_file("tasklock", 0200, stress_dir, NULL, &tasklock_fops);
+	debugfs_create_file("churn", 0200, stress_dir, NULL, &churn_fops);
+	debugfs_create_file("churn_ops", 0400, stress_dir, NULL, &churn_ops_fops);
 	return 0;
 nomem:
 	while (i--)
@@ -330,7 +610,9 @@ static void __exit stress_exit(void)
 	debugfs_remove_recursive(stress_dir);
 	mutex_lock(&stress_lock);
 	storm_stop();
+	churn_stop();
 	mutex_unlock(&stress_lock);
+	kmem_cache_destroy(churn_cache);
 	for (i = 0; i < STRESS_SITES; i++)
 		kfree(objs[i]);
 }

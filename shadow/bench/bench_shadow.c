@@ -108,7 +108,7 @@ static void pick(unsigned long lo, unsigned long hi, unsigned long *addr, unsign
 
 int main(void)
 {
-	unsigned char **dir = calloc(NPAGES, sizeof(*dir));
+	unsigned long *dir = calloc(NPAGES, sizeof(*dir));
 	unsigned long *a8 = malloc(NCALLS * sizeof(long));
 	unsigned long *as = malloc(NCALLS * sizeof(long)), *ns = malloc(NCALLS * sizeof(long));
 	unsigned long *al = malloc(NCALLS * sizeof(long)), *nl = malloc(NCALLS * sizeof(long));

@@ -117,9 +117,9 @@ static unsigned long live_slots(const struct shadow_map *m)
 	unsigned long n = 0, i;
 
 	for (i = 0; i < m->fast.npages; i++)
-		n += m->fast.dir[i] != NULL;
+		n += shadow_dir_chunk(&m->fast, i) != NULL;
 	for (i = 0; i < m->extra[0].npages; i++)
-		n += m->extra[0].dir[i] != NULL;
+		n += shadow_dir_chunk(&m->extra[0], i) != NULL;
 	return n;
 }
 
@@ -143,8 +143,11 @@ static void compare_all(const struct shadow_map *m, struct model *md)
 		const struct shadow_region *r = i ? &m->extra[i - 1] : &m->fast;
 
 		for (unsigned long p = 0; p < r->npages; p++) {
-			const unsigned char *chunk = r->dir[p] ? r->dir[p] : zero;
+			const unsigned char *chunk = shadow_dir_chunk(r, p);
 			const unsigned char *want = &md->r[i].codes[p * SHADOW_CHUNK_SIZE];
+
+			if (!chunk)
+				chunk = zero;
 
 			for (int g = 0; g < SHADOW_CHUNK_SIZE; g++)
 				CHECK(chunk[g] == want[g], "shadow of %#lx = %02x, model %02x",
@@ -245,7 +248,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static unsigned char *fast_dir[FAST_PAGES], *extra_dir[EXTRA_PAGES];
+	static unsigned long fast_dir[FAST_PAGES], extra_dir[EXTRA_PAGES];
 	struct fz_alloc a = { .budget = -1 };
 	struct shadow_ops ops = { fz_alloc_chunk, fz_free_chunk, &a };
 	struct in in = { data, size };

@@ -29,7 +29,8 @@ struct test_alloc {
 	long nfree;
 	long nfail;
 	long fail_after;	/* allocations left before failing; -1: never fail */
-	unsigned char **race_slot;	/* if set, "another CPU" fills it during alloc */
+	unsigned long *race_slot;	/* if set, "another CPU" fills it during alloc */
+	unsigned long race_page;	/* the slot's page index */
 	unsigned char *race_chunk;
 };
 
@@ -52,7 +53,7 @@ static void *test_alloc_chunk(void *ctx)
 		a->race_chunk = aligned_alloc(8, SHADOW_CHUNK_SIZE);
 		memset(a->race_chunk, 0, SHADOW_CHUNK_SIZE);
 		a->nalloc++;
-		*a->race_slot = a->race_chunk;
+		*a->race_slot = shadow_dir_entry(a->race_chunk, a->race_page);
 		a->race_slot = NULL;
 	}
 	return chunk;
@@ -73,7 +74,7 @@ struct fx {
 	struct shadow_ops ops;
 	struct test_alloc alloc;
 	struct model md;
-	unsigned char **dirs[MODEL_MAX_REGIONS];
+	unsigned long *dirs[MODEL_MAX_REGIONS];
 	int ndirs;
 };
 
@@ -85,7 +86,7 @@ static struct fx *fx_new(unsigned long fast_base, unsigned long fast_pages)
 	fx->ops.alloc_chunk = test_alloc_chunk;
 	fx->ops.free_chunk = test_free_chunk;
 	fx->ops.ctx = &fx->alloc;
-	fx->dirs[0] = calloc(fast_pages ? fast_pages : 1, sizeof(unsigned char *));
+	fx->dirs[0] = calloc(fast_pages ? fast_pages : 1, sizeof(unsigned long));
 	fx->ndirs = 1;
 	shadow_map_init(&fx->map, &fx->ops, fast_base, fast_pages, fx->dirs[0]);
 	if (fast_pages)
@@ -95,7 +96,7 @@ static struct fx *fx_new(unsigned long fast_base, unsigned long fast_pages)
 
 static void fx_add(struct fx *fx, unsigned long base, unsigned long npages)
 {
-	unsigned char **dir = calloc(npages, sizeof(*dir));
+	unsigned long *dir = calloc(npages, sizeof(*dir));
 
 	assert_int_equal(shadow_map_add_region(&fx->map, base, npages, dir), 0);
 	fx->dirs[fx->ndirs++] = dir;
@@ -119,7 +120,7 @@ static unsigned long fx_live_slots(struct fx *fx)
 	for (unsigned int k = 0; k <= fx->map.nr_extra; k++) {
 		r = k ? &fx->map.extra[k - 1] : &fx->map.fast;
 		for (i = 0; i < r->npages; i++)
-			n += r->dir[i] != NULL;
+			n += shadow_dir_chunk(r, i) != NULL;
 	}
 	return n;
 }
@@ -235,6 +236,29 @@ static void fx_check_in_page_at(struct fx *fx, unsigned long addr)
 					    model_bad(&fx->md, addr, n),
 					    "region_check_in_granule(%u, %#lx, %lu)", k, addr, n);
 	}
+	/*
+	 * The fast path says "fine" exactly for a naturally aligned access of the fast
+	 * region whose granule's shadow byte is 0, and for nothing else.
+	 */
+	for (unsigned int order = 0; order <= 3; order++) {
+		int want = addr - r->base < r->npages * SHADOW_PAGE_SIZE &&
+			   !(addr & ((1UL << order) - 1)) && !model_code(&fx->md, addr);
+
+		expect_same(!!shadow_fast_clean(&fx->map, addr, order), want,
+			    "fast_clean(%#lx, %u)", addr, order);
+		if (want)
+			expect_same(model_bad(&fx->md, addr, 1UL << order), 0,
+				    "model(%#lx, %u)", addr, order);
+	}
+	{
+		unsigned long a = addr;
+		int clean = shadow_fast_clean8(&fx->map, &a);
+
+		expect_same(!!clean, !!shadow_fast_clean(&fx->map, addr, 3), "fast_clean8(%#lx)",
+			    addr);
+		if (!clean)
+			expect_same(a, addr, "fast_clean8(%#lx) gave back", addr);
+	}
 	if (!shadow_in_fast_region(&fx->map, addr))
 		return;
 	for (unsigned long n = 1; n <= 16; n++) {
@@ -277,7 +301,8 @@ static void fx_check_window(struct fx *fx, unsigned long lo, unsigned long hi,
 
 static void test_regions(void **state)
 {
-	unsigned char *dir[16] = { 0 }, *dir2[16] = { 0 }, b = 0x55;
+	unsigned long dir[16] = { 0 }, dir2[16] = { 0 };
+	unsigned char b = 0x55;
 	struct fx *fx = fx_new(FAST_BASE, FAST_PAGES);
 	struct shadow_map *m = &fx->map;
 
@@ -408,7 +433,7 @@ static void test_straddle_no_chunk(void **state)
 
 	(void)state;
 	boundary_layout(fx, p);
-	assert_null(fx->map.fast.dir[3]);
+	assert_null(shadow_dir_chunk(&fx->map.fast, 3));
 	fx_check_window(fx, p - 72, p + 24, 40);
 	/* A poisoned first granule is bad even if the rest is untracked. */
 	fx_poison(fx, p - 8, 8, SHADOW_FREED);
@@ -508,7 +533,7 @@ static void test_long_ranges(void **state)
 	}
 	/* A bad byte two pages on, with a chunk-less page in between. */
 	fx_poison(fx, FAST_BASE + 5 * PAGE + 1000, 8, SHADOW_REDZONE_RIGHT);
-	assert_null(fx->map.fast.dir[4]);
+	assert_null(shadow_dir_chunk(&fx->map.fast, 4));
 	assert_int_equal(shadow_first_bad(&fx->map, base + 3, 5 * PAGE),
 			 FAST_BASE + 5 * PAGE + 1000);
 	assert_int_equal(shadow_checkN(&fx->map, base + 3, 4 * PAGE + 1000 - 3), 0);
@@ -536,8 +561,8 @@ static void test_round_trips(void **state)
 	/* A partial granule needs a chunk, only on its own page. */
 	fx_unpoison(fx, a, PAGE + 13);
 	assert_int_equal(m->nr_chunks, 1);
-	assert_null(m->fast.dir[1]);
-	assert_non_null(m->fast.dir[2]);
+	assert_null(shadow_dir_chunk(&m->fast, 1));
+	assert_non_null(shadow_dir_chunk(&m->fast, 2));
 	fx_compare_all(fx);
 
 	/* poison -> unpoison -> all accessible. */
@@ -575,7 +600,7 @@ static void test_round_trips(void **state)
 	assert_int_equal(shadow_first_bad(m, a - 8, 300), 0);
 	fx_mark(fx, a + 8, 13, 32, SHADOW_REDZONE_RIGHT);
 	shadow_clear(m, ~0UL - 5, 100);	/* wraps: clamped, outside every region */
-	assert_null(m->fast.dir[6]);
+	assert_null(shadow_dir_chunk(&m->fast, 6));
 	fx_compare_all(fx);
 	fx_check_window(fx, a - 8, a + 300, 20);
 	fx_check_accounting(fx);
@@ -611,7 +636,7 @@ static void test_invalid_args(void **state)
 	assert_int_equal(shadow_mark_object(m, a, 0, 0, SHADOW_FREED), 0);
 	shadow_clear(m, a, 0);
 	assert_int_equal(fx->alloc.nalloc, 1);
-	assert_null(m->fast.dir[7]);
+	assert_null(shadow_dir_chunk(&m->fast, 7));
 	fx_compare_all(fx);
 	fx_free(fx);
 }
@@ -737,7 +762,7 @@ static void test_classify(void **state)
 	assert_int_equal(shadow_classify(m, o + 74), SHADOW_BUG_OUT_OF_BOUNDS);
 	/* Partial at the end of a page whose next page has no chunk. */
 	fx_unpoison(fx, FAST_BASE + 5 * PAGE - 8, 6);
-	assert_null(m->fast.dir[5]);
+	assert_null(shadow_dir_chunk(&m->fast, 5));
 	assert_int_equal(shadow_classify(m, FAST_BASE + 5 * PAGE - 1), SHADOW_BUG_OUT_OF_BOUNDS);
 	/* ... and at the end of the region, with nothing after it. */
 	fx_unpoison(fx, FAST_BASE + 8 * PAGE - 8, 1);
@@ -824,15 +849,15 @@ static void test_reserve(void **state)
 	fx_mark(fx, FAST_BASE + 100 * 8, 13, 64, SHADOW_REDZONE_RIGHT);
 	snapshot(fx, before);
 	chunks = m->nr_chunks;
-	assert_null(m->fast.dir[5]);
-	assert_null(m->fast.dir[6]);
+	assert_null(shadow_dir_chunk(&m->fast, 5));
+	assert_null(shadow_dir_chunk(&m->fast, 6));
 
 	/* one byte: its page; a range across a boundary: both pages */
 	assert_int_equal(shadow_reserve(m, FAST_BASE + 5 * PAGE + 24, 1), 0);
-	assert_non_null(m->fast.dir[5]);
+	assert_non_null(shadow_dir_chunk(&m->fast, 5));
 	assert_int_equal(m->nr_chunks, chunks + 1);
 	assert_int_equal(shadow_reserve(m, FAST_BASE + 6 * PAGE - 8, 16), 0);
-	assert_non_null(m->fast.dir[6]);
+	assert_non_null(shadow_dir_chunk(&m->fast, 6));
 	assert_int_equal(m->nr_chunks, chunks + 2);
 	/* a page that has a chunk already: nothing new */
 	assert_int_equal(shadow_reserve(m, FAST_BASE + 100 * 8, 8), 0);
@@ -844,10 +869,10 @@ static void test_reserve(void **state)
 	assert_int_equal(shadow_reserve(m, FAST_BASE + 7 * PAGE, 0), -1);
 	assert_int_equal(shadow_reserve(m, ~0UL - 8, 16), -1);
 	assert_int_equal(shadow_reserve(m, FAST_BASE + FAST_PAGES * PAGE - 8, 16), -1);
-	assert_null(m->fast.dir[7]);
+	assert_null(shadow_dir_chunk(&m->fast, 7));
 	fx->alloc.fail_after = 0;
 	assert_int_equal(shadow_reserve(m, FAST_BASE + 7 * PAGE, 1), -1);
-	assert_null(m->fast.dir[7]);
+	assert_null(shadow_dir_chunk(&m->fast, 7));
 	assert_int_equal(m->nr_chunks, chunks + 2);
 	fx_check_accounting(fx);
 	free(before);
@@ -910,8 +935,9 @@ static void test_install_race(void **state)
 	(void)state;
 	/* While we allocate, "another CPU" installs its chunk for page 2 first. */
 	fx->alloc.race_slot = &m->fast.dir[2];
+	fx->alloc.race_page = 2;
 	fx_poison(fx, FAST_BASE + 2 * PAGE + 40, 8, SHADOW_FREED);
-	assert_ptr_equal(m->fast.dir[2], fx->alloc.race_chunk);
+	assert_ptr_equal(shadow_dir_chunk(&m->fast, 2), fx->alloc.race_chunk);
 	assert_int_equal(fx->alloc.race_chunk[5], SHADOW_FREED);
 	/* Our chunk was freed; the winner's is the one counted by its installer, not us. */
 	assert_int_equal(fx->alloc.nalloc, 2);

@@ -53,7 +53,7 @@ for o in ops["list"]:
     errors += [f"{o['name']}: no attribute {a}" for a in refs if a not in names]
     if "mcgrp" in o and o["mcgrp"] not in groups:
         errors.append(f"{o['name']}: no group {o['mcgrp']}")
-    if ("admin-perm" in o.get("flags", [])) != (o["name"] in ("set-config", "get-reports", "clear")):
+    if ("admin-perm" in o.get("flags", [])) != (o["name"] in ("set-config", "get-reports", "clear", "leak-scan")):
         errors.append(f"{o['name']}: admin-perm differs from the kernel's GENL_ADMIN_PERM")
 
 for d in spec["definitions"]:

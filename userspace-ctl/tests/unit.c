@@ -161,5 +161,6 @@ int main(void)
 	failed += unit_msg_tests();
 	failed += unit_json_tests();
 	failed += unit_decode_tests();
+	failed += unit_explore_tests();
 	return failed ? 1 : 0;
 }

@@ -39,5 +39,6 @@ int unit_args_tests(void);
 int unit_msg_tests(void);
 int unit_json_tests(void);
 int unit_decode_tests(void);
+int unit_explore_tests(void);
 
 #endif

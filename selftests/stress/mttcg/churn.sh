@@ -38,12 +38,17 @@ cycles() {
 
 worker "$W/w1" &
 worker "$W/w2" &
+# CHURN_LOAD=1: also churn_load.ko (allocations from every context, all CPUs)
+if [ "${CHURN_LOAD:-0}" = 1 ]; then
+	insmod churn_load.ko || { echo "not ok 1 insmod churn_load failed"; exit 1; }
+fi
 t0=$(cut -d. -f1 /proc/uptime)
 cycles &
 while [ ! -e "$W/done" ] && [ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt "$TIMEOUT" ]; do
 	sleep 1
 done
 touch "$W/stop"
+[ "${CHURN_LOAD:-0}" != 1 ] || rmmod churn_load
 if [ ! -e "$W/done" ]; then
 	echo "not ok 1 probe_churn $CYCLES cycles # stuck in cycle $(cat "$W/cycle") after $TIMEOUT s"
 	cat /proc/*/stack 2> /dev/null | sort | uniq -c | sort -rn | head -n 20 | sed 's/^/# /'

@@ -16,4 +16,5 @@ make -s -C selftests/stress/mttcg "${kargs[@]}" || exit 1
 VM_RUN_TCG_OPTS=${2:-thread=multi} nice -n 5 qemu-scripts/vm-run --arch "$arch" \
 	--timeout "${CHURN_VM_TIMEOUT:-500}" --log "$REPO/build/console-mttcg-$arch.log" \
 	--file selftests/stress/mttcg/probe_churn.ko --file selftests/stress/mttcg/churn.sh \
-	-- "env CYCLES=${CYCLES:-50} sh churn.sh"
+	--file selftests/stress/mttcg/churn_load.ko \
+	-- "env CYCLES=${CYCLES:-50} CHURN_LOAD=${CHURN_LOAD:-0} sh churn.sh"

@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: the leak scan.
+ *
+ * A conservative mark phase in the manner of kmemleak, for the live tracked
+ * objects of the module(s) asked about (the candidates): each starts white;
+ * a word anywhere in the roots that points to any byte of one makes it grey,
+ * and a grey object is scanned in turn.  What stays white is unreferenced.
+ *
+ * The roots (what the kernel holds that memsan does not scan as candidates):
+ *  - every slab page of the system, but for the candidates themselves (they
+ *    count once reached) and freed objects in the quarantine (stale);
+ *  - every reserved page of RAM: the kernel image (data, bss,
+ *    ro_after_init), per-CPU areas of the first chunk (static, module and
+ *    dynamic), boot-time tables;
+ *  - every loaded module's writable data (ro_after_init, data, bss) but for
+ *    memsan's own and the module going away;
+ *  - the stacks of all tasks but the scanner itself;
+ *  - any other page of RAM the kernel holds (not free, not user or page
+ *    cache, not a page table) that a word of a reserved page or of module
+ *    data points into: kfree_rcu()'s pointer blocks, hanging off a per-CPU
+ *    variable, are such pages.  Only one step, and only from there: pages
+ *    reached from slab objects were stale more often than not (a cached
+ *    thread stack of a task long gone held the candidate's address).
+ *
+ * Memory is read through copy_from_kernel_nofault() only: a page that
+ * vanishes or faults is skipped (the scan is then marked incomplete).  An
+ * object must be unreferenced in two passes and still live with the same
+ * allocation stack to be reported; anything the scan could not do makes it
+ * report less, never more.
+ */
+#define pr_fmt(fmt) "memsan: " fmt
+
+#include <linux/ioport.h>
+#include <linux/kernel.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/sort.h>
+#include <linux/stackdepot.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "counters/counters.h"
+#include "leaks/leaks.h"
+#include "leaks/ranges.h"
+#include "objects/objects.h"
+#include "report/report.h"
+
+/* RAM ranges memsan looks at: more are ignored (the scan is then incomplete). */
+#define SCAN_RAM_RANGES		64
+/* Room for records created while the candidates are collected. */
+#define SCAN_SLACK		1024
+/* Followed pages queued at once; more: incomplete. */
+#define SCAN_PAGE_QUEUE		(64 * 1024)
+
+/**
+ * struct leak_obj - a candidate, as collected
+ * @addr:	its start
+ * @size:	bytes asked for
+ * @ip:		the allocating call (second frame of the allocation stack)
+ * @stack:	allocation stack handle
+ * @white:	unreferenced in every pass so far
+ */
+struct leak_obj {
+	unsigned long addr;
+	unsigned long size;
+	unsigned long ip;
+	depot_stack_handle_t stack;
+	bool white;
+};
+
+struct ram_range {
+	unsigned long start_pfn;
+	unsigned long end_pfn;
+};
+
+/*
+ * One scan's state, under scan_lock.  Everything that holds candidates'
+ * addresses is vmalloc'd or here, in memsan's own data, which is not a
+ * root: the scan must not find itself.
+ */
+struct leak_scan {
+	struct module *const *mods;
+	unsigned int nr_mods;
+	const struct module *going;
+
+	struct leak_set set;
+	unsigned int max_ranges;
+	struct leak_obj *objs;
+	unsigned int nr_objs;
+
+	struct ram_range ram[SCAN_RAM_RANGES];
+	unsigned int nr_ram;
+	unsigned long min_pfn, max_pfn;
+	unsigned long lin_lo, lin_hi;
+	unsigned long *follow;		/* pfn - min_pfn: a page to scan if pointed to */
+	unsigned long *excluded;	/* pfn - min_pfn: memsan's records */
+	unsigned long *queue;		/* followed pages to scan */
+	unsigned int nr_queue;
+	unsigned long *buf;		/* a page's copy */
+
+	u64 bytes;
+	bool incomplete;
+	bool follow_now;		/* the memory scanned now may lead to pages */
+};
+
+static DEFINE_MUTEX(scan_lock);
+static struct leak_scan scan;
+
+/* === Collecting the candidates === */
+
+/* The allocating call of a stack, if it is in one of the modules asked about. */
+static unsigned long alloc_site(const struct leak_scan *s, depot_stack_handle_t handle)
+{
+	unsigned long *entries;
+	unsigned int nr, i;
+
+	if (!handle)
+		return 0;
+	nr = stack_depot_fetch(handle, &entries);
+	if (nr < 2)
+		return 0;
+	for (i = 0; i < s->nr_mods; i++)
+		if (within_module(entries[1], s->mods[i]))
+			return entries[1];
+	return 0;
+}
+
+/*
+ * Under a bucket lock (memsan_objects_walk()): copies, nothing more, but
+ * for the objects of a module going away, which become orphans: a module
+ * loaded later at the same address must not inherit them.
+ */
+static void collect(struct memsan_object *obj, void *arg)
+{
+	struct leak_scan *s = arg;
+	struct leak_range *r;
+	unsigned long ip;
+
+	if (obj->state != MEMSAN_OBJECT_LIVE && obj->state != MEMSAN_OBJECT_QUARANTINED)
+		return;
+	if (s->set.n >= s->max_ranges) {
+		s->incomplete = true;
+		return;
+	}
+	r = &s->set.r[s->set.n];
+	r->start = obj->addr;
+	if (obj->state == MEMSAN_OBJECT_QUARANTINED) {
+		r->end = obj->addr + obj->slot_size;
+		r->color = LEAK_SKIP;
+		r->cookie = UINT_MAX;
+		s->set.n++;
+		return;
+	}
+	ip = obj->leak_flags & MEMSAN_LEAK_ORPHAN ? 0 : alloc_site(s, obj->alloc_stack);
+	if (!ip || !obj->size)
+		return;		/* not a candidate: its memory is a root */
+	if (s->going)
+		obj->leak_flags |= MEMSAN_LEAK_ORPHAN;
+	r->end = obj->addr + obj->size;
+	r->color = LEAK_WHITE;
+	r->cookie = s->nr_objs;
+	s->objs[s->nr_objs++] = (struct leak_obj){
+		.addr = obj->addr,
+		.size = obj->size,
+		.ip = ip,
+		.stack = obj->alloc_stack,
+		.white = true,
+	};
+	s->set.n++;
+}
+
+/* Under pool_lock (memsan_objects_pool_pages()). */
+static void exclude_page(struct page *page, void *arg)
+{
+	struct leak_scan *s = arg;
+	unsigned long pfn = page_to_pfn(page);
+
+	if (pfn >= s->min_pfn && pfn < s->max_pfn)
+		__set_bit(pfn - s->min_pfn, s->excluded);
+}
+
+/*
+ * The pages of one of the scan's own buffers: they hold the candidates'
+ * addresses, and something may point to their linear-map alias.
+ */
+static void exclude_vmalloc(struct leak_scan *s, const void *buf, size_t size)
+{
+	const char *p = buf;
+	size_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		unsigned long pfn = vmalloc_to_pfn(p + off);
+
+		if (pfn >= s->min_pfn && pfn < s->max_pfn)
+			__set_bit(pfn - s->min_pfn, s->excluded);
+	}
+}
+
+static int add_ram(struct resource *res, void *arg)
+{
+	struct leak_scan *s = arg;
+	struct ram_range *r;
+
+	if (s->nr_ram == SCAN_RAM_RANGES) {
+		s->incomplete = true;
+		return 0;
+	}
+	r = &s->ram[s->nr_ram];
+	r->start_pfn = PFN_UP(res->start);
+	r->end_pfn = PFN_DOWN(res->end + 1);
+	if (r->start_pfn >= r->end_pfn)
+		return 0;
+	s->nr_ram++;
+	s->min_pfn = min(s->min_pfn, r->start_pfn);
+	s->max_pfn = max(s->max_pfn, r->end_pfn);
+	return 0;
+}
+
+/* === Reading memory === */
+
+/* A page of RAM the kernel holds for itself, not scanned unless pointed to. */
+static bool page_followable(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	return folio_ref_count(folio) > 0 && !folio_test_slab(folio) &&
+	       !PageReserved(page) && !folio_test_lru(folio) && !READ_ONCE(folio->mapping) &&
+	       !PageTable(page) && !PageBuddy(page);
+}
+
+/* Queue the pages the words point into that are to be followed. */
+static void follow_words(struct leak_scan *s, const unsigned long *w, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		unsigned long v = w[i], pfn;
+
+		if (v < s->lin_lo || v >= s->lin_hi)
+			continue;
+		pfn = PHYS_PFN(__pa(v));
+		if (pfn < s->min_pfn || pfn >= s->max_pfn ||
+		    !__test_and_clear_bit(pfn - s->min_pfn, s->follow))
+			continue;
+		if (s->nr_queue == SCAN_PAGE_QUEUE) {
+			s->incomplete = true;
+			continue;
+		}
+		s->queue[s->nr_queue++] = pfn;
+	}
+}
+
+/*
+ * Scan [@start, @start + @len): copy it a page at most at a time and look
+ * at every aligned word.  What cannot be read is skipped.
+ */
+static void scan_range(struct leak_scan *s, unsigned long start, unsigned long len)
+{
+	unsigned long end = start + len;
+
+	start = ALIGN(start, sizeof(long));
+	while (start + sizeof(long) <= end) {
+		unsigned long chunk = min(end - start, PAGE_SIZE - offset_in_page(start));
+		unsigned long nr = chunk / sizeof(long);
+
+		if (!nr)
+			break;
+		if (copy_from_kernel_nofault(s->buf, (void *)start, nr * sizeof(long))) {
+			s->incomplete = true;
+		} else {
+			leak_set_scan_words(&s->set, s->buf, nr);
+			if (s->follow_now)
+				follow_words(s, s->buf, nr);
+			s->bytes += nr * sizeof(long);
+		}
+		start += chunk;
+	}
+}
+
+/* Scan one page of RAM as a root, but for the tracked objects in it. */
+static void scan_page_root(struct leak_scan *s, unsigned long pfn)
+{
+	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn), end = addr + PAGE_SIZE;
+	unsigned int i = leak_set_next(&s->set, addr);
+
+	while (addr < end) {
+		unsigned long stop = end;
+
+		if (i < s->set.n && s->set.r[i].start < end)
+			stop = max(addr, s->set.r[i].start);
+		if (stop > addr)
+			scan_range(s, addr, stop - addr);
+		if (stop == end)
+			break;
+		addr = max(addr, s->set.r[i].end);
+		i++;
+	}
+}
+
+/*
+ * A followed page is scanned with the rest of its allocation (a compound
+ * page: a large untracked kmalloc, say), each page once.
+ */
+static void scan_followed(struct leak_scan *s, unsigned long pfn)
+{
+	struct folio *folio = page_folio(pfn_to_page(pfn));
+	unsigned long head = folio_pfn(folio), nr = folio_nr_pages(folio), p;
+
+	if (head > pfn || nr > MAX_ORDER_NR_PAGES || pfn - head >= nr) {
+		head = pfn;	/* changed under us: this page alone */
+		nr = 1;
+	}
+	for (p = head; p < head + nr && p < s->max_pfn; p++) {
+		if (p != pfn && (p < s->min_pfn || !__test_and_clear_bit(p - s->min_pfn, s->follow)))
+			continue;
+		scan_page_root(s, p);
+	}
+}
+
+/* Scan the grey candidates and the followed pages until there are none. */
+static void drain(struct leak_scan *s)
+{
+	while (s->set.nr_grey || s->nr_queue) {
+		while (s->set.nr_grey) {
+			struct leak_range *r = &s->set.r[s->set.grey[--s->set.nr_grey]];
+
+			r->color = LEAK_BLACK;
+			scan_range(s, r->start, r->end - r->start);
+		}
+		if (s->nr_queue)
+			scan_followed(s, s->queue[--s->nr_queue]);
+		cond_resched();
+	}
+}
+
+/* === The roots === */
+
+/* Slab and reserved pages are roots; other kernel pages are followed. */
+static void scan_ram(struct leak_scan *s)
+{
+	unsigned int k;
+	unsigned long pfn;
+
+	for (k = 0; k < s->nr_ram; k++) {
+		for (pfn = s->ram[k].start_pfn; pfn < s->ram[k].end_pfn; pfn++) {
+			struct page *page = pfn_to_online_page(pfn);
+
+			if (page && !test_bit(pfn - s->min_pfn, s->excluded) &&
+			    page_followable(page))
+				__set_bit(pfn - s->min_pfn, s->follow);
+		}
+		cond_resched();
+	}
+	for (k = 0; k < s->nr_ram; k++) {
+		for (pfn = s->ram[k].start_pfn; pfn < s->ram[k].end_pfn; pfn++) {
+			struct page *page = pfn_to_online_page(pfn);
+
+			if (!page || test_bit(pfn - s->min_pfn, s->excluded))
+				continue;
+			if (folio_test_slab(page_folio(page))) {
+				scan_page_root(s, pfn);
+			} else if (PageReserved(page)) {
+				s->follow_now = true;
+				scan_page_root(s, pfn);
+				s->follow_now = false;
+			}
+			if (!(pfn & 255)) {
+				drain(s);
+				cond_resched();
+			}
+		}
+	}
+	drain(s);
+}
+
+/*
+ * Is @mod a module?  The walk starts at memsan's own list entry, so it
+ * meets the kernel's list head too, which is no module.
+ */
+static bool real_module(struct module *mod)
+{
+	struct module *self;
+	enum module_state state;
+
+	if (get_kernel_nofault(state, &mod->state) || get_kernel_nofault(self, &mod->mkobj.mod))
+		return false;
+	return self == mod && state != MODULE_STATE_UNFORMED &&
+	       within_module_core((unsigned long)mod, mod);
+}
+
+/* Every module's writable data, but memsan's and the one going. */
+static void scan_modules(struct leak_scan *s)
+{
+	struct module *mod;
+
+	preempt_disable();
+	list_for_each_entry_rcu(mod, &THIS_MODULE->list, list) {
+		const struct module_layout *l = &mod->core_layout;
+
+		if (mod == s->going || !real_module(mod))
+			continue;
+		s->follow_now = true;
+		scan_range(s, (unsigned long)l->base + l->ro_size, l->size - l->ro_size);
+		s->follow_now = false;
+	}
+	preempt_enable();
+	drain(s);
+}
+
+/*
+ * The stacks of all tasks but current: the scanner's own frames hold the
+ * candidates' addresses, and its callers (the unload path, a netlink
+ * request) hold no object of the module.  A stack being freed is read
+ * through the no-fault copy, so at worst its stale words count.
+ */
+static void scan_stacks(struct leak_scan *s)
+{
+	struct task_struct *g, *t;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		void *stack = READ_ONCE(t->stack);
+
+		if (t == current || !stack || !refcount_read(&t->stack_refcount))
+			continue;
+		scan_range(s, (unsigned long)stack, THREAD_SIZE);
+	}
+	rcu_read_unlock();
+	drain(s);
+}
+
+static void scan_pass(struct leak_scan *s)
+{
+	unsigned int i;
+
+	leak_set_reset(&s->set);
+	s->nr_queue = 0;
+	memset(s->follow, 0, BITS_TO_LONGS(s->max_pfn - s->min_pfn) * sizeof(long));
+	scan_ram(s);
+	scan_modules(s);
+	scan_stacks(s);
+	for (i = 0; i < s->set.n; i++) {
+		struct leak_range *r = &s->set.r[i];
+
+		if (r->color == LEAK_BLACK || r->color == LEAK_GREY)
+			s->objs[r->cookie].white = false;
+	}
+}
+
+/* === Reports === */
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct leak_obj *x = a, *y = b;
+
+	if (x->ip != y->ip)
+		return x->ip < y->ip ? -1 : 1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Still live, with the same allocation: a freed and reused object is not it. */
+static bool still_leaked(const struct leak_obj *o)
+{
+	struct memsan_object rec;
+
+	return memsan_object_lookup(o->addr, &rec) && rec.state == MEMSAN_OBJECT_LIVE &&
+	       rec.alloc_stack == o->stack;
+}
+
+/*
+ * One report per allocating call among the objects left white: the call is
+ * the report's site (a site is reported once), and objects from one call
+ * may have stacks that differ further out; the first object's is shown.
+ */
+static void report_leaks(struct leak_scan *s, const char *what, struct memsan_leak_stats *st)
+{
+	static struct memsan_leak leak;		/* under scan_lock */
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < s->nr_objs; i++)
+		if (s->objs[i].white && still_leaked(&s->objs[i]))
+			s->objs[n++] = s->objs[i];
+	sort(s->objs, n, sizeof(*s->objs), cmp_site, NULL);
+	for (i = 0; i < n; i = j) {
+		const struct leak_obj *o = &s->objs[i];
+
+		memset(&leak, 0, sizeof(leak));
+		leak.addr = o->addr;
+		leak.ip = o->ip;
+		leak.alloc_stack = o->stack;
+		leak.scan = what;
+		for (j = i; j < n && s->objs[j].ip == o->ip; j++) {
+			leak.objects++;
+			leak.bytes += s->objs[j].size;
+		}
+		leak.dump_len = min_t(unsigned long, o->size, MEMSAN_LEAK_DUMP);
+		if (copy_from_kernel_nofault(leak.dump, (void *)o->addr, leak.dump_len))
+			leak.dump_len = 0;
+		if (memsan_report_leak(&leak)) {
+			st->reports++;
+			memsan_count(MEMSAN_COUNTER_LEAKS_REPORTED, leak.objects);
+		}
+	}
+	st->leaked = n;
+	/* the copies of the candidates' addresses go with the scan */
+	memset(s->objs, 0, s->nr_objs * sizeof(*s->objs));
+}
+
+/* === The scan === */
+
+static void scan_free(struct leak_scan *s)
+{
+	vfree(s->set.r);
+	vfree(s->set.grey);
+	vfree(s->objs);
+	vfree(s->follow);
+	vfree(s->excluded);
+	vfree(s->queue);
+	vfree(s->buf);
+	memset(s, 0, sizeof(*s));
+}
+
+static int scan_setup(struct leak_scan *s)
+{
+	unsigned long bits;
+
+	s->min_pfn = ULONG_MAX;
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
+			    U64_MAX, s, add_ram);
+	if (!s->nr_ram)
+		return -ENODEV;
+	s->lin_lo = (unsigned long)pfn_to_kaddr(s->min_pfn);
+	s->lin_hi = (unsigned long)pfn_to_kaddr(s->max_pfn);
+	bits = s->max_pfn - s->min_pfn;
+	s->max_ranges = memsan_counter_read(MEMSAN_COUNTER_OBJECTS) + SCAN_SLACK;
+	s->set.r = vmalloc(array_size(s->max_ranges, sizeof(*s->set.r)));
+	s->set.grey = vmalloc(array_size(s->max_ranges, sizeof(*s->set.grey)));
+	s->objs = vmalloc(array_size(s->max_ranges, sizeof(*s->objs)));
+	s->follow = vzalloc(BITS_TO_LONGS(bits) * sizeof(long));
+	s->excluded = vzalloc(BITS_TO_LONGS(bits) * sizeof(long));
+	s->queue = vmalloc(array_size(SCAN_PAGE_QUEUE, sizeof(*s->queue)));
+	s->buf = vmalloc(PAGE_SIZE);
+	if (!s->set.r || !s->set.grey || !s->objs || !s->follow || !s->excluded || !s->queue ||
+	    !s->buf)
+		return -ENOMEM;
+	exclude_vmalloc(s, s->set.r, array_size(s->max_ranges, sizeof(*s->set.r)));
+	exclude_vmalloc(s, s->objs, array_size(s->max_ranges, sizeof(*s->objs)));
+	exclude_vmalloc(s, s->buf, PAGE_SIZE);
+	return 0;
+}
+
+/**
+ * memsan_leaks_scan() - find and report the leaked objects of some modules
+ * @mods:	the modules whose objects are candidates (allocated from their code)
+ * @nr:		how many
+ * @going:	a module going away, whose data is no root (NULL: none)
+ * @st:		what the scan did
+ *
+ * Process context; may sleep.  Scans are serialised.  Objects without an
+ * allocation stack (stack_trace=N) cannot be attributed and are not checked.
+ *
+ * Return: 0, or a negative errno if the scan could not run.
+ */
+int memsan_leaks_scan(struct module *const *mods, unsigned int nr, const struct module *going,
+		      struct memsan_leak_stats *st)
+{
+	static char what[MEMSAN_LEAK_SCAN_NAME];	/* under scan_lock */
+	struct leak_scan *s = &scan;
+	u64 t0 = ktime_get_ns();
+	unsigned int i;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	mutex_lock(&scan_lock);
+	err = scan_setup(s);
+	if (err)
+		goto out;
+	s->mods = mods;
+	s->nr_mods = nr;
+	s->going = going;
+	memsan_count(MEMSAN_COUNTER_LEAK_SCANS, 1);
+
+	memsan_objects_pool_pages(exclude_page, s);
+	memsan_objects_walk(collect, s);
+	st->candidates = s->nr_objs;
+	if (!s->nr_objs)
+		goto done;
+	leak_set_prepare(&s->set);
+
+	scan_pass(s);
+	for (i = 0; i < s->nr_objs && !s->objs[i].white; i++)
+		;
+	if (i < s->nr_objs)
+		scan_pass(s);	/* a reference moving during the first is found now */
+	if (going)
+		snprintf(what, sizeof(what), "at unload of %s", going->name);
+	else
+		strscpy(what, "on demand", sizeof(what));
+	report_leaks(s, what, st);
+done:
+	st->bytes_scanned = s->bytes;
+	st->incomplete = s->incomplete;
+out:
+	scan_free(s);
+	mutex_unlock(&scan_lock);
+	st->ns = ktime_get_ns() - t0;
+	return err;
+}
+
+/**
+ * memsan_leaks_module_going() - report what an instrumented module leaked
+ * @mod:	the module, after its exit function (or its failed init)
+ *
+ * RCU callbacks queued before are run first (rcu_barrier()), so that an
+ * object whose call_rcu() free was pending is gone; objects still waiting
+ * in kfree_rcu()'s batches are found through the kernel's per-CPU pointer
+ * blocks, which the scan follows.
+ */
+void memsan_leaks_module_going(struct module *mod)
+{
+	struct memsan_leak_stats st;
+	int err;
+
+	rcu_barrier();
+	err = memsan_leaks_scan(&mod, 1, mod, &st);
+	if (err)
+		pr_warn("%s: leak scan failed (%d)\n", mod->name, err);
+	else
+		pr_info("%s: leak scan at unload: %u objects checked, %u leaked; %llu bytes scanned in %llu ms%s\n",
+			mod->name, st.candidates, st.leaked, st.bytes_scanned,
+			div_u64(st.ns, NSEC_PER_MSEC), st.incomplete ? " (incomplete)" : "");
+}
