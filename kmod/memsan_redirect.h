@@ -199,32 +199,51 @@ char *strndup_user(const char *s, long max) __memsan_redirect(strndup_user);
  * The page allocator, vmalloc and formatted output (issue 10):
  * hooks/pages_api.c, hooks/vmalloc_api.c, hooks/printf_api.c.  alloc_pages()
  * is a function only with CONFIG_NUMA (an inline otherwise, which ends in
- * __alloc_pages(), not wrapped).
+ * __alloc_pages(), not wrapped).  6.10+ names the allocating functions
+ * *_noprof (MEMSAN_HAVE_PAGES_NOPROF, MEMSAN_HAVE_VMALLOC_NOPROF): the same
+ * wrappers take them.
  */
 struct page;
 #define __memsan_gfp unsigned int
+#ifdef MEMSAN_HAVE_PAGES_NOPROF
+#ifdef CONFIG_NUMA
+struct page *alloc_pages_noprof(__memsan_gfp gfp, unsigned int order)
+	__memsan_redirect(alloc_pages);
+#endif
+unsigned long get_free_pages_noprof(__memsan_gfp gfp, unsigned int order)
+	__memsan_redirect(__get_free_pages);
+unsigned long get_zeroed_page_noprof(__memsan_gfp gfp) __memsan_redirect(get_zeroed_page);
+#else
 #ifdef CONFIG_NUMA
 struct page *alloc_pages(__memsan_gfp gfp, unsigned int order) __memsan_redirect(alloc_pages);
 #endif
 unsigned long __get_free_pages(__memsan_gfp gfp, unsigned int order)
 	__memsan_redirect(__get_free_pages);
 unsigned long get_zeroed_page(__memsan_gfp gfp) __memsan_redirect(get_zeroed_page);
+#endif
 void __free_pages(struct page *page, unsigned int order) __memsan_redirect(__free_pages);
 void free_pages(unsigned long addr, unsigned int order) __memsan_redirect(free_pages);
 
-void *vmalloc(unsigned long size) __memsan_redirect(vmalloc);
-void *vzalloc(unsigned long size) __memsan_redirect(vzalloc);
-void *vmalloc_user(unsigned long size) __memsan_redirect(vmalloc_user);
-void *vmalloc_node(unsigned long size, int node) __memsan_redirect(vmalloc_node);
-void *vzalloc_node(unsigned long size, int node) __memsan_redirect(vzalloc_node);
-void *vmalloc_32(unsigned long size) __memsan_redirect(vmalloc_32);
-void *__vmalloc(unsigned long size, __memsan_gfp gfp) __memsan_redirect(__vmalloc);
-void *vmalloc_array(__SIZE_TYPE__ n, __SIZE_TYPE__ size) __memsan_redirect(vmalloc_array);
-void *__vmalloc_array(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
+#ifdef MEMSAN_HAVE_VMALLOC_NOPROF
+#define __memsan_vm(name) name##_noprof
+#else
+#define __memsan_vm(name) name
+#endif
+void *__memsan_vm(vmalloc)(unsigned long size) __memsan_redirect(vmalloc);
+void *__memsan_vm(vzalloc)(unsigned long size) __memsan_redirect(vzalloc);
+void *__memsan_vm(vmalloc_user)(unsigned long size) __memsan_redirect(vmalloc_user);
+void *__memsan_vm(vmalloc_node)(unsigned long size, int node) __memsan_redirect(vmalloc_node);
+void *__memsan_vm(vzalloc_node)(unsigned long size, int node) __memsan_redirect(vzalloc_node);
+void *__memsan_vm(vmalloc_32)(unsigned long size) __memsan_redirect(vmalloc_32);
+void *__memsan_vm(__vmalloc)(unsigned long size, __memsan_gfp gfp) __memsan_redirect(__vmalloc);
+void *__memsan_vm(vmalloc_array)(__SIZE_TYPE__ n, __SIZE_TYPE__ size)
+	__memsan_redirect(vmalloc_array);
+void *__memsan_vm(__vmalloc_array)(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
 	__memsan_redirect(__vmalloc_array);
-void *vcalloc(__SIZE_TYPE__ n, __SIZE_TYPE__ size) __memsan_redirect(vcalloc);
-void *__vcalloc(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
+void *__memsan_vm(vcalloc)(__SIZE_TYPE__ n, __SIZE_TYPE__ size) __memsan_redirect(vcalloc);
+void *__memsan_vm(__vcalloc)(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
 	__memsan_redirect(__vcalloc);
+#undef __memsan_vm
 void vfree(const void *ptr) __memsan_redirect(vfree);
 void kvfree(const void *ptr) __memsan_redirect(kvfree);
 void kvfree_sensitive(const void *ptr, __SIZE_TYPE__ len) __memsan_redirect(kvfree_sensitive);
@@ -239,7 +258,17 @@ int vscnprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, __builtin_va_list
 int sprintf(char *buf, const char *fmt, ...) __memsan_redirect(sprintf);
 int vsprintf(char *buf, const char *fmt, __builtin_va_list args) __memsan_redirect(vsprintf);
 
-/* Caches the module creates get a redzone (hooks/slab_api.c); slab_flags_t is an unsigned int. */
+/*
+ * Caches the module creates get a redzone (hooks/slab_api.c); slab_flags_t is
+ * an unsigned int.  6.12+ has kmem_cache_create() as inlines over
+ * __kmem_cache_create_args() (MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS).
+ */
+#ifdef MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS
+struct kmem_cache_args;
+struct kmem_cache *__kmem_cache_create_args(const char *name, unsigned int object_size,
+					    struct kmem_cache_args *args, unsigned int flags)
+	__memsan_redirect(__kmem_cache_create_args);
+#else
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 				     unsigned int flags, void (*ctor)(void *))
 	__memsan_redirect(kmem_cache_create);
@@ -248,6 +277,7 @@ struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int siz
 					      unsigned int useroffset, unsigned int usersize,
 					      void (*ctor)(void *))
 	__memsan_redirect(kmem_cache_create_usercopy);
+#endif
 unsigned int kmem_cache_size(struct kmem_cache *s) __memsan_redirect(kmem_cache_size);
 
 #endif /* _MEMSAN_REDIRECT_H */

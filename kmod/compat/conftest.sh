@@ -149,6 +149,37 @@ t KVFREE_RCU_HEAD "$@" <<EOF
 $pre
 same_type(kvfree_call_rcu, void (*)(struct kvfree_rcu_head *, void *));
 EOF
+# 6.12+: kmem_cache_create() and kmem_cache_create_usercopy() are inlines
+# (a _Generic macro) over __kmem_cache_create_args()
+t KMEM_CACHE_CREATE_ARGS "$@" <<EOF
+#include <linux/slab.h>
+$pre
+same_type(__kmem_cache_create_args,
+	  struct kmem_cache *(*)(const char *, unsigned int, struct kmem_cache_args *, slab_flags_t));
+EOF
+# 6.10+: the page allocator's and vmalloc's entry points are *_noprof too
+t PAGES_NOPROF "$@" <<EOF
+#include <linux/gfp.h>
+$pre
+same_type(alloc_pages_noprof, struct page *(*)(gfp_t, unsigned int));
+same_type(get_free_pages_noprof, unsigned long (*)(gfp_t, unsigned int));
+same_type(get_zeroed_page_noprof, unsigned long (*)(gfp_t));
+EOF
+t VMALLOC_NOPROF "$@" <<EOF
+#include <linux/vmalloc.h>
+$pre
+same_type(vmalloc_noprof, void *(*)(unsigned long));
+same_type(vzalloc_noprof, void *(*)(unsigned long));
+same_type(vmalloc_user_noprof, void *(*)(unsigned long));
+same_type(vmalloc_node_noprof, void *(*)(unsigned long, int));
+same_type(vzalloc_node_noprof, void *(*)(unsigned long, int));
+same_type(vmalloc_32_noprof, void *(*)(unsigned long));
+same_type(__vmalloc_noprof, void *(*)(unsigned long, gfp_t));
+same_type(vmalloc_array_noprof, void *(*)(size_t, size_t));
+same_type(__vmalloc_array_noprof, void *(*)(size_t, size_t, gfp_t));
+same_type(vcalloc_noprof, void *(*)(size_t, size_t));
+same_type(__vcalloc_noprof, void *(*)(size_t, size_t, gfp_t));
+EOF
 # 7.x dropped strncpy()
 t STRNCPY "$@" <<EOF
 #include <linux/string.h>
