@@ -265,6 +265,27 @@ static inline void memsan_module_text(struct module *mod, unsigned long *start,
 #endif
 }
 
+/*
+ * A module's writable core data, ro_after_init included: one range before
+ * 6.4 (the end of core_layout), two in mod->mem[] after.  Fills @start and
+ * @size, returns how many ranges.
+ */
+static inline unsigned int memsan_module_data(struct module *mod, unsigned long start[2],
+					      unsigned long size[2])
+{
+#ifdef MEMSAN_HAVE_MODULE_MEM
+	start[0] = (unsigned long)mod->mem[MOD_DATA].base;
+	size[0] = mod->mem[MOD_DATA].size;
+	start[1] = (unsigned long)mod->mem[MOD_RO_AFTER_INIT].base;
+	size[1] = mod->mem[MOD_RO_AFTER_INIT].size;
+	return 2;
+#else
+	start[0] = (unsigned long)mod->core_layout.base + mod->core_layout.ro_size;
+	size[0] = mod->core_layout.size - mod->core_layout.ro_size;
+	return 1;
+#endif
+}
+
 bool memsan_module_uses(struct module *mod, struct module *target);
 
 /*
