@@ -1404,7 +1404,7 @@ static noinline int victim_uaf_kvfree_vmalloc(void)
 }
 
 /*
- * vmalloc(64) freed by the kernel: kvfree_rcu() hands it to RCU's batches,
+ * vmalloc(64) freed by the kernel: kvfree_rcu_mightsleep() hands it to RCU's batches,
  * which vfree() it (memsan's hook on vfree() takes it); then an 8-byte
  * read at offset 0.  As long as uaf_kfree_rcu, for the same reason.
  */
@@ -1415,7 +1415,7 @@ static noinline int victim_uaf_kvfree_rcu_vmalloc(void)
 
 	if (!p)
 		return -ENOMEM;
-	kvfree_rcu(p);
+	kvfree_rcu_mightsleep(p);	/* kvfree_rcu(p) before 6.3 */
 	msleep(VICTIM_KFREE_RCU_WAIT_MS);
 	OPTIMIZER_HIDE_VAR(p);
 	v = READ_ONCE(p[0]);
