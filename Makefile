@@ -12,8 +12,8 @@
 #   make deps     install the Debian packages the build and the tests need
 #   make bench [ARCH=x86_64|arm64|all]   benchmarks: measured ratios, never a failure
 #   make install [PREFIX=/usr/local] [DESTDIR=]
-#        installs memsan-ctl and its man page, and memsan.mk, memsan_redirect.h
-#        and Module.symvers (of the kernel memsan.ko was built for) in
+#        installs memsan-ctl and its man page, and memsan.mk, memsan_redirect.h,
+#        compat/conftest.sh and Module.symvers (of the kernel memsan.ko was built for) in
 #        $(PREFIX)/share/memsan/kmod/: a module's Kbuild then uses
 #        MEMSAN := $(PREFIX)/share/memsan  and  include $(MEMSAN)/kmod/memsan.mk
 
@@ -75,6 +75,8 @@ install:
 	install -m 0644 userspace-ctl/memsan-ctl.1 $(DESTDIR)$(MANDIR)/man1/memsan-ctl.1
 	install -m 0644 kmod/memsan.mk kmod/memsan_redirect.h kmod/Module.symvers \
 		$(DESTDIR)$(MEMSANDIR)/kmod/
+	install -d $(DESTDIR)$(MEMSANDIR)/kmod/compat
+	install -m 0755 kmod/compat/conftest.sh $(DESTDIR)$(MEMSANDIR)/kmod/compat/
 
 clean:
 	-$(KMAKE) M=$(CURDIR) clean

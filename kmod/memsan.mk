@@ -24,6 +24,16 @@ ifeq ($(MEMSAN_SHADOW_OFFSET),)
 $(error memsan.mk: architecture $(SRCARCH) is not supported)
 endif
 
+# The slab functions memsan_redirect.h renames depend on the kernel: the same
+# compile tests as memsan's own build (kmod/compat/conftest.sh) find which
+# this kernel has, into a header included before memsan_redirect.h.  Only
+# when building ('make clean' reads the Kbuild file too).
+MEMSAN_HAVE_H := $(abspath $(obj))/.memsan_have.h
+ifneq ($(filter %/scripts/Makefile.build,$(MAKEFILE_LIST)),)
+memsan-conftest := $(shell $(CONFIG_SHELL) $(abspath $(MEMSAN))/kmod/compat/conftest.sh $(objtree) $(MEMSAN_HAVE_H) \
+	$(CC) $(KBUILD_CPPFLAGS) $(LINUXINCLUDE) $(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE))
+endif
+
 MEMSAN_CFLAGS := -fsanitize=kernel-address \
 	-fasan-shadow-offset=$(MEMSAN_SHADOW_OFFSET) \
 	--param=asan-instrumentation-with-call-threshold=0 \
@@ -31,6 +41,7 @@ MEMSAN_CFLAGS := -fsanitize=kernel-address \
 	--param=asan-globals=1 \
 	-fsanitize-recover=kernel-address \
 	-D__NO_FORTIFY \
+	-include $(MEMSAN_HAVE_H) \
 	-include $(MEMSAN)/kmod/memsan_redirect.h
 
 ccflags-y += $(MEMSAN_CFLAGS)

@@ -22,6 +22,7 @@ void *memset(void *dst, int c, __SIZE_TYPE__ len) __memsan_redirect(memset);
 int memcmp(const void *a, const void *b, __SIZE_TYPE__ len) __memsan_redirect(memcmp);
 void *memchr(const void *s, int c, __SIZE_TYPE__ len) __memsan_redirect(memchr);
 char *strcpy(char *dst, const char *src) __memsan_redirect(strcpy);
+/* 7.x has no strncpy(): memsan's stands in (compat.h) */
 char *strncpy(char *dst, const char *src, __SIZE_TYPE__ len) __memsan_redirect(strncpy);
 __SIZE_TYPE__ strlcpy(char *dst, const char *src, __SIZE_TYPE__ len) __memsan_redirect(strlcpy);
 long strscpy(char *dst, const char *src, __SIZE_TYPE__ len) __memsan_redirect(strscpy);
@@ -64,11 +65,23 @@ unsigned long _copy_to_user(void *to, const void *from, unsigned long n)
 long strncpy_from_user(char *dst, const char *src, long count)
 	__memsan_redirect(strncpy_from_user);
 
-/* The slab API, with the kernel's types spelt without its headers. */
+/*
+ * The slab API, with the kernel's types spelt without its headers.  Its
+ * allocation entry points differ between kernels: the MEMSAN_HAVE_* of the
+ * kernel being built for come from compat/conftest.sh (memsan.mk runs it
+ * and includes its answers before this file).  A kmem_buckets * is spelt as
+ * a pointer to an array of its length (conftest.sh measures it).
+ */
 struct kmem_cache;
 struct list_lru;
 #define __memsan_gfp unsigned int
+#ifdef MEMSAN_VALUE_KMEM_BUCKETS_LEN
+#define __memsan_buckets(name) struct kmem_cache *(*name)[MEMSAN_VALUE_KMEM_BUCKETS_LEN]
+#else
+#define __memsan_buckets(name) struct kmem_cache *(*name)[]
+#endif
 
+#if defined(MEMSAN_HAVE_SLAB_PLAIN)
 void *__kmalloc(__SIZE_TYPE__ size, __memsan_gfp flags) __memsan_redirect(__kmalloc);
 void *__kmalloc_node(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
 	__memsan_redirect(__kmalloc_node);
@@ -83,7 +96,6 @@ void *kmalloc_large(__SIZE_TYPE__ size, __memsan_gfp flags) __memsan_redirect(km
 void *kmalloc_large_node(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
 	__memsan_redirect(kmalloc_large_node);
 void *krealloc(const void *p, __SIZE_TYPE__ size, __memsan_gfp flags) __memsan_redirect(krealloc);
-__SIZE_TYPE__ ksize(const void *p) __memsan_redirect(ksize);
 void *kvmalloc_node(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
 	__memsan_redirect(kvmalloc_node);
 void *kmem_cache_alloc(struct kmem_cache *s, __memsan_gfp flags)
@@ -94,6 +106,76 @@ void *kmem_cache_alloc_node(struct kmem_cache *s, __memsan_gfp flags, int node)
 	__memsan_redirect(kmem_cache_alloc_node);
 int kmem_cache_alloc_bulk(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ nr, void **p)
 	__memsan_redirect(kmem_cache_alloc_bulk);
+void *kmemdup(const void *src, __SIZE_TYPE__ len, __memsan_gfp flags) __memsan_redirect(kmemdup);
+#elif defined(MEMSAN_HAVE_SLAB_NOPROF)
+void *__kmalloc_noprof(__SIZE_TYPE__ size, __memsan_gfp flags)
+	__memsan_redirect(__kmalloc_noprof);
+void *__kmalloc_node_noprof(__SIZE_TYPE__ size, __memsan_buckets(b), __memsan_gfp flags,
+			    int node)
+	__memsan_redirect(__kmalloc_node_noprof);
+void *__kmalloc_node_track_caller_noprof(__SIZE_TYPE__ size, __memsan_buckets(b),
+					 __memsan_gfp flags, int node, unsigned long caller)
+	__memsan_redirect(__kmalloc_node_track_caller_noprof);
+void *__kmalloc_cache_noprof(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ size)
+	__memsan_redirect(__kmalloc_cache_noprof);
+void *__kmalloc_cache_node_noprof(struct kmem_cache *s, __memsan_gfp flags, int node,
+				  __SIZE_TYPE__ size)
+	__memsan_redirect(__kmalloc_cache_node_noprof);
+void *__kmalloc_large_noprof(__SIZE_TYPE__ size, __memsan_gfp flags)
+	__memsan_redirect(__kmalloc_large_noprof);
+void *__kmalloc_large_node_noprof(__SIZE_TYPE__ size, __memsan_gfp flags, int node)
+	__memsan_redirect(__kmalloc_large_node_noprof);
+void *kmem_cache_alloc_noprof(struct kmem_cache *s, __memsan_gfp flags)
+	__memsan_redirect(kmem_cache_alloc_noprof);
+void *kmem_cache_alloc_lru_noprof(struct kmem_cache *s, struct list_lru *lru, __memsan_gfp flags)
+	__memsan_redirect(kmem_cache_alloc_lru_noprof);
+void *kmem_cache_alloc_node_noprof(struct kmem_cache *s, __memsan_gfp flags, int node)
+	__memsan_redirect(kmem_cache_alloc_node_noprof);
+void *kmemdup_noprof(const void *src, __SIZE_TYPE__ len, __memsan_gfp flags)
+	__memsan_redirect(kmemdup_noprof);
+#if defined(MEMSAN_HAVE_BULK_NOPROF_INT)
+int kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ nr,
+				 void **p)
+	__memsan_redirect(kmem_cache_alloc_bulk_noprof);
+#elif defined(MEMSAN_HAVE_BULK_NOPROF_BOOL)
+_Bool kmem_cache_alloc_bulk_noprof(struct kmem_cache *s, __memsan_gfp flags, __SIZE_TYPE__ nr,
+				   void **p)
+	__memsan_redirect(kmem_cache_alloc_bulk_noprof);
+#else
+#error "memsan: this kernel's kmem_cache_alloc_bulk is not one memsan knows"
+#endif
+#if defined(MEMSAN_HAVE_KREALLOC_NOPROF)
+void *krealloc_noprof(const void *p, __SIZE_TYPE__ size, __memsan_gfp flags)
+	__memsan_redirect(krealloc_noprof);
+#elif defined(MEMSAN_HAVE_KREALLOC_NODE_ALIGN)
+void *krealloc_node_align_noprof(const void *p, __SIZE_TYPE__ size, unsigned long align,
+				 __memsan_gfp flags, int node)
+	__memsan_redirect(krealloc_node_align_noprof);
+#else
+#error "memsan: this kernel's krealloc is not one memsan knows"
+#endif
+#if defined(MEMSAN_HAVE_KVMALLOC_NOPROF)
+void *__kvmalloc_node_noprof(__SIZE_TYPE__ size, __memsan_buckets(b), __memsan_gfp flags,
+			     int node)
+	__memsan_redirect(__kvmalloc_node_noprof);
+#elif defined(MEMSAN_HAVE_KVMALLOC_NOPROF_ALIGN)
+void *__kvmalloc_node_noprof(__SIZE_TYPE__ size, __memsan_buckets(b), unsigned long align,
+			     __memsan_gfp flags, int node)
+	__memsan_redirect(__kvmalloc_node_noprof);
+#else
+#error "memsan: this kernel's kvmalloc is not one memsan knows"
+#endif
+#else
+#error "memsan: this kernel's slab API is not one memsan knows (memsan.mk runs compat/conftest.sh)"
+#endif
+
+/* 7.x: kfree_rcu() objects bypass kfree() (kmod/hooks/rcu_free.c). */
+#ifdef MEMSAN_HAVE_KVFREE_RCU_HEAD
+struct kvfree_rcu_head;
+void kvfree_call_rcu(struct kvfree_rcu_head *head, void *ptr) __memsan_redirect(kvfree_call_rcu);
+#endif
+
+__SIZE_TYPE__ ksize(const void *p) __memsan_redirect(ksize);
 void kfree(const void *p) __memsan_redirect(kfree);
 void kmem_cache_free(struct kmem_cache *s, void *p) __memsan_redirect(kmem_cache_free);
 void kmem_cache_free_bulk(struct kmem_cache *s, __SIZE_TYPE__ nr, void **p)
@@ -101,7 +183,6 @@ void kmem_cache_free_bulk(struct kmem_cache *s, __SIZE_TYPE__ nr, void **p)
 void kmem_cache_destroy(struct kmem_cache *s) __memsan_redirect(kmem_cache_destroy);
 char *kstrdup(const char *s, __memsan_gfp flags) __memsan_redirect(kstrdup);
 char *kstrndup(const char *s, __SIZE_TYPE__ max, __memsan_gfp flags) __memsan_redirect(kstrndup);
-void *kmemdup(const void *src, __SIZE_TYPE__ len, __memsan_gfp flags) __memsan_redirect(kmemdup);
 char *kmemdup_nul(const char *s, __SIZE_TYPE__ len, __memsan_gfp flags)
 	__memsan_redirect(kmemdup_nul);
 char *kasprintf(__memsan_gfp flags, const char *fmt, ...) __memsan_redirect(kasprintf);
@@ -111,38 +192,58 @@ void *memdup_user(const void *src, __SIZE_TYPE__ len) __memsan_redirect(memdup_u
 void *memdup_user_nul(const void *src, __SIZE_TYPE__ len) __memsan_redirect(memdup_user_nul);
 char *strndup_user(const char *s, long max) __memsan_redirect(strndup_user);
 
+#undef __memsan_buckets
 #undef __memsan_gfp
 
 /*
  * The page allocator, vmalloc and formatted output (issue 10):
  * hooks/pages_api.c, hooks/vmalloc_api.c, hooks/printf_api.c.  alloc_pages()
  * is a function only with CONFIG_NUMA (an inline otherwise, which ends in
- * __alloc_pages(), not wrapped).
+ * __alloc_pages(), not wrapped).  6.10+ names the allocating functions
+ * *_noprof (MEMSAN_HAVE_PAGES_NOPROF, MEMSAN_HAVE_VMALLOC_NOPROF): the same
+ * wrappers take them.
  */
 struct page;
 #define __memsan_gfp unsigned int
+#ifdef MEMSAN_HAVE_PAGES_NOPROF
+#ifdef CONFIG_NUMA
+struct page *alloc_pages_noprof(__memsan_gfp gfp, unsigned int order)
+	__memsan_redirect(alloc_pages);
+#endif
+unsigned long get_free_pages_noprof(__memsan_gfp gfp, unsigned int order)
+	__memsan_redirect(__get_free_pages);
+unsigned long get_zeroed_page_noprof(__memsan_gfp gfp) __memsan_redirect(get_zeroed_page);
+#else
 #ifdef CONFIG_NUMA
 struct page *alloc_pages(__memsan_gfp gfp, unsigned int order) __memsan_redirect(alloc_pages);
 #endif
 unsigned long __get_free_pages(__memsan_gfp gfp, unsigned int order)
 	__memsan_redirect(__get_free_pages);
 unsigned long get_zeroed_page(__memsan_gfp gfp) __memsan_redirect(get_zeroed_page);
+#endif
 void __free_pages(struct page *page, unsigned int order) __memsan_redirect(__free_pages);
 void free_pages(unsigned long addr, unsigned int order) __memsan_redirect(free_pages);
 
-void *vmalloc(unsigned long size) __memsan_redirect(vmalloc);
-void *vzalloc(unsigned long size) __memsan_redirect(vzalloc);
-void *vmalloc_user(unsigned long size) __memsan_redirect(vmalloc_user);
-void *vmalloc_node(unsigned long size, int node) __memsan_redirect(vmalloc_node);
-void *vzalloc_node(unsigned long size, int node) __memsan_redirect(vzalloc_node);
-void *vmalloc_32(unsigned long size) __memsan_redirect(vmalloc_32);
-void *__vmalloc(unsigned long size, __memsan_gfp gfp) __memsan_redirect(__vmalloc);
-void *vmalloc_array(__SIZE_TYPE__ n, __SIZE_TYPE__ size) __memsan_redirect(vmalloc_array);
-void *__vmalloc_array(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
+#ifdef MEMSAN_HAVE_VMALLOC_NOPROF
+#define __memsan_vm(name) name##_noprof
+#else
+#define __memsan_vm(name) name
+#endif
+void *__memsan_vm(vmalloc)(unsigned long size) __memsan_redirect(vmalloc);
+void *__memsan_vm(vzalloc)(unsigned long size) __memsan_redirect(vzalloc);
+void *__memsan_vm(vmalloc_user)(unsigned long size) __memsan_redirect(vmalloc_user);
+void *__memsan_vm(vmalloc_node)(unsigned long size, int node) __memsan_redirect(vmalloc_node);
+void *__memsan_vm(vzalloc_node)(unsigned long size, int node) __memsan_redirect(vzalloc_node);
+void *__memsan_vm(vmalloc_32)(unsigned long size) __memsan_redirect(vmalloc_32);
+void *__memsan_vm(__vmalloc)(unsigned long size, __memsan_gfp gfp) __memsan_redirect(__vmalloc);
+void *__memsan_vm(vmalloc_array)(__SIZE_TYPE__ n, __SIZE_TYPE__ size)
+	__memsan_redirect(vmalloc_array);
+void *__memsan_vm(__vmalloc_array)(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
 	__memsan_redirect(__vmalloc_array);
-void *vcalloc(__SIZE_TYPE__ n, __SIZE_TYPE__ size) __memsan_redirect(vcalloc);
-void *__vcalloc(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
+void *__memsan_vm(vcalloc)(__SIZE_TYPE__ n, __SIZE_TYPE__ size) __memsan_redirect(vcalloc);
+void *__memsan_vm(__vcalloc)(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
 	__memsan_redirect(__vcalloc);
+#undef __memsan_vm
 void vfree(const void *ptr) __memsan_redirect(vfree);
 void kvfree(const void *ptr) __memsan_redirect(kvfree);
 void kvfree_sensitive(const void *ptr, __SIZE_TYPE__ len) __memsan_redirect(kvfree_sensitive);
@@ -157,7 +258,17 @@ int vscnprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, __builtin_va_list
 int sprintf(char *buf, const char *fmt, ...) __memsan_redirect(sprintf);
 int vsprintf(char *buf, const char *fmt, __builtin_va_list args) __memsan_redirect(vsprintf);
 
-/* Caches the module creates get a redzone (hooks/slab_api.c); slab_flags_t is an unsigned int. */
+/*
+ * Caches the module creates get a redzone (hooks/slab_api.c); slab_flags_t is
+ * an unsigned int.  6.12+ has kmem_cache_create() as inlines over
+ * __kmem_cache_create_args() (MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS).
+ */
+#ifdef MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS
+struct kmem_cache_args;
+struct kmem_cache *__kmem_cache_create_args(const char *name, unsigned int object_size,
+					    struct kmem_cache_args *args, unsigned int flags)
+	__memsan_redirect(__kmem_cache_create_args);
+#else
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 				     unsigned int flags, void (*ctor)(void *))
 	__memsan_redirect(kmem_cache_create);
@@ -166,6 +277,7 @@ struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int siz
 					      unsigned int useroffset, unsigned int usersize,
 					      void (*ctor)(void *))
 	__memsan_redirect(kmem_cache_create_usercopy);
+#endif
 unsigned int kmem_cache_size(struct kmem_cache *s) __memsan_redirect(kmem_cache_size);
 
 #endif /* _MEMSAN_REDIRECT_H */

@@ -321,7 +321,7 @@ static struct reports_dump_ctx *reports_dump_ctx(struct netlink_callback *cb)
 
 static int memsan_nl_reports_start(struct netlink_callback *cb)
 {
-	const struct nlattr *since = genl_dumpit_info(cb)->attrs[MEMSAN_A_REPORT_SEQ];
+	const struct nlattr *since = memsan_genl_dump_attrs(cb)[MEMSAN_A_REPORT_SEQ];
 	struct reports_dump_ctx *ctx = reports_dump_ctx(cb);
 
 	ctx->copy = kvmalloc(sizeof(*ctx->copy), GFP_KERNEL);

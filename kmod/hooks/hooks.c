@@ -152,7 +152,7 @@ static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	switch (hook->kind) {
 	case ALLOC_BULK:
-		for (i = 0; i < ret && i < call->size; i++)
+		for (i = 0; i < memsan_bulk_allocated(ret, call->size); i++)
 			memsan_track_object(call->bulk[i], 0, call->stack);
 		break;
 	case ALLOC_REALLOC:
@@ -178,26 +178,9 @@ static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	.grows = grow,								\
 }
 
-/*
- * Every slab allocation entry point of 6.1.  For kmem_cache allocations the
- * size argument is unused (0 = the cache's object size) except for bulk,
- * where it is the count.
- */
+/* Every slab allocation entry point of this kernel. */
 static struct alloc_hook alloc_hooks[] = {
-	ALLOC_HOOK("__kmalloc", ALLOC_PLAIN, 0, NO_ARG, NO_ARG, true),
-	ALLOC_HOOK("__kmalloc_node", ALLOC_PLAIN, 0, NO_ARG, NO_ARG, true),
-	ALLOC_HOOK("__kmalloc_node_track_caller", ALLOC_PLAIN, 0, NO_ARG, 3, true),
-	ALLOC_HOOK("kmalloc_trace", ALLOC_PLAIN, 2, NO_ARG, NO_ARG, false),
-	ALLOC_HOOK("kmalloc_node_trace", ALLOC_PLAIN, 3, NO_ARG, NO_ARG, false),
-	ALLOC_HOOK("kmalloc_large", ALLOC_PLAIN, 0, NO_ARG, NO_ARG, false),
-	ALLOC_HOOK("kmalloc_large_node", ALLOC_PLAIN, 0, NO_ARG, NO_ARG, false),
-	ALLOC_HOOK("kmem_cache_alloc", ALLOC_PLAIN, 0, 0, NO_ARG, false),
-	ALLOC_HOOK("kmem_cache_alloc_lru", ALLOC_PLAIN, 0, 0, NO_ARG, false),
-	ALLOC_HOOK("kmem_cache_alloc_node", ALLOC_PLAIN, 0, 0, NO_ARG, false),
-	ALLOC_HOOK("kmem_cache_alloc_bulk", ALLOC_BULK, 2, 0, NO_ARG, false),
-	ALLOC_HOOK("krealloc", ALLOC_REALLOC, 1, NO_ARG, NO_ARG, false),
-	ALLOC_HOOK("kvmalloc_node", ALLOC_KVMALLOC, 0, NO_ARG, NO_ARG, false),
-	ALLOC_HOOK("ksize", ALLOC_KSIZE, 0, NO_ARG, NO_ARG, false),
+#include "compat/slab_entry_points.h"
 };
 
 static struct kretprobe *alloc_probes[ARRAY_SIZE(alloc_hooks)];
@@ -497,4 +480,5 @@ void memsan_hooks_exit(void)
 	synchronize_rcu_tasks();
 	while (atomic_read(&redirected_calls))
 		msleep(REDIRECT_DRAIN_MS);
+	memsan_rcu_free_exit();
 }

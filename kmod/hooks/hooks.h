@@ -8,6 +8,7 @@
  *   lifecycle.c what a tracked allocation or free does, however memsan learnt
  *		 of it, and the krealloc/ksize/kvmalloc rules
  *   modules.c	 which loaded modules are instrumented
+ *   rcu_free.c	 kfree_rcu() of tracked objects where 7.x bypasses kfree()
  *
  * They call Report, Objects, Quarantine and the shadow; Config calls the
  * track switch.
@@ -19,9 +20,22 @@
 #include <linux/stackdepot.h>
 #include <linux/types.h>
 
+#include "compat/memsan_have.h"
 #include "settings/settings.h"
 
 struct kmem_cache;
+
+/* === kfree_rcu() where it bypasses kfree(), 7.x (rcu_free.c) === */
+
+#ifdef MEMSAN_HAVE_KVFREE_RCU_HEAD
+struct kvfree_rcu_head;
+void __memsan_kvfree_call_rcu(struct kvfree_rcu_head *head, void *ptr);
+void memsan_rcu_free_exit(void);
+#else
+static inline void memsan_rcu_free_exit(void)
+{
+}
+#endif
 
 /* === Hooks on the kernel's slab functions (hooks.c) === */
 

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat/compat.h"
 #include "hooks/hooks.h"
 #include "inject/inject.h"
 #include "leaks/leaks.h"
@@ -101,12 +102,7 @@ static bool instrumented_has(struct module *mod)
 /* Does @mod use memsan's symbols?  Its use list is stable while it is coming. */
 static bool module_uses_memsan(struct module *mod)
 {
-	struct module_use *use;
-
-	list_for_each_entry(use, &mod->target_list, target_list)
-		if (use->target == THIS_MODULE)
-			return true;
-	return false;
+	return memsan_module_uses(mod, THIS_MODULE);
 }
 
 static void instrumented_add(struct module *mod)
@@ -197,11 +193,11 @@ typedef void (*ctor_fn)(void);
 static unsigned int find_asan_ctors(struct module *mod, ctor_fn *ctors, unsigned int max)
 {
 #ifdef CONFIG_KALLSYMS
-	/* 6.1's layout (compat/compat.h: the one supported); 6.4 has mod->mem[] */
-	unsigned long text = (unsigned long)mod->core_layout.base;
-	unsigned long text_end = text + mod->core_layout.text_size;
+	unsigned long text, text_end;
 	const struct mod_kallsyms *ks;
 	unsigned int i, nr = 0;
+
+	memsan_module_text(mod, &text, &text_end);
 
 	rcu_read_lock();
 	ks = rcu_dereference(mod->kallsyms);

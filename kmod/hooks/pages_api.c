@@ -22,11 +22,27 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 
+#include "compat/compat.h"
 #include "hooks/hooks.h"
 #include "hooks/mem_api.h"
 #include "inject/inject.h"
 #include "objects/objects.h"
 #include "settings/settings.h"
+
+/*
+ * The real functions: 6.10+ has the allocating ones as macros over *_noprof
+ * functions (MEMSAN_HAVE_PAGES_NOPROF); the wrappers keep the plain names,
+ * memsan_redirect.h sends either name here.
+ */
+#ifdef MEMSAN_HAVE_PAGES_NOPROF
+#define real_alloc_pages alloc_pages_noprof
+#define real_get_free_pages get_free_pages_noprof
+#define real_get_zeroed_page get_zeroed_page_noprof
+#else
+#define real_alloc_pages alloc_pages
+#define real_get_free_pages __get_free_pages
+#define real_get_zeroed_page get_zeroed_page
+#endif
 
 /* Record the 2^@order pages at @addr, just returned by @fn to the caller at @ret. */
 static void tracked_pages(unsigned long addr, unsigned int order, void *fn, unsigned long ret)
@@ -42,9 +58,10 @@ struct page *__memsan_alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (memsan_inject_fail(gfp, _RET_IP_))
 		return NULL;
-	page = alloc_pages(gfp, order);
+	page = real_alloc_pages(gfp, order);
 	if (page)
-		tracked_pages((unsigned long)page_address(page), order, alloc_pages, _RET_IP_);
+		tracked_pages((unsigned long)page_address(page), order, real_alloc_pages,
+			      _RET_IP_);
 	return page;
 }
 EXPORT_SYMBOL(__memsan_alloc_pages);
@@ -55,8 +72,8 @@ unsigned long __memsan___get_free_pages(gfp_t gfp, unsigned int order)
 
 	if (memsan_inject_fail(gfp, _RET_IP_))
 		return 0;
-	addr = __get_free_pages(gfp, order);
-	tracked_pages(addr, order, __get_free_pages, _RET_IP_);
+	addr = real_get_free_pages(gfp, order);
+	tracked_pages(addr, order, real_get_free_pages, _RET_IP_);
 	return addr;
 }
 EXPORT_SYMBOL(__memsan___get_free_pages);
@@ -67,8 +84,8 @@ unsigned long __memsan_get_zeroed_page(gfp_t gfp)
 
 	if (memsan_inject_fail(gfp, _RET_IP_))
 		return 0;
-	addr = get_zeroed_page(gfp);
-	tracked_pages(addr, 0, get_zeroed_page, _RET_IP_);
+	addr = real_get_zeroed_page(gfp);
+	tracked_pages(addr, 0, real_get_zeroed_page, _RET_IP_);
 	return addr;
 }
 EXPORT_SYMBOL(__memsan_get_zeroed_page);

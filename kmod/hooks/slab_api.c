@@ -10,6 +10,11 @@
  * free functions (hooks.c) catch the module's objects that the kernel frees
  * on its behalf.
  *
+ * The allocation entry points differ between kernels: slab_api_plain.c has
+ * the plain names (6.1), slab_api_noprof.c the *_noprof ones (6.10+); Kbuild
+ * builds the one compat/conftest.sh found in the kernel's headers.  This
+ * file has what every kernel shares.
+ *
  * Each allocation wrapper first asks failure injection (inject/inject.h)
  * whether to fail the call; if so it returns what the real function returns
  * when it fails, without calling it.
@@ -34,128 +39,9 @@
 #include "settings/settings.h"
 
 /*
- * Record @ptr, just returned by @fn to the caller at @ret.  @size 0: the whole
- * object.  Returns @ptr, for the wrappers' tail.
+ * ksize() reads the object first, as KASAN has it do: see object_usable().
+ * A freed object is reported and the call is not made: ksize() returns 0.
  */
-static void *tracked(void *ptr, size_t size, void *fn, unsigned long ret)
-{
-	if (memsan_enabled() && !ZERO_OR_NULL_PTR(ptr))
-		memsan_track_object(ptr, size, memsan_save_stack((unsigned long)fn, ret));
-	return ptr;
-}
-
-/* The same for an object of @cache. */
-static void *tracked_in(struct kmem_cache *cache, void *ptr, void *fn, unsigned long ret)
-{
-	return memsan_cache_trackable(cache) ? tracked(ptr, 0, fn, ret) : ptr;
-}
-
-/* The size with the redzone, for the kmalloc functions: see the redzone parameter. */
-static size_t grown(size_t size)
-{
-	return memsan_enabled() ? memsan_grown_size(size) : size;
-}
-
-/* === kmalloc === */
-
-void *__memsan___kmalloc(size_t size, gfp_t flags)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	return tracked(__kmalloc(grown(size), flags), size, __kmalloc, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan___kmalloc);
-
-void *__memsan___kmalloc_node(size_t size, gfp_t flags, int node)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	return tracked(__kmalloc_node(grown(size), flags, node), size, __kmalloc_node, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan___kmalloc_node);
-
-void *__memsan___kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
-					   unsigned long caller)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	return tracked(__kmalloc_node_track_caller(grown(size), flags, node, caller), size,
-		       __kmalloc_node_track_caller, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan___kmalloc_node_track_caller);
-
-/*
- * kmalloc() of a constant size: gcc chose the cache, by size and flags.
- * __kmalloc() makes the same choice for the size with the redzone (the
- * flags pick the cache type the same way), so the object has a redzone
- * even when the size fills its cache's objects.
- */
-void *__memsan_kmalloc_trace(struct kmem_cache *cache, gfp_t flags, size_t size)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	if (!memsan_enabled())
-		return kmalloc_trace(cache, flags, size);
-	return tracked(__kmalloc(grown(size), flags), size, kmalloc_trace, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmalloc_trace);
-
-void *__memsan_kmalloc_node_trace(struct kmem_cache *cache, gfp_t flags, int node, size_t size)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	if (!memsan_enabled())
-		return kmalloc_node_trace(cache, flags, node, size);
-	return tracked(__kmalloc_node(grown(size), flags, node), size, kmalloc_node_trace,
-		       _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmalloc_node_trace);
-
-void *__memsan_kmalloc_large(size_t size, gfp_t flags)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	return tracked(kmalloc_large(grown(size), flags), size, kmalloc_large, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmalloc_large);
-
-void *__memsan_kmalloc_large_node(size_t size, gfp_t flags, int node)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	return tracked(kmalloc_large_node(grown(size), flags, node), size, kmalloc_large_node,
-		       _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmalloc_large_node);
-
-/*
- * krealloc() and ksize() read the object first, as KASAN has them do: one
- * byte at its start.  A freed (quarantined) object is reported there as a
- * use-after-free by the caller, and the call is not made: krealloc()
- * returns NULL, ksize() 0, as under KASAN.
- */
-static bool object_usable(const void *ptr, unsigned long ip)
-{
-	return ZERO_OR_NULL_PTR(ptr) || memsan_check_range(ptr, 1, false, ip);
-}
-
-/* The rules of krealloc(), ksize() and kvmalloc() are lifecycle.c's. */
-void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
-{
-	void *ptr;
-
-	if (size && memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	if (!object_usable(old, _RET_IP_))
-		return NULL;
-	/* the redzone too: in place only if it still fits, else a new object with one */
-	ptr = krealloc(old, size ? grown(size) : 0, flags);
-	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
-		return ptr;
-	return tracked(ptr, size, krealloc, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_krealloc);
-
 size_t __memsan_ksize(const void *ptr)
 {
 	size_t size;
@@ -169,71 +55,6 @@ size_t __memsan_ksize(const void *ptr)
 	return size;
 }
 EXPORT_SYMBOL(__memsan_ksize);
-
-void *__memsan_kvmalloc_node(size_t size, gfp_t flags, int node)
-{
-	void *ptr;
-
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	ptr = kvmalloc_node(grown(size), flags, node);
-	if (memsan_enabled() && is_vmalloc_addr(ptr)) {
-		memsan_track_vmalloc(ptr, size,
-				     memsan_save_stack((unsigned long)kvmalloc_node, _RET_IP_));
-		return ptr;
-	}
-	if (!memsan_kvmalloc_needs_record(ptr))
-		return ptr;
-	return tracked(ptr, size, kvmalloc_node, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kvmalloc_node);
-
-/* === kmem_cache === */
-
-void *__memsan_kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	return tracked_in(cache, kmem_cache_alloc(cache, flags), kmem_cache_alloc, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmem_cache_alloc);
-
-void *__memsan_kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *lru,
-				    gfp_t flags)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	return tracked_in(cache, kmem_cache_alloc_lru(cache, lru, flags), kmem_cache_alloc_lru,
-			  _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmem_cache_alloc_lru);
-
-void *__memsan_kmem_cache_alloc_node(struct kmem_cache *cache, gfp_t flags, int node)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	return tracked_in(cache, kmem_cache_alloc_node(cache, flags, node),
-			  kmem_cache_alloc_node, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmem_cache_alloc_node);
-
-int __memsan_kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t flags, size_t nr,
-				   void **ptrs)
-{
-	depot_stack_handle_t stack;
-	int got, i;
-
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return 0;
-	got = kmem_cache_alloc_bulk(cache, flags, nr, ptrs);
-	if (got <= 0 || !memsan_enabled() || !memsan_cache_trackable(cache))
-		return got;
-	stack = memsan_save_stack((unsigned long)kmem_cache_alloc_bulk, _RET_IP_);
-	for (i = 0; i < got; i++)
-		memsan_track_object(ptrs[i], 0, stack);
-	return got;
-}
-EXPORT_SYMBOL(__memsan_kmem_cache_alloc_bulk);
 
 /* === Free === */
 
@@ -268,8 +89,8 @@ EXPORT_SYMBOL(__memsan_kmem_cache_free_bulk);
 
 /*
  * A second kmem_cache_destroy() finds the cache's struct kmem_cache freed:
- * memsan tracks it as an object (see module_cache()), which the kernel's
- * free at the first destroy sent to the quarantine.
+ * memsan tracks it as an object (see module_cache()), which the
+ * kernel's free at the first destroy sent to the quarantine.
  */
 void __memsan_kmem_cache_destroy(struct kmem_cache *cache)
 {
@@ -299,7 +120,9 @@ EXPORT_SYMBOL(__memsan_kmem_cache_destroy);
  * cache with another one: the size memsan remembers is this cache's alone,
  * and each create makes its own struct kmem_cache, which memsan tracks to
  * catch a second destroy.  SLAB_TYPESAFE_BY_RCU caches are not tracked: no
- * redzone.
+ * redzone.  6.1 exports kmem_cache_create() and kmem_cache_create_usercopy();
+ * 6.12+ has both as inlines over __kmem_cache_create_args()
+ * (MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS), which is wrapped instead.
  */
 static unsigned int cache_redzone(slab_flags_t flags)
 {
@@ -325,6 +148,19 @@ static struct kmem_cache *module_cache(struct kmem_cache *cache, const char *nam
 	return cache;
 }
 
+#ifdef MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS
+struct kmem_cache *__memsan___kmem_cache_create_args(const char *name, unsigned int size,
+						     struct kmem_cache_args *args,
+						     slab_flags_t flags)
+{
+	unsigned int redzone = cache_redzone(flags);
+
+	return module_cache(__kmem_cache_create_args(name, size + redzone, args,
+						     cache_flags(flags)),
+			    name, size, redzone, __kmem_cache_create_args, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan___kmem_cache_create_args);
+#else
 struct kmem_cache *__memsan_kmem_cache_create(const char *name, unsigned int size,
 					      unsigned int align, slab_flags_t flags,
 					      void (*ctor)(void *))
@@ -351,6 +187,7 @@ struct kmem_cache *__memsan_kmem_cache_create_usercopy(const char *name, unsigne
 			    name, size, redzone, kmem_cache_create_usercopy, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_create_usercopy);
+#endif
 
 unsigned int __memsan_kmem_cache_size(struct kmem_cache *cache)
 {
@@ -366,12 +203,6 @@ EXPORT_SYMBOL(__memsan_kmem_cache_size);
  * contents: a string may hold a NUL before its end.  A source range that is
  * bad is reported and not copied: the call returns NULL.
  */
-
-/* Record @ptr of @size bytes, unless it is NULL or an error pointer. */
-static void *tracked_copy(void *ptr, size_t size, void *fn, unsigned long ret)
-{
-	return IS_ERR_OR_NULL(ptr) ? ptr : tracked(ptr, size, fn, ret);
-}
 
 char *__memsan_kstrdup(const char *str, gfp_t flags)
 {
@@ -402,16 +233,6 @@ char *__memsan_kstrndup(const char *str, size_t max, gfp_t flags)
 	return tracked_copy(kstrndup(str, max, flags), len + 1, kstrndup, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kstrndup);
-
-void *__memsan_kmemdup(const void *src, size_t len, gfp_t flags)
-{
-	if (memsan_inject_fail(flags, _RET_IP_))
-		return NULL;
-	if (!memsan_check_range(src, len, false, _RET_IP_))
-		return NULL;
-	return tracked_copy(kmemdup(src, len, flags), len, kmemdup, _RET_IP_);
-}
-EXPORT_SYMBOL(__memsan_kmemdup);
 
 char *__memsan_kmemdup_nul(const char *str, size_t len, gfp_t flags)
 {

@@ -24,6 +24,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "compat/compat.h"
 #include "hooks/hooks.h"
 #include "hooks/mem_api.h"
 #include "hooks/slab_api.h"
@@ -32,8 +33,19 @@
 #include "runtime/runtime.h"
 #include "settings/settings.h"
 
+/*
+ * The real functions: 6.10+ has vmalloc() and friends as macros over
+ * *_noprof functions (MEMSAN_HAVE_VMALLOC_NOPROF); the wrappers keep the
+ * plain names, memsan_redirect.h sends either name here.
+ */
+#ifdef MEMSAN_HAVE_VMALLOC_NOPROF
+#define vm_fn(name) name##_noprof
+#else
+#define vm_fn(name) name
+#endif
+
 /* Record @ptr of @size bytes, just returned by @fn to the caller at @ret. */
-static void *tracked(void *ptr, unsigned long size, void *fn, unsigned long ret)
+static void *tracked_vmalloc(void *ptr, unsigned long size, void *fn, unsigned long ret)
 {
 	if (ptr && memsan_enabled())
 		memsan_track_vmalloc(ptr, size, memsan_save_stack((unsigned long)fn, ret));
@@ -44,7 +56,7 @@ void *__memsan_vmalloc(unsigned long size)
 {
 	if (memsan_inject_fail(GFP_KERNEL, _RET_IP_))
 		return NULL;
-	return tracked(vmalloc(size), size, vmalloc, _RET_IP_);
+	return tracked_vmalloc(vm_fn(vmalloc)(size), size, vm_fn(vmalloc), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_vmalloc);
 
@@ -52,7 +64,7 @@ void *__memsan_vzalloc(unsigned long size)
 {
 	if (memsan_inject_fail(GFP_KERNEL, _RET_IP_))
 		return NULL;
-	return tracked(vzalloc(size), size, vzalloc, _RET_IP_);
+	return tracked_vmalloc(vm_fn(vzalloc)(size), size, vm_fn(vzalloc), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_vzalloc);
 
@@ -60,7 +72,7 @@ void *__memsan_vmalloc_user(unsigned long size)
 {
 	if (memsan_inject_fail(GFP_KERNEL, _RET_IP_))
 		return NULL;
-	return tracked(vmalloc_user(size), size, vmalloc_user, _RET_IP_);
+	return tracked_vmalloc(vm_fn(vmalloc_user)(size), size, vm_fn(vmalloc_user), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_vmalloc_user);
 
@@ -68,7 +80,7 @@ void *__memsan_vmalloc_node(unsigned long size, int node)
 {
 	if (memsan_inject_fail(GFP_KERNEL, _RET_IP_))
 		return NULL;
-	return tracked(vmalloc_node(size, node), size, vmalloc_node, _RET_IP_);
+	return tracked_vmalloc(vm_fn(vmalloc_node)(size, node), size, vm_fn(vmalloc_node), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_vmalloc_node);
 
@@ -76,7 +88,7 @@ void *__memsan_vzalloc_node(unsigned long size, int node)
 {
 	if (memsan_inject_fail(GFP_KERNEL, _RET_IP_))
 		return NULL;
-	return tracked(vzalloc_node(size, node), size, vzalloc_node, _RET_IP_);
+	return tracked_vmalloc(vm_fn(vzalloc_node)(size, node), size, vm_fn(vzalloc_node), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_vzalloc_node);
 
@@ -84,7 +96,7 @@ void *__memsan_vmalloc_32(unsigned long size)
 {
 	if (memsan_inject_fail(GFP_KERNEL, _RET_IP_))
 		return NULL;
-	return tracked(vmalloc_32(size), size, vmalloc_32, _RET_IP_);
+	return tracked_vmalloc(vm_fn(vmalloc_32)(size), size, vm_fn(vmalloc_32), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_vmalloc_32);
 
@@ -92,7 +104,7 @@ void *__memsan___vmalloc(unsigned long size, gfp_t gfp)
 {
 	if (memsan_inject_fail(gfp, _RET_IP_))
 		return NULL;
-	return tracked(__vmalloc(size, gfp), size, __vmalloc, _RET_IP_);
+	return tracked_vmalloc(vm_fn(__vmalloc)(size, gfp), size, vm_fn(__vmalloc), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___vmalloc);
 
@@ -108,7 +120,8 @@ void *__memsan_vmalloc_array(size_t n, size_t size)
 {
 	if (memsan_inject_fail(GFP_KERNEL, _RET_IP_))
 		return NULL;
-	return tracked(vmalloc_array(n, size), array_bytes(n, size), vmalloc_array, _RET_IP_);
+	return tracked_vmalloc(vm_fn(vmalloc_array)(n, size), array_bytes(n, size),
+			       vm_fn(vmalloc_array), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_vmalloc_array);
 
@@ -116,8 +129,8 @@ void *__memsan___vmalloc_array(size_t n, size_t size, gfp_t gfp)
 {
 	if (memsan_inject_fail(gfp, _RET_IP_))
 		return NULL;
-	return tracked(__vmalloc_array(n, size, gfp), array_bytes(n, size), __vmalloc_array,
-		       _RET_IP_);
+	return tracked_vmalloc(vm_fn(__vmalloc_array)(n, size, gfp), array_bytes(n, size),
+			       vm_fn(__vmalloc_array), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___vmalloc_array);
 
@@ -125,7 +138,8 @@ void *__memsan_vcalloc(size_t n, size_t size)
 {
 	if (memsan_inject_fail(GFP_KERNEL, _RET_IP_))
 		return NULL;
-	return tracked(vcalloc(n, size), array_bytes(n, size), vcalloc, _RET_IP_);
+	return tracked_vmalloc(vm_fn(vcalloc)(n, size), array_bytes(n, size),
+			       vm_fn(vcalloc), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_vcalloc);
 
@@ -133,7 +147,8 @@ void *__memsan___vcalloc(size_t n, size_t size, gfp_t gfp)
 {
 	if (memsan_inject_fail(gfp, _RET_IP_))
 		return NULL;
-	return tracked(__vcalloc(n, size, gfp), array_bytes(n, size), __vcalloc, _RET_IP_);
+	return tracked_vmalloc(vm_fn(__vcalloc)(n, size, gfp), array_bytes(n, size),
+			       vm_fn(__vcalloc), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___vcalloc);
 

@@ -542,12 +542,15 @@ static void scan_modules(struct leak_scan *s)
 
 	preempt_disable();
 	list_for_each_entry_rcu(mod, &THIS_MODULE->list, list) {
-		const struct module_layout *l = &mod->core_layout;
+		unsigned long start[2], size[2];
+		unsigned int i, n;
 
 		if (mod == s->going || !real_module(mod))
 			continue;
+		n = memsan_module_data(mod, start, size);
 		s->follow_now = true;
-		scan_range(s, (unsigned long)l->base + l->ro_size, l->size - l->ro_size);
+		for (i = 0; i < n; i++)
+			scan_range(s, start[i], size[i]);
 		s->follow_now = false;
 	}
 	preempt_enable();

@@ -459,6 +459,13 @@ void memsan_stack_cache_exit(void)
 #include <asm/pointer_auth.h>
 #include <asm/processor.h>
 
+/* A return address without its PAC: 6.4+ renamed the helper (a macro there). */
+#ifdef ptrauth_strip_kernel_insn_pac
+#define strip_pac(lr) ptrauth_strip_kernel_insn_pac(lr)
+#else
+#define strip_pac(lr) ptrauth_strip_insn_pac(lr)
+#endif
+
 /*
  * arm64 unwinds through frame records: each is two words (the caller's
  * record, the return address) and the unwinder (arch_stack_walk(), 6.1)
@@ -544,7 +551,7 @@ static unsigned int walk_records(unsigned long *entries, unsigned int max, unsig
 	while (fp != final) {
 		if ((fp & 7) || fp < low || fp > end - 16 || n == max)
 			return 0;
-		entries[n++] = ptrauth_strip_insn_pac(READ_ONCE_NOCHECK(*(unsigned long *)(fp + 8)));
+		entries[n++] = strip_pac(READ_ONCE_NOCHECK(*(unsigned long *)(fp + 8)));
 		low = fp + 16;
 		fp = READ_ONCE_NOCHECK(*(unsigned long *)fp);
 	}

@@ -286,11 +286,7 @@ static unsigned long quarantine_scan(struct shrinker *shrinker, struct shrink_co
 	return before;
 }
 
-static struct shrinker quarantine_shrinker = {
-	.count_objects = quarantine_count,
-	.scan_objects = quarantine_scan,
-	.seeks = DEFAULT_SEEKS,
-};
+static struct shrinker *quarantine_shrinker;
 
 int memsan_quarantine_init(void)
 {
@@ -298,13 +294,15 @@ int memsan_quarantine_init(void)
 
 	for_each_possible_cpu(cpu)
 		raw_spin_lock_init(&per_cpu_ptr(&stages, cpu)->lock);
-	return memsan_register_shrinker(&quarantine_shrinker, "memsan-quarantine");
+	quarantine_shrinker = memsan_shrinker_create("memsan-quarantine", quarantine_count,
+						     quarantine_scan);
+	return quarantine_shrinker ? 0 : -ENOMEM;
 }
 
 /* With the hooks gone: give everything back. */
 void memsan_quarantine_exit(void)
 {
-	memsan_unregister_shrinker(&quarantine_shrinker);
+	memsan_shrinker_destroy(quarantine_shrinker);
 	memsan_quarantine_shrink(0);
 	memsan_allocator_flush();
 }

@@ -32,7 +32,7 @@ static void disable_workfn(struct work_struct *work)
 {
 	static_branch_disable(&memsan_enabled_key);
 }
-static DECLARE_WORK(disable_work, disable_workfn);
+static DECLARE_WORK(memsan_disable_work, disable_workfn);
 
 /**
  * memsan_disable() - stop checking and tracking after an internal inconsistency
@@ -47,7 +47,7 @@ void memsan_disable(const char *why)
 
 	if (!xchg(&once, true)) {
 		pr_err("internal inconsistency (%s): memsan disabled itself\n", why);
-		schedule_work(&disable_work);
+		schedule_work(&memsan_disable_work);
 	}
 }
 
@@ -60,5 +60,5 @@ void memsan_disable(const char *why)
 void memsan_disable_sync(void)
 {
 	static_branch_disable(&memsan_enabled_key);
-	flush_work(&disable_work);
+	flush_work(&memsan_disable_work);
 }

@@ -18,6 +18,7 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
+#include "compat/compat.h"
 #include "counters/counters.h"
 #include "shadow_port/memsan_shadow.h"
 
@@ -117,8 +118,9 @@ static void module_area(unsigned long *start, unsigned long *end)
 	*start = MODULES_VADDR;
 	*end = MODULES_END;
 #elif defined(CONFIG_ARM64)
-	unsigned long self = (unsigned long)THIS_MODULE->core_layout.base;	/* 6.1 */
+	unsigned long self, self_end;
 
+	memsan_module_text(THIS_MODULE, &self, &self_end);
 	*start = (self - MODULES_VSIZE) & PAGE_MASK;
 	*end = PAGE_ALIGN(self + MODULES_VSIZE);
 #else

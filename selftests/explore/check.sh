@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh ARCH: the failure-injection and explore suite for one
-# architecture (x86_64 or arm64), as scripts/check runs it after
-# scripts/build-arch ARCH built memsan.ko, memsan-ctl, json_check and
-# examples/error_paths/.  Runs explore_tests.sh in a QEMU guest; prints KTAP.
+# check.sh ARCH [KERNEL]: the failure-injection and explore suite for one
+# architecture (x86_64 or arm64) and kernel (default 6.1), as scripts/check
+# runs it after scripts/build-arch ARCH KERNEL built memsan.ko, memsan-ctl,
+# json_check and examples/error_paths/.  Runs explore_tests.sh in a QEMU
+# guest; prints KTAP.
 #
 # Environment: EXPLORE_LOG (console log; default build/check/console-explore-ARCH.log).
 set -uo pipefail
@@ -12,6 +13,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 arch=${1:-x86_64}
+kernel=${2:-6.1}
 case $arch in
 x86_64) want="X86-64" ;;
 arm64) want="AArch64" ;;
@@ -28,7 +30,7 @@ for f in kmod/memsan.ko examples/error_paths/error_paths.ko examples/error_paths
 done
 
 mkdir -p "$REPO/build/check"
-exec "$REPO/qemu-scripts/vm-run" --arch "$arch" --timeout 900 \
+exec "$REPO/qemu-scripts/vm-run" --kernel "$kernel" --arch "$arch" --timeout 900 \
 	--log "${EXPLORE_LOG:-$REPO/build/check/console-explore-$arch.log}" \
 	--file "$HERE/explore_tests.sh" \
 	--file "$REPO/examples/error_paths/error_paths.ko" \

@@ -369,6 +369,17 @@ static noinline int victim_uaf_kfree_rcu(void)
  * them and reads 8 bytes at offset 0.  Checks, hooks, the quarantine and the
  * report all run in IRQ context, in whatever task the timer interrupted.
  */
+/* A hard-IRQ timer calling @fn: hrtimer_setup() where memsan.mk's compile tests find it (6.13+). */
+static void victim_hrtimer_setup(struct hrtimer *timer, enum hrtimer_restart (*fn)(struct hrtimer *))
+{
+#ifdef MEMSAN_HAVE_HRTIMER_SETUP
+	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+#else
+	hrtimer_init(timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	timer->function = fn;
+#endif
+}
+
 static struct hrtimer victim_irq_timer;
 static DECLARE_COMPLETION(victim_irq_done);
 static int victim_uaf_in_irq(void);
@@ -386,8 +397,7 @@ static noinline int victim_uaf_in_irq(void)
 
 	if (!in_hardirq()) {
 		reinit_completion(&victim_irq_done);
-		hrtimer_init(&victim_irq_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-		victim_irq_timer.function = victim_irq_timer_fn;
+		victim_hrtimer_setup(&victim_irq_timer, victim_irq_timer_fn);
 		hrtimer_start(&victim_irq_timer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
 		wait_for_completion(&victim_irq_done);
 		return 0;
@@ -864,8 +874,7 @@ static enum hrtimer_restart victim_stack_timer_fn(struct hrtimer *timer)
 static int victim_stack_in_irq(void)
 {
 	reinit_completion(&victim_stack_irq_done);
-	hrtimer_init(&victim_stack_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	victim_stack_timer.function = victim_stack_timer_fn;
+	victim_hrtimer_setup(&victim_stack_timer, victim_stack_timer_fn);
 	hrtimer_start(&victim_stack_timer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
 	wait_for_completion(&victim_stack_irq_done);
 	return victim_stack_irq_ret;
@@ -1395,7 +1404,7 @@ static noinline int victim_uaf_kvfree_vmalloc(void)
 }
 
 /*
- * vmalloc(64) freed by the kernel: kvfree_rcu() hands it to RCU's batches,
+ * vmalloc(64) freed by the kernel: kvfree_rcu_mightsleep() hands it to RCU's batches,
  * which vfree() it (memsan's hook on vfree() takes it); then an 8-byte
  * read at offset 0.  As long as uaf_kfree_rcu, for the same reason.
  */
@@ -1406,7 +1415,7 @@ static noinline int victim_uaf_kvfree_rcu_vmalloc(void)
 
 	if (!p)
 		return -ENOMEM;
-	kvfree_rcu(p);
+	kvfree_rcu_mightsleep(p);	/* kvfree_rcu(p) before 6.3 */
 	msleep(VICTIM_KFREE_RCU_WAIT_MS);
 	OPTIMIZER_HIDE_VAR(p);
 	v = READ_ONCE(p[0]);
@@ -2050,7 +2059,7 @@ static const struct file_operations run_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = run_write,
-	.llseek = no_llseek,
+	.llseek = noop_llseek,	/* no_llseek is gone in 6.12 */
 };
 
 static int cases_show(struct seq_file *seq, void *v)

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: kfree_rcu() of an instrumented module's objects where the kernel
+ * does not free them through kfree() (7.x).
+ *
+ * 7.x hands kfree_rcu() objects to per-CPU sheaves that go back to the slab
+ * allocator after a grace period without calling kfree() or
+ * kmem_cache_free(): the free hooks never see them, and memsan would keep
+ * such an object live forever.  memsan_redirect.h sends an instrumented
+ * module's kvfree_call_rcu() here instead (built when conftest.sh finds the
+ * 7.x kvfree_call_rcu(struct kvfree_rcu_head *, void *)).  A tracked object
+ * waits in a ring with a grace-period cookie; a work item frees it through
+ * memsan (quarantine, use-after-free detection) once that grace period has
+ * elapsed, as the kernel would have.  The object's rcu head is not used:
+ * 7.x's struct kvfree_rcu_head is one word, too small for call_rcu().
+ */
+#include <linux/export.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "hooks/hooks.h"
+#include "objects/objects.h"
+#include "settings/settings.h"
+#include "shadow_port/memsan_shadow.h"
+
+/* Objects waiting for their grace period; beyond that the kernel frees them. */
+#define RCU_FREE_SLOTS		1024
+/* How often the work item looks for elapsed grace periods. */
+#define RCU_FREE_POLL_MS	10
+
+struct rcu_free {
+	void *ptr;
+	unsigned long cookie;	/* get_state_synchronize_rcu() when queued */
+	unsigned long ip;	/* the kfree_rcu() caller */
+};
+
+static struct rcu_free ring[RCU_FREE_SLOTS];
+static unsigned int ring_head, ring_tail;	/* free-running: head - tail queued */
+static DEFINE_RAW_SPINLOCK(ring_lock);
+
+static void rcu_free_workfn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(rcu_free_work, rcu_free_workfn);
+
+static void free_now(void *ptr, unsigned long ip)
+{
+	memsan_free_object(NULL, ptr, MEMSAN_RELEASE_KFREE, ip, (unsigned long)kvfree_call_rcu);
+}
+
+/* Queue @ptr; false when the ring is full. */
+static bool ring_put(void *ptr, unsigned long ip)
+{
+	unsigned long flags;
+	bool queued = false;
+
+	raw_spin_lock_irqsave(&ring_lock, flags);
+	if (ring_head - ring_tail < RCU_FREE_SLOTS) {
+		ring[ring_head % RCU_FREE_SLOTS] = (struct rcu_free) {
+			.ptr = ptr,
+			.cookie = get_state_synchronize_rcu(),
+			.ip = ip,
+		};
+		ring_head++;
+		queued = true;
+	}
+	raw_spin_unlock_irqrestore(&ring_lock, flags);
+	return queued;
+}
+
+/* Take the oldest entry if its grace period has elapsed (or @all). */
+static bool ring_take(struct rcu_free *out, bool all)
+{
+	unsigned long flags;
+	bool taken = false;
+
+	raw_spin_lock_irqsave(&ring_lock, flags);
+	if (ring_head != ring_tail) {
+		struct rcu_free *oldest = &ring[ring_tail % RCU_FREE_SLOTS];
+
+		if (all || poll_state_synchronize_rcu(oldest->cookie)) {
+			*out = *oldest;
+			ring_tail++;
+			taken = true;
+		}
+	}
+	raw_spin_unlock_irqrestore(&ring_lock, flags);
+	return taken;
+}
+
+static bool ring_empty(void)
+{
+	return READ_ONCE(ring_head) == READ_ONCE(ring_tail);
+}
+
+static void rcu_free_workfn(struct work_struct *work)
+{
+	struct rcu_free entry;
+
+	while (ring_take(&entry, false))
+		free_now(entry.ptr, entry.ip);
+	if (!ring_empty())
+		schedule_delayed_work(&rcu_free_work, msecs_to_jiffies(RCU_FREE_POLL_MS));
+}
+
+void __memsan_kvfree_call_rcu(struct kvfree_rcu_head *head, void *ptr)
+{
+	if (!memsan_enabled() || ZERO_OR_NULL_PTR(ptr) ||
+	    !memsan_shadow_page_tracked((unsigned long)ptr)) {
+		kvfree_call_rcu(head, ptr);
+		return;
+	}
+	if (!head) {
+		/* kvfree_rcu_mightsleep(): the caller may sleep */
+		synchronize_rcu();
+		free_now(ptr, _RET_IP_);
+		return;
+	}
+	if (!ring_put(ptr, _RET_IP_)) {
+		kvfree_call_rcu(head, ptr);	/* unseen by memsan: its record stays */
+		return;
+	}
+	schedule_delayed_work(&rcu_free_work, msecs_to_jiffies(RCU_FREE_POLL_MS));
+}
+EXPORT_SYMBOL(__memsan_kvfree_call_rcu);
+
+/**
+ * memsan_rcu_free_exit() - free what still waits, after its grace period
+ *
+ * Unload: the instrumented modules are gone, nothing queues any more.
+ */
+void memsan_rcu_free_exit(void)
+{
+	struct rcu_free entry;
+
+	cancel_delayed_work_sync(&rcu_free_work);
+	synchronize_rcu();
+	while (ring_take(&entry, true))
+		free_now(entry.ptr, entry.ip);
+}
