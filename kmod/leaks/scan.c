@@ -214,6 +214,22 @@ static void exclude_vmalloc(struct leak_scan *s, const void *buf, size_t size)
 	}
 }
 
+/*
+ * The pages of the module going away: its data is no root, not even seen
+ * through the linear map (a page there holding its globals' copy of the
+ * candidates' addresses hid a leak on 6.12).
+ */
+static void exclude_module(struct leak_scan *s, struct module *mod)
+{
+	unsigned long start[2], size[2];
+	unsigned int i, n = memsan_module_data(mod, start, size);
+
+	for (i = 0; i < n; i++)
+		if (size[i])
+			exclude_vmalloc(s, (void *)ALIGN_DOWN(start[i], PAGE_SIZE),
+					PAGE_ALIGN(offset_in_page(start[i]) + size[i]));
+}
+
 static int add_ram(struct resource *res, void *arg)
 {
 	struct leak_scan *s = arg;
@@ -254,7 +270,12 @@ static void follow_words(struct leak_scan *s, const unsigned long *w, unsigned l
 	for (i = 0; i < nr; i++) {
 		unsigned long v = w[i], pfn;
 
-		if (v < s->lin_lo || v >= s->lin_hi)
+		/*
+		 * The start of a page only: kfree_rcu()'s blocks are named so;
+		 * a pointer into a page's middle led to thread stacks and
+		 * module memory seen through the linear map, stale or excluded.
+		 */
+		if (v < s->lin_lo || v >= s->lin_hi || offset_in_page(v))
 			continue;
 		pfn = PHYS_PFN(__pa(v));
 		if (pfn < s->min_pfn || pfn >= s->max_pfn ||
@@ -789,6 +810,8 @@ int memsan_leaks_scan(struct module *const *mods, unsigned int nr, const struct 
 	memsan_count(MEMSAN_COUNTER_LEAK_SCANS, 1);
 
 	memsan_objects_pool_pages(exclude_page, s);
+	if (going)
+		exclude_module(s, (struct module *)going);
 	memsan_objects_walk(collect, s);
 	st->candidates = s->nr_objs;
 	if (!s->nr_objs)
