@@ -67,6 +67,7 @@ static int __init memsan_init(void)
 	err = memsan_quarantine_init();
 	if (err)
 		goto err_objects;
+	memsan_own_caches_init();
 	err = memsan_modules_init();
 	if (err)
 		goto err_quarantine;
@@ -91,6 +92,7 @@ err_debugfs:
 	memsan_modules_exit();
 err_quarantine:
 	memsan_quarantine_exit();
+	memsan_own_caches_exit();
 err_objects:
 	memsan_stack_cache_exit();
 err_objects_only:
@@ -110,6 +112,7 @@ static void __exit memsan_exit(void)
 	memsan_debugfs_exit();
 	memsan_modules_exit();
 	memsan_quarantine_exit();
+	memsan_own_caches_exit();
 	memsan_stack_cache_exit();
 	memsan_objects_exit();
 	memsan_shadow_exit();

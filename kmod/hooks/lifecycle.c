@@ -9,6 +9,7 @@
  * poisons the whole slot and puts the record in the quarantine, or reports a
  * double or invalid free and swallows the call.
  */
+#include <linux/kfence.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 #include <linux/sched.h>
@@ -76,6 +77,7 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 	struct memsan_object *obj;
 	struct memsan_slot slot;
 	enum memsan_ptr_kind kind;
+	unsigned int pad;
 	u8 redzone;
 
 	if (ZERO_OR_NULL_PTR(ptr))
@@ -107,6 +109,15 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 		memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
 		return;
 	}
+	/*
+	 * SLUB's left redzone before the object (memsan's own kmalloc caches,
+	 * module caches): an underflow.  Cleared when the object goes back
+	 * (memsan_allocator_free()).  Without a chunk for it the object is
+	 * still tracked, without a left redzone.
+	 */
+	pad = slot.cache ? memsan_cache_left_pad(slot.cache) : 0;
+	if (pad && !is_kfence_address(ptr))
+		shadow_poison(&memsan_shadow, slot.start - pad, pad, SHADOW_REDZONE_LEFT);
 	obj->addr = slot.start;
 	obj->cache = slot.cache;
 	obj->size = size;

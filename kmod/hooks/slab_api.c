@@ -131,9 +131,24 @@ static unsigned int cache_redzone(slab_flags_t flags)
 	return READ_ONCE(memsan_redzone);
 }
 
-static slab_flags_t cache_flags(slab_flags_t flags)
+/*
+ * SLAB_RED_ZONE: SLUB puts a left redzone before every object, which memsan
+ * poisons while the object is tracked (as for its own kmalloc caches,
+ * objects/own_caches.c).  SLUB makes it as large as the cache's alignment:
+ * at least 16 bytes with cache_align().
+ */
+static slab_flags_t cache_flags(slab_flags_t flags, unsigned int redzone)
 {
-	return memsan_enabled() ? flags | SLAB_NOLEAKTRACE : flags;
+	if (!memsan_enabled())
+		return flags;
+	return flags | SLAB_NOLEAKTRACE | (redzone ? SLAB_RED_ZONE : 0);
+}
+
+#define CACHE_MIN_ALIGN		16
+
+static unsigned int cache_align(unsigned int align, unsigned int redzone)
+{
+	return redzone ? max_t(unsigned int, align, CACHE_MIN_ALIGN) : align;
 }
 
 static struct kmem_cache *module_cache(struct kmem_cache *cache, const char *name,
@@ -154,9 +169,13 @@ struct kmem_cache *__memsan___kmem_cache_create_args(const char *name, unsigned 
 						     slab_flags_t flags)
 {
 	unsigned int redzone = cache_redzone(flags);
+	struct kmem_cache_args ours = {};
 
-	return module_cache(__kmem_cache_create_args(name, size + redzone, args,
-						     cache_flags(flags)),
+	if (args)
+		ours = *args;
+	ours.align = cache_align(ours.align, redzone);
+	return module_cache(__kmem_cache_create_args(name, size + redzone, &ours,
+						     cache_flags(flags, redzone)),
 			    name, size, redzone, __kmem_cache_create_args, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmem_cache_create_args);
@@ -167,8 +186,8 @@ struct kmem_cache *__memsan_kmem_cache_create(const char *name, unsigned int siz
 {
 	unsigned int redzone = cache_redzone(flags);
 
-	return module_cache(kmem_cache_create(name, size + redzone, align, cache_flags(flags),
-					      ctor),
+	return module_cache(kmem_cache_create(name, size + redzone, cache_align(align, redzone),
+					      cache_flags(flags, redzone), ctor),
 			    name, size, redzone, kmem_cache_create, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_create);
@@ -181,9 +200,10 @@ struct kmem_cache *__memsan_kmem_cache_create_usercopy(const char *name, unsigne
 {
 	unsigned int redzone = cache_redzone(flags);
 
-	return module_cache(kmem_cache_create_usercopy(name, size + redzone, align,
-						       cache_flags(flags), useroffset, usersize,
-						       ctor),
+	return module_cache(kmem_cache_create_usercopy(name, size + redzone,
+						       cache_align(align, redzone),
+						       cache_flags(flags, redzone), useroffset,
+						       usersize, ctor),
 			    name, size, redzone, kmem_cache_create_usercopy, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_create_usercopy);
@@ -261,11 +281,11 @@ static __printf(2, 0) char *printf_alloc(gfp_t flags, const char *fmt, va_list a
 	va_copy(aq, args);
 	size = vsnprintf(NULL, 0, fmt, aq) + 1;
 	va_end(aq);
-	str = kmalloc_track_caller(grown(size), flags);
-	if (!str)
-		return NULL;
-	vsnprintf(str, size, fmt, args);
-	return tracked(str, size, fn, ret);
+	if (!own_kmalloc(size, flags, NUMA_NO_NODE, fn, ret, (void **)&str))
+		str = tracked(kmalloc_track_caller(grown(size), flags), size, fn, ret);
+	if (str)
+		vsnprintf(str, size, fmt, args);
+	return str;
 }
 
 char *__memsan_kvasprintf(gfp_t flags, const char *fmt, va_list args)

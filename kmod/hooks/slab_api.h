@@ -54,6 +54,27 @@ static inline size_t grown(size_t size)
 }
 
 /*
+ * kmalloc() from memsan's own caches (objects/own_caches.c), whose objects
+ * have a left redzone too.  Returns true if one of them took the call:
+ * *@ptr is then the tracked object, or NULL if the allocation failed.
+ * false: the kernel's kmalloc serves it (memsan off, a size or flags those
+ * caches do not serve).
+ */
+static inline bool own_kmalloc(size_t size, gfp_t flags, int node, void *fn, unsigned long ret,
+			       void **ptr)
+{
+	struct kmem_cache *cache;
+
+	if (!memsan_enabled() || !size)
+		return false;
+	cache = memsan_own_cache_for(size, memsan_grown_size(size), flags);
+	if (!cache)
+		return false;
+	*ptr = tracked(kmem_cache_alloc_node(cache, flags, node), size, fn, ret);
+	return true;
+}
+
+/*
  * krealloc() and ksize() read the object first, as KASAN has them do: one
  * byte at its start.  A freed (quarantined) object is reported there as a
  * use-after-free by the caller, and the call is not made: krealloc()

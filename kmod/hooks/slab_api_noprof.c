@@ -38,16 +38,25 @@ void *__memsan_kmemdup_noprof(const void *src, size_t len, gfp_t flags);
 
 void *__memsan___kmalloc_noprof(size_t size, gfp_t flags)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
+	if (own_kmalloc(size, flags, NUMA_NO_NODE, __kmalloc_noprof, _RET_IP_, &ptr))
+		return ptr;
 	return tracked(__kmalloc_noprof(grown(size), flags), size, __kmalloc_noprof, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc_noprof);
 
 void *__memsan___kmalloc_node_noprof(size_t size, kmem_buckets *b, gfp_t flags, int node)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
+	/* kmem_buckets of their own (kmem_buckets_create() callers) stay theirs */
+	if (!b && own_kmalloc(size, flags, node, __kmalloc_node_noprof, _RET_IP_, &ptr))
+		return ptr;
 	return tracked(__kmalloc_node_noprof(grown(size), b, flags, node), size,
 		       __kmalloc_node_noprof, _RET_IP_);
 }
@@ -56,8 +65,13 @@ EXPORT_SYMBOL(__memsan___kmalloc_node_noprof);
 void *__memsan___kmalloc_node_track_caller_noprof(size_t size, kmem_buckets *b, gfp_t flags,
 						  int node, unsigned long caller)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
+	if (!b && own_kmalloc(size, flags, node, __kmalloc_node_track_caller_noprof, _RET_IP_,
+			      &ptr))
+		return ptr;
 	return tracked(__kmalloc_node_track_caller_noprof(grown(size), b, flags, node, caller),
 		       size, __kmalloc_node_track_caller_noprof, _RET_IP_);
 }
@@ -71,10 +85,14 @@ EXPORT_SYMBOL(__memsan___kmalloc_node_track_caller_noprof);
  */
 void *__memsan___kmalloc_cache_noprof(struct kmem_cache *cache, gfp_t flags, size_t size)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
 	if (!memsan_enabled())
 		return __kmalloc_cache_noprof(cache, flags, size);
+	if (own_kmalloc(size, flags, NUMA_NO_NODE, __kmalloc_cache_noprof, _RET_IP_, &ptr))
+		return ptr;
 	return tracked(__kmalloc_noprof(grown(size), flags), size, __kmalloc_cache_noprof,
 		       _RET_IP_);
 }
@@ -83,10 +101,14 @@ EXPORT_SYMBOL(__memsan___kmalloc_cache_noprof);
 void *__memsan___kmalloc_cache_node_noprof(struct kmem_cache *cache, gfp_t flags, int node,
 					   size_t size)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
 	if (!memsan_enabled())
 		return __kmalloc_cache_node_noprof(cache, flags, node, size);
+	if (own_kmalloc(size, flags, node, __kmalloc_cache_node_noprof, _RET_IP_, &ptr))
+		return ptr;
 	return tracked(__kmalloc_node_noprof(grown(size), NULL, flags, node), size,
 		       __kmalloc_cache_node_noprof, _RET_IP_);
 }

@@ -19,16 +19,24 @@
 
 void *__memsan___kmalloc(size_t size, gfp_t flags)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
+	if (own_kmalloc(size, flags, NUMA_NO_NODE, __kmalloc, _RET_IP_, &ptr))
+		return ptr;
 	return tracked(__kmalloc(grown(size), flags), size, __kmalloc, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc);
 
 void *__memsan___kmalloc_node(size_t size, gfp_t flags, int node)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
+	if (own_kmalloc(size, flags, node, __kmalloc_node, _RET_IP_, &ptr))
+		return ptr;
 	return tracked(__kmalloc_node(grown(size), flags, node), size, __kmalloc_node, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmalloc_node);
@@ -36,8 +44,12 @@ EXPORT_SYMBOL(__memsan___kmalloc_node);
 void *__memsan___kmalloc_node_track_caller(size_t size, gfp_t flags, int node,
 					   unsigned long caller)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
+	if (own_kmalloc(size, flags, node, __kmalloc_node_track_caller, _RET_IP_, &ptr))
+		return ptr;
 	return tracked(__kmalloc_node_track_caller(grown(size), flags, node, caller), size,
 		       __kmalloc_node_track_caller, _RET_IP_);
 }
@@ -51,20 +63,28 @@ EXPORT_SYMBOL(__memsan___kmalloc_node_track_caller);
  */
 void *__memsan_kmalloc_trace(struct kmem_cache *cache, gfp_t flags, size_t size)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
 	if (!memsan_enabled())
 		return kmalloc_trace(cache, flags, size);
+	if (own_kmalloc(size, flags, NUMA_NO_NODE, kmalloc_trace, _RET_IP_, &ptr))
+		return ptr;
 	return tracked(__kmalloc(grown(size), flags), size, kmalloc_trace, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmalloc_trace);
 
 void *__memsan_kmalloc_node_trace(struct kmem_cache *cache, gfp_t flags, int node, size_t size)
 {
+	void *ptr;
+
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
 	if (!memsan_enabled())
 		return kmalloc_node_trace(cache, flags, node, size);
+	if (own_kmalloc(size, flags, node, kmalloc_node_trace, _RET_IP_, &ptr))
+		return ptr;
 	return tracked(__kmalloc_node(grown(size), flags, node), size, kmalloc_node_trace,
 		       _RET_IP_);
 }

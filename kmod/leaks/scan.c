@@ -437,7 +437,7 @@ static void scan_slab_root(struct leak_scan *s, unsigned long pfn)
 	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn), end = addr + PAGE_SIZE;
 	struct kmem_cache *cache = memsan_folio_slab_cache(folio);
 	unsigned long base, nr, slot, key;
-	unsigned int stride, offset;
+	unsigned int stride, offset, pad;
 
 	if (!cache || !memsan_cache_free_pointer(cache, &offset, &key)) {
 		scan_span(s, addr, end);
@@ -446,10 +446,12 @@ static void scan_slab_root(struct leak_scan *s, unsigned long pfn)
 	stride = memsan_cache_stride(cache);
 	base = (unsigned long)folio_address(folio);
 	nr = stride ? folio_size(folio) / stride : 0;
-	if (!nr || memsan_cache_left_pad(cache) || addr < base) {	/* slub_debug: as a whole */
+	if (!nr || addr < base) {
 		scan_span(s, addr, end);
 		return;
 	}
+	/* SLUB's left redzone (memsan's kmalloc caches): objects start past it */
+	pad = memsan_cache_left_pad(cache);
 	slot = base + (addr - base) / stride * stride;
 	for (; slot < end; slot += stride) {
 		unsigned long from = max(addr, slot), to = min(end, slot + stride);
@@ -458,7 +460,7 @@ static void scan_slab_root(struct leak_scan *s, unsigned long pfn)
 			scan_span(s, from, end);
 			break;
 		}
-		if (!slot_free(slot, base, nr, stride, offset, key))
+		if (!slot_free(slot + pad, base + pad, nr, stride, offset, key))
 			scan_span(s, from, to);
 		else
 			s->free_slot_bytes += to - from;

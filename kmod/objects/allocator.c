@@ -8,16 +8,19 @@
  * (hooks/hooks.c) let the call through.
  */
 #include <linux/irqflags.h>
+#include <linux/kfence.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/poison.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
 #include "compat/compat.h"
 #include "objects/objects.h"
+#include "shadow_port/memsan_shadow.h"
 
 /**
  * memsan_classify_ptr() - what a pointer passed to a free function points at
@@ -117,6 +120,22 @@ void memsan_allocator_vfree(const void *addr)
 	barrier();
 }
 
+/*
+ * SLUB's left redzone before a tracked object (memsan_track_object()
+ * poisoned it) goes back with the object: no shadow, and SLUB's pattern for
+ * an allocated object, which SLUB checks at the free (an underflowing store
+ * was reported already; SLUB need not report it again).
+ */
+static void left_redzone_release(struct kmem_cache *cache, unsigned long addr)
+{
+	unsigned int pad = memsan_cache_left_pad(cache);
+
+	if (!pad || is_kfence_address((void *)addr))	/* KFENCE's objects have no pad */
+		return;
+	shadow_clear(&memsan_shadow, addr - pad, pad);
+	memset((void *)(addr - pad), SLUB_RED_ACTIVE, pad);
+}
+
 /**
  * memsan_allocator_free() - give an object back to its allocator
  * @addr:	object start
@@ -140,6 +159,8 @@ void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 rele
 			schedule_work(&vfree_work);
 		return;
 	}
+	if (cache)
+		left_redzone_release(cache, addr);
 	flags = bypassed_call_begin((void *)addr);
 	if (release == MEMSAN_RELEASE_CACHE_FREE)
 		kmem_cache_free(cache, (void *)addr);

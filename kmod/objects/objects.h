@@ -10,6 +10,8 @@
  *		 past memsan's own hooks
  *   caches.c	 the caches instrumented modules create: the object size they
  *		 asked for (memsan adds a redzone), the names of destroyed ones
+ *   own_caches.c memsan's own kmalloc caches, whose objects have SLUB's left
+ *		 redzone: instrumented modules' kmalloc() up to 4096 bytes
  *
  * Below the quarantine and the report, above the leaves (counters,
  * settings, shadow, compat).
@@ -162,6 +164,14 @@ bool memsan_cache_can_remember(void);
 unsigned int memsan_cache_user_size(const struct kmem_cache *cache);
 bool memsan_cache_forget(struct kmem_cache *cache, char *name);
 bool memsan_cache_dead_name(const struct kmem_cache *cache, char *name);
+
+/* === memsan's own kmalloc caches, with left redzones (own_caches.c) === */
+
+void memsan_own_caches_init(void);
+void memsan_own_caches_exit(void);
+struct kmem_cache *memsan_own_cache_for(size_t size, size_t grown, gfp_t flags);
+const char *memsan_own_cache_name(const struct kmem_cache *cache);
+unsigned int memsan_own_cache_class(const struct kmem_cache *cache);
 
 /* === The slab allocator (allocator.c) === */
 

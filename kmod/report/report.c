@@ -238,15 +238,28 @@ static void fetch_stack(struct memsan_stack *s, depot_stack_handle_t handle, pid
 		memcpy(s->frames, entries, s->nr * sizeof(*entries));
 }
 
+/*
+ * Does @obj's slot hold @addr?  The slot runs from the object to the next
+ * slot's left redzone; SLUB's left redzone before the object (memsan's own
+ * kmalloc caches, module caches) is the object's too: an underflow.
+ */
+static bool object_covers(const struct memsan_object *obj, unsigned long addr)
+{
+	if (addr >= obj->addr)
+		return addr - obj->addr < obj->slot_size;
+	return obj->cache && obj->addr - addr <= memsan_cache_left_pad(obj->cache);
+}
+
 /* Describe the tracked object @r->addr falls in, if any. */
 static void describe_object(struct memsan_report *r)
 {
 	struct memsan_object obj;
 	struct memsan_slot slot;
 	enum memsan_ptr_kind kind = memsan_classify_ptr((void *)r->addr, &slot);
+	const char *own;
 
 	if (kind == MEMSAN_PTR_NOT_HEAP || !memsan_object_lookup(slot.start, &obj) ||
-	    r->addr - obj.addr >= obj.slot_size) {
+	    !object_covers(&obj, r->addr)) {
 		/* a page or vmalloc object: classify_ptr() knows neither */
 		if (!memsan_object_find(r->addr, &obj))
 			return;
@@ -257,8 +270,11 @@ static void describe_object(struct memsan_report *r)
 	r->obj_size = obj.size;
 	r->cache_name[0] = '\0';
 	if (obj.cache) {
-		strscpy(r->cache_name, memsan_cache_name(obj.cache), sizeof(r->cache_name));
-		r->cache_size = memsan_cache_user_size(obj.cache) ?:
+		/* memsan's own kmalloc caches go by the kmalloc class they stand for */
+		own = memsan_own_cache_name(obj.cache);
+		strscpy(r->cache_name, own ?: memsan_cache_name(obj.cache), sizeof(r->cache_name));
+		r->cache_size = memsan_own_cache_class(obj.cache) ?:
+				memsan_cache_user_size(obj.cache) ?:
 				memsan_cache_object_size(obj.cache);
 	} else {
 		r->cache_size = obj.slot_size;

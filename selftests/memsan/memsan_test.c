@@ -220,7 +220,7 @@ static const struct expect cases[] = {
 	BAD(oob_const_kmalloc_node4096, SOOB, WRITE, 1, 4096, 4096, NULL, UNCHECKED),
 	BAD(oob_const_kmalloc8192,  SOOB,  READ,   1, 8192, 8192, KIND_LARGE, UNCHECKED),
 	BAD(oob_large_kmalloc_exact, SOOB, READ,   1, 16384, 16384, KIND_LARGE, UNCHECKED),
-	BAD(oob_past_ksize,         SOOB,  READ,   1, 240, 240, NULL, UNCHECKED),
+	BAD(oob_past_ksize,         SOOB,  READ,   1, 256, 256, NULL, UNCHECKED),
 	BAD(oob_krealloc_grown,     SOOB,  READ,   1, 64, 64, NULL, UNCHECKED),
 	CLEAN(clean_const_kmalloc),
 	BAD(oob_kmem_cache_far,     SOOB,  READ,   1, 24, 20, VICTIM_CACHE, UNCHECKED),
@@ -231,6 +231,12 @@ static const struct expect cases[] = {
 	BAD(get_user_uaf,           UAF,   WRITE,  4,  0, 32, NULL, BY_CASE),
 	BAD(put_user_oob,           SOOB,  READ,   4, 32, 32, NULL, UNCHECKED),
 	CLEAN(clean_get_put_user),
+	/* issue 10: underflows, SLUB's left redzone */
+	BAD(oob_left_kmalloc64,     SOOB,  READ,   1, -1, 64, NULL, UNCHECKED),
+	BAD(oob_left_const_kmalloc64, SOOB, WRITE, 1, -16, 64, NULL, UNCHECKED),
+	BAD(oob_left_kmalloc4096,   SOOB,  READ,   8, -8, 4096, NULL, UNCHECKED),
+	BAD(oob_left_kmem_cache,    SOOB,  READ,   1, -1, 20, VICTIM_CACHE, UNCHECKED),
+	CLEAN(clean_kmalloc_align),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -238,6 +244,8 @@ static const struct expect cases[] = {
 
 #define PAST_SLOT	"the bad bytes lie past the object's last 8-byte granule, in the " \
 			"next slot (or page), which only a redzone makes memsan's"
+#define LEFT_PAD	"the bad bytes lie before the object, in the previous slot, which only " \
+			"the left redzone of memsan's caches (made with the redzone) makes memsan's"
 #define USERCOPY_BUG	"the object fills its slot, so the kernel's hardened usercopy " \
 			"stops this copy first, with a BUG"
 
@@ -265,6 +273,10 @@ static const struct {
 	{ "oob_krealloc_grown", PAST_SLOT },
 	{ "oob_kmem_cache_far", PAST_SLOT },
 	{ "put_user_oob", PAST_SLOT },
+	{ "oob_left_kmalloc64", LEFT_PAD },
+	{ "oob_left_const_kmalloc64", LEFT_PAD },
+	{ "oob_left_kmalloc4096", LEFT_PAD },
+	{ "oob_left_kmem_cache", LEFT_PAD },
 };
 
 static const char *redzone_only_why(const char *name)

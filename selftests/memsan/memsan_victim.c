@@ -25,6 +25,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/log2.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -1718,9 +1719,9 @@ static noinline int victim_oob_large_kmalloc_exact(void)
 }
 
 /*
- * kmalloc(200) (kmalloc-256 on both arches, with the redzone): ksize()
- * gives what may be used, the slot less the redzone, 240 bytes; a 1-byte
- * read at offset 240 is past it.
+ * kmalloc(200) (memsan's kmalloc-256 on both arches: 256 bytes and the
+ * redzone): ksize() gives what may be used, the slot less the redzone, 256
+ * bytes as without memsan; a 1-byte read at offset 256 is past it.
  */
 static noinline int victim_oob_past_ksize(void)
 {
@@ -1917,6 +1918,118 @@ static noinline int victim_clean_get_put_user(void)
 	return victim_getput(GETPUT_CLEAN);
 }
 
+/*
+ * === Underflows (issue 10): the left redzone ===
+ *
+ * memsan's own kmalloc caches and the caches a module creates have SLUB's
+ * left redzone before every object, poisoned by memsan: an underflow is
+ * caught whatever the previous slot holds.
+ */
+
+/* kmalloc(64), variable size: 1-byte read at offset -1. */
+static noinline int victim_oob_left_kmalloc64(void)
+{
+	u8 *p = kmalloc(victim_size(64), GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[-1]);
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/*
+ * kmalloc(64), a constant: 1-byte write at offset -16.  The write lands in
+ * SLUB's own redzone pattern: memsan restores it before the object goes
+ * back, so SLUB must not report it again (run_tests.sh's dmesg check).
+ */
+static noinline int victim_oob_left_const_kmalloc64(void)
+{
+	u8 *p = kmalloc(64, GFP_KERNEL);
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	WRITE_ONCE(p[-16], 0x5a);
+	kfree(p);
+	return 0;
+}
+
+/* kmalloc(4096), variable size: 8-byte read at offset -8. */
+static noinline int victim_oob_left_kmalloc4096(void)
+{
+	u64 *p = kmalloc(victim_size(4096), GFP_KERNEL);
+	u64 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[-1]);
+	barrier_data(&v);
+	kfree(p);
+	return 0;
+}
+
+/* An object of the module's cache: 1-byte read at offset -1. */
+static noinline int victim_oob_left_kmem_cache(void)
+{
+	u8 *p = kmem_cache_alloc(victim_cache, GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[-1]);
+	barrier_data(&v);
+	kmem_cache_free(victim_cache, p);
+	return 0;
+}
+
+/*
+ * kmalloc's alignment is kept: power-of-two sizes (constant or not) are
+ * aligned to their size, others to ARCH_KMALLOC_MINALIGN; every object is
+ * used to its last byte, and a whole object is used through kfree_rcu().
+ */
+static noinline int victim_clean_kmalloc_align(void)
+{
+	static const size_t sizes[] = { 8, 16, 24, 32, 64, 100, 128, 256, 512, 1024, 2048, 4096 };
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(sizes) && !ret; i++) {
+		size_t n = victim_size(sizes[i]);
+		size_t align = is_power_of_2(n) ? n : ARCH_KMALLOC_MINALIGN;
+		u8 *p = kmalloc(n, GFP_KERNEL);
+
+		if (!p)
+			return -ENOMEM;
+		memset(p, 0xa5, n);
+		if (!IS_ALIGNED((unsigned long)p, align)) {
+			pr_err("kmalloc(%zu) = %px: not %zu-aligned\n", n, p, align);
+			ret = -EIO;
+		}
+		if (READ_ONCE(p[0]) != 0xa5 || READ_ONCE(p[n - 1]) != 0xa5)
+			ret = -EIO;
+		kfree(p);
+	}
+	if (!ret) {
+		u8 *p = kmalloc(64, GFP_KERNEL);
+
+		if (!p)
+			return -ENOMEM;
+		memset(p, 1, 64);
+		if (!IS_ALIGNED((unsigned long)p, 64)) {
+			pr_err("kmalloc(64) = %px: not 64-aligned\n", p);
+			ret = -EIO;
+		}
+		kfree(p);
+	}
+	return ret;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -2015,6 +2128,11 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(get_user_uaf),
 	VICTIM_CASE(put_user_oob),
 	VICTIM_CASE(clean_get_put_user),
+	VICTIM_CASE(oob_left_kmalloc64),
+	VICTIM_CASE(oob_left_const_kmalloc64),
+	VICTIM_CASE(oob_left_kmalloc4096),
+	VICTIM_CASE(oob_left_kmem_cache),
+	VICTIM_CASE(clean_kmalloc_align),
 };
 
 static const struct victim_case *victim_find(const char *name)

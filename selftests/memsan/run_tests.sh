@@ -210,7 +210,7 @@ case $log in
 *) diag "start mark not in the kernel log: checking all of it" ;;
 esac
 bad=$(echo "$log" |
-	grep -E 'WARNING|BUG:|Oops|general protection|Unable to handle' |
+	grep -E 'WARNING|BUG:|Oops|general protection|Unable to handle|Redzone overwritten' |
 	grep -v 'BUG: MEMSAN: ')
 if [ -z "$bad" ]; then
 	point ok dmesg_clean

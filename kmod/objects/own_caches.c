@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsan: its own kmalloc caches, where every object has a left redzone.
+ *
+ * kmalloc() of an instrumented module (up to 4096 bytes) is served from
+ * caches only memsan allocates from: one per kmalloc size class, made with
+ * SLUB's SLAB_RED_ZONE, so that SLUB leaves a pad before every object.
+ * memsan poisons that pad while the object is tracked (hooks/lifecycle.c),
+ * and an underflow of the object is reported however its neighbours are
+ * used.  The pad is SLUB's own layout: the object pointer is the usual one,
+ * and the kernel's frees on the module's behalf (kfree_rcu(), kvfree(),
+ * krealloc()'s kfree()) work as for any slab object.
+ *
+ * kmalloc's alignment is kept: an object of a power-of-two size is aligned
+ * to that size, others to ARCH_KMALLOC_MINALIGN or 16 bytes, whichever is
+ * larger.  SLUB makes the pad as large as the alignment, so a power-of-two
+ * class has two caches: one aligned to its size for power-of-two requests
+ * (about three times the object's size per slot), one packed for the
+ * other sizes of the class (the object and 16 bytes or so).  Object sizes
+ * are the class plus the redzone parameter at load, so the right redzone
+ * stays inside the slot.  Allocations that need more (a redzone raised
+ * after load), other zones (GFP_DMA, GFP_DMA32) or reclaimable memory go to
+ * the kernel's kmalloc as before.
+ *
+ * The names carry a random suffix: a cache still holding objects at unload
+ * (a leak, a kfree_rcu() still pending) is left to the kernel, and the next
+ * load must not collide with its name in /sys/kernel/slab.  Reports name
+ * the class as the kernel would: "kmalloc-64".
+ */
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "compat/compat.h"
+#include "objects/objects.h"
+#include "settings/settings.h"
+
+/* SLUB's left redzone must hide at least this much of an underflow. */
+#define OWN_MIN_LEFT_PAD	16
+
+static const unsigned int own_classes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096,
+};
+
+struct own_class {
+	unsigned int size;		/* the kmalloc size class it stands for */
+	struct kmem_cache *packed;	/* for sizes of the class but its own */
+	struct kmem_cache *aligned;	/* for a request of exactly @size: natural alignment */
+	char name[MEMSAN_CACHE_NAME_LEN];	/* as reports show it */
+};
+
+static struct own_class own_caches[ARRAY_SIZE(own_classes)];
+static unsigned int own_count;
+static unsigned int own_capacity_extra;	/* bytes past the class: the redzone at load */
+
+/* What every object of memsan's caches is aligned to, at least. */
+static unsigned int own_min_align(void)
+{
+	return max_t(unsigned int, ARCH_KMALLOC_MINALIGN, OWN_MIN_LEFT_PAD);
+}
+
+static struct kmem_cache *own_cache_create(unsigned int size, unsigned int align,
+					   unsigned int redzone, u32 tag)
+{
+	struct kmem_cache *cache;
+	char name[48];
+
+	snprintf(name, sizeof(name), "memsan-kmalloc-%u%s-%08x", size,
+		 align > own_min_align() ? "-aligned" : "", tag);
+	/* user copies may use all of it, as of kmalloc's caches (usercopy) */
+	cache = kmem_cache_create_usercopy(name, size + redzone, align,
+					   SLAB_RED_ZONE | SLAB_NOLEAKTRACE, 0, size + redzone,
+					   NULL);
+	if (cache && memsan_cache_left_pad(cache) < OWN_MIN_LEFT_PAD) {
+		/* SLUB without CONFIG_SLUB_DEBUG ignores SLAB_RED_ZONE */
+		memsan_allocator_cache_destroy(cache);
+		cache = NULL;
+	}
+	return cache;
+}
+
+/**
+ * memsan_own_caches_init() - make memsan's kmalloc caches
+ *
+ * Without SLUB's debugging support (no left pad), with redzone=0 or if a
+ * cache cannot be made, there are none: kmalloc() then goes to the kernel's
+ * caches, as it did before.  Never fails memsan's load.
+ */
+void memsan_own_caches_init(void)
+{
+	unsigned int redzone = READ_ONCE(memsan_redzone), i;
+	u32 tag = get_random_u32();
+
+	if (!redzone)
+		return;
+	for (i = 0; i < ARRAY_SIZE(own_classes); i++) {
+		unsigned int size = own_classes[i];
+		struct own_class *c = &own_caches[own_count];
+
+		if (size < ARCH_KMALLOC_MINALIGN || size % ARCH_KMALLOC_MINALIGN)
+			continue;	/* not a kmalloc class on this machine */
+		c->size = size;
+		c->packed = own_cache_create(size, own_min_align(), redzone, tag);
+		c->aligned = c->packed;
+		if (c->packed && is_power_of_2(size) && size > own_min_align())
+			c->aligned = own_cache_create(size, size, redzone, tag);
+		if (!c->packed || !c->aligned)
+			break;
+		snprintf(c->name, MEMSAN_CACHE_NAME_LEN, "kmalloc-%u", size);
+		own_count++;
+	}
+	if (i < ARRAY_SIZE(own_classes)) {
+		pr_info("memsan: no kmalloc caches of its own (SLUB gives no left redzone): kmalloc() objects have no left redzone\n");
+		memsan_own_caches_exit();
+		return;
+	}
+	own_capacity_extra = redzone;
+}
+
+struct own_count_walk {
+	unsigned long live;
+};
+
+static void count_own(struct memsan_object *obj, void *arg)
+{
+	struct own_count_walk *w = arg;
+
+	if (obj->cache && memsan_own_cache_name(obj->cache))
+		w->live++;
+}
+
+/**
+ * memsan_own_caches_exit() - destroy memsan's kmalloc caches
+ *
+ * After the quarantine is emptied.  Caches that still hold tracked objects
+ * (leaks of unloaded modules, frees the kernel has not done yet) are left to
+ * the kernel rather than destroyed with objects in them.
+ */
+void memsan_own_caches_exit(void)
+{
+	struct own_count_walk w = { 0 };
+	unsigned int i;
+
+	if (!own_caches[0].packed)
+		return;
+	memsan_objects_walk(count_own, &w);
+	if (w.live)
+		pr_info("memsan: %lu objects of instrumented modules are still allocated: memsan's kmalloc caches stay\n",
+			w.live);
+	own_count = 0;
+	for (i = 0; i < ARRAY_SIZE(own_caches); i++) {
+		struct own_class *c = &own_caches[i];
+
+		if (!w.live && c->aligned && c->aligned != c->packed)
+			memsan_allocator_cache_destroy(c->aligned);
+		if (!w.live && c->packed)
+			memsan_allocator_cache_destroy(c->packed);
+		c->packed = NULL;
+		c->aligned = NULL;
+	}
+}
+
+/**
+ * memsan_own_cache_for() - memsan's cache for a kmalloc of @size bytes
+ * @size:	bytes the caller asked for
+ * @grown:	@size with the redzone
+ * @flags:	the call's GFP flags
+ *
+ * Return: the cache of @size's kmalloc class, or NULL: the kernel's kmalloc
+ * serves the call.
+ */
+struct kmem_cache *memsan_own_cache_for(size_t size, size_t grown, gfp_t flags)
+{
+	unsigned int i;
+
+	if (flags & (GFP_DMA | GFP_DMA32 | __GFP_RECLAIMABLE))
+		return NULL;
+	for (i = 0; i < own_count; i++) {
+		const struct own_class *c = &own_caches[i];
+
+		if (size > c->size)
+			continue;
+		if (grown > c->size + own_capacity_extra)
+			return NULL;
+		return size == c->size ? c->aligned : c->packed;
+	}
+	return NULL;
+}
+
+static const struct own_class *own_class_of(const struct kmem_cache *cache)
+{
+	unsigned int i;
+
+	for (i = 0; i < own_count; i++)
+		if (own_caches[i].packed == cache || own_caches[i].aligned == cache)
+			return &own_caches[i];
+	return NULL;
+}
+
+/**
+ * memsan_own_cache_name() - the kmalloc class name of one of memsan's caches
+ * @cache:	any cache
+ *
+ * Return: "kmalloc-<class>", or NULL if @cache is not memsan's.
+ */
+const char *memsan_own_cache_name(const struct kmem_cache *cache)
+{
+	const struct own_class *c = own_class_of(cache);
+
+	return c ? c->name : NULL;
+}
+
+/**
+ * memsan_own_cache_class() - the kmalloc class of one of memsan's caches
+ * @cache:	any cache
+ *
+ * Return: the class size, or 0 if @cache is not memsan's.
+ */
+unsigned int memsan_own_cache_class(const struct kmem_cache *cache)
+{
+	const struct own_class *c = own_class_of(cache);
+
+	return c ? c->size : 0;
+}
