@@ -213,6 +213,8 @@ struct page *alloc_pages_noprof(__memsan_gfp gfp, unsigned int order)
 unsigned long get_free_pages_noprof(__memsan_gfp gfp, unsigned int order)
 	__memsan_redirect(__get_free_pages);
 unsigned long get_zeroed_page_noprof(__memsan_gfp gfp) __memsan_redirect(get_zeroed_page);
+void *alloc_pages_exact_noprof(__SIZE_TYPE__ size, __memsan_gfp gfp)
+	__memsan_redirect(alloc_pages_exact);
 #else
 #ifdef CONFIG_NUMA
 struct page *alloc_pages(__memsan_gfp gfp, unsigned int order) __memsan_redirect(alloc_pages);
@@ -220,9 +222,11 @@ struct page *alloc_pages(__memsan_gfp gfp, unsigned int order) __memsan_redirect
 unsigned long __get_free_pages(__memsan_gfp gfp, unsigned int order)
 	__memsan_redirect(__get_free_pages);
 unsigned long get_zeroed_page(__memsan_gfp gfp) __memsan_redirect(get_zeroed_page);
+void *alloc_pages_exact(__SIZE_TYPE__ size, __memsan_gfp gfp) __memsan_redirect(alloc_pages_exact);
 #endif
 void __free_pages(struct page *page, unsigned int order) __memsan_redirect(__free_pages);
 void free_pages(unsigned long addr, unsigned int order) __memsan_redirect(free_pages);
+void free_pages_exact(void *virt, __SIZE_TYPE__ size) __memsan_redirect(free_pages_exact);
 
 #ifdef MEMSAN_HAVE_VMALLOC_NOPROF
 #define __memsan_vm(name) name##_noprof

@@ -21,6 +21,8 @@ unsigned long __memsan___get_free_pages(gfp_t gfp, unsigned int order);
 unsigned long __memsan_get_zeroed_page(gfp_t gfp);
 void __memsan___free_pages(struct page *page, unsigned int order);
 void __memsan_free_pages(unsigned long addr, unsigned int order);
+void *__memsan_alloc_pages_exact(size_t size, gfp_t gfp);
+void __memsan_free_pages_exact(void *virt, size_t size);
 
 /* === vmalloc (vmalloc_api.c) === */
 

@@ -13,10 +13,12 @@
  * memory, of vmalloc memory, twice) is reported and not made
  * (lifecycle.c, memsan_free_region()).
  *
+ * alloc_pages_exact() and free_pages_exact() too: the object is the size
+ * asked for, and the rest of its last page is redzone.
+ *
  * Not wrapped: __alloc_pages() (its nodemask_t cannot be declared before
- * the kernel's headers; alloc_pages_node() uses it), folios,
- * alloc_pages_exact(); frees through put_page() by whoever holds the last
- * reference are not seen.
+ * the kernel's headers; alloc_pages_node() uses it), folios; frees through
+ * put_page() by whoever holds the last reference are not seen.
  */
 #include <linux/export.h>
 #include <linux/gfp.h>
@@ -38,10 +40,12 @@
 #define real_alloc_pages alloc_pages_noprof
 #define real_get_free_pages get_free_pages_noprof
 #define real_get_zeroed_page get_zeroed_page_noprof
+#define real_alloc_pages_exact alloc_pages_exact_noprof
 #else
 #define real_alloc_pages alloc_pages
 #define real_get_free_pages __get_free_pages
 #define real_get_zeroed_page get_zeroed_page
+#define real_alloc_pages_exact alloc_pages_exact
 #endif
 
 /* Record the 2^@order pages at @addr, just returned by @fn to the caller at @ret. */
@@ -90,12 +94,28 @@ unsigned long __memsan_get_zeroed_page(gfp_t gfp)
 }
 EXPORT_SYMBOL(__memsan_get_zeroed_page);
 
+void *__memsan_alloc_pages_exact(size_t size, gfp_t gfp)
+{
+	void *addr;
+
+	if (memsan_inject_fail(gfp, _RET_IP_))
+		return NULL;
+	addr = real_alloc_pages_exact(size, gfp);
+	if (addr && memsan_enabled())
+		memsan_track_region(addr, size, PAGE_ALIGN(size), MEMSAN_KIND_PAGES,
+				    memsan_save_stack((unsigned long)real_alloc_pages_exact,
+						      _RET_IP_));
+	return addr;
+}
+EXPORT_SYMBOL(__memsan_alloc_pages_exact);
+
 /*
  * A page somebody else holds a reference to (get_page()) is not freed by
  * this call, only released by the caller: memsan forgets it.  Otherwise
- * memsan takes the free, or the call is made as asked.
+ * memsan takes the free (to give it back with @release), or the call is
+ * made as asked.
  */
-static bool free_taken(struct page *page, unsigned long ip, unsigned long fn)
+static bool free_taken(struct page *page, u8 release, unsigned long ip, unsigned long fn)
 {
 	void *addr = page_address(page);
 
@@ -105,13 +125,13 @@ static bool free_taken(struct page *page, unsigned long ip, unsigned long fn)
 		memsan_forget_region(addr, MEMSAN_KIND_PAGES);
 		return false;
 	}
-	return memsan_free_region(addr, MEMSAN_KIND_PAGES, MEMSAN_RELEASE_FREE_PAGES, ip, fn,
-				  true);
+	return memsan_free_region(addr, MEMSAN_KIND_PAGES, release, ip, fn, true);
 }
 
 void __memsan___free_pages(struct page *page, unsigned int order)
 {
-	if (!page || !free_taken(page, _RET_IP_, (unsigned long)__free_pages))
+	if (!page || !free_taken(page, MEMSAN_RELEASE_FREE_PAGES, _RET_IP_,
+				 (unsigned long)__free_pages))
 		__free_pages(page, order);
 }
 EXPORT_SYMBOL(__memsan___free_pages);
@@ -126,7 +146,23 @@ void __memsan_free_pages(unsigned long addr, unsigned int order)
 				   _RET_IP_, (unsigned long)free_pages, true);
 		return;
 	}
-	if (!free_taken(virt_to_page((void *)addr), _RET_IP_, (unsigned long)free_pages))
+	if (!free_taken(virt_to_page((void *)addr), MEMSAN_RELEASE_FREE_PAGES, _RET_IP_,
+			(unsigned long)free_pages))
 		free_pages(addr, order);
 }
 EXPORT_SYMBOL(__memsan_free_pages);
+
+void __memsan_free_pages_exact(void *virt, size_t size)
+{
+	if (!virt)
+		return;
+	if (memsan_enabled() && (!virt_addr_valid(virt) || offset_in_page(virt))) {
+		memsan_free_region(virt, MEMSAN_KIND_PAGES, MEMSAN_RELEASE_FREE_PAGES_EXACT,
+				   _RET_IP_, (unsigned long)free_pages_exact, true);
+		return;
+	}
+	if (!free_taken(virt_to_page(virt), MEMSAN_RELEASE_FREE_PAGES_EXACT, _RET_IP_,
+			(unsigned long)free_pages_exact))
+		free_pages_exact(virt, size);
+}
+EXPORT_SYMBOL(__memsan_free_pages_exact);

@@ -154,6 +154,9 @@ void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 rele
 	case MEMSAN_RELEASE_FREE_PAGES:
 		__free_pages(virt_to_page((void *)addr), get_order(size));
 		return;
+	case MEMSAN_RELEASE_FREE_PAGES_EXACT:
+		free_pages_exact((void *)addr, size);
+		return;
 	case MEMSAN_RELEASE_VFREE:
 		if (llist_add((struct llist_node *)addr, &vfree_list))
 			schedule_work(&vfree_work);

@@ -40,6 +40,7 @@ enum memsan_release_kind {
 	MEMSAN_RELEASE_CACHE_FREE,
 	MEMSAN_RELEASE_FREE_PAGES,	/* __free_pages() of the object's order */
 	MEMSAN_RELEASE_VFREE,		/* vfree(), from a work item: it may sleep */
+	MEMSAN_RELEASE_FREE_PAGES_EXACT,	/* free_pages_exact() of the object's pages */
 };
 
 /*

@@ -237,6 +237,10 @@ static const struct expect cases[] = {
 	BAD(oob_left_kmalloc4096,   SOOB,  READ,   8, -8, 4096, NULL, UNCHECKED),
 	BAD(oob_left_kmem_cache,    SOOB,  READ,   1, -1, 20, VICTIM_CACHE, UNCHECKED),
 	CLEAN(clean_kmalloc_align),
+	/* issue 10: alloc_pages_exact() */
+	BAD(uaf_pages_exact,        UAF,   READ,   1, 100, 5000, KIND_PAGES, BY_CASE),
+	BAD(oob_pages_exact,        SOOB,  READ,   1, 5000, 5000, KIND_PAGES, UNCHECKED),
+	CLEAN(clean_pages_exact),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -2008,7 +2008,8 @@ static noinline int victim_clean_kmalloc_align(void)
 			return -ENOMEM;
 		memset(p, 0xa5, n);
 		if (!IS_ALIGNED((unsigned long)p, align)) {
-			pr_err("kmalloc(%zu) = %px: not %zu-aligned\n", n, p, align);
+			pr_err("kmalloc(%zu): not %zu-aligned (offset %lu)\n", n, align,
+			       (unsigned long)p % align);
 			ret = -EIO;
 		}
 		if (READ_ONCE(p[0]) != 0xa5 || READ_ONCE(p[n - 1]) != 0xa5)
@@ -2022,11 +2023,66 @@ static noinline int victim_clean_kmalloc_align(void)
 			return -ENOMEM;
 		memset(p, 1, 64);
 		if (!IS_ALIGNED((unsigned long)p, 64)) {
-			pr_err("kmalloc(64) = %px: not 64-aligned\n", p);
+			pr_err("kmalloc(64): not 64-aligned (offset %lu)\n",
+			       (unsigned long)p % 64);
 			ret = -EIO;
 		}
 		kfree(p);
 	}
+	return ret;
+}
+
+/* === alloc_pages_exact() (issue 10) === */
+
+/* alloc_pages_exact(5000), free_pages_exact(), 1-byte read at offset 100. */
+static noinline int victim_uaf_pages_exact(void)
+{
+	u8 *p = alloc_pages_exact(victim_size(5000), GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	free_pages_exact(p, 5000);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[100]);
+	barrier_data(&v);
+	return 0;
+}
+
+/* alloc_pages_exact(5000): 1-byte read at offset 5000, in its last page. */
+static noinline int victim_oob_pages_exact(void)
+{
+	u8 *p = alloc_pages_exact(victim_size(5000), GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[5000]);
+	barrier_data(&v);
+	free_pages_exact(p, 5000);
+	return 0;
+}
+
+/* alloc_pages_exact(5000) used to its last byte, and one of a page exactly. */
+static noinline int victim_clean_pages_exact(void)
+{
+	u8 *p = alloc_pages_exact(victim_size(5000), GFP_KERNEL | __GFP_ZERO);
+	u8 *q = alloc_pages_exact(victim_size(PAGE_SIZE), GFP_KERNEL);
+	int ret = 0;
+
+	if (p && q) {
+		memset(q, 1, PAGE_SIZE);
+		if (READ_ONCE(p[4999]) != 0)
+			ret = -EIO;
+		memset(p, 1, 5000);
+	} else {
+		ret = -ENOMEM;
+	}
+	if (q)
+		free_pages_exact(q, PAGE_SIZE);
+	if (p)
+		free_pages_exact(p, 5000);
 	return ret;
 }
 
@@ -2133,6 +2189,9 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(oob_left_kmalloc4096),
 	VICTIM_CASE(oob_left_kmem_cache),
 	VICTIM_CASE(clean_kmalloc_align),
+	VICTIM_CASE(uaf_pages_exact),
+	VICTIM_CASE(oob_pages_exact),
+	VICTIM_CASE(clean_pages_exact),
 };
 
 static const struct victim_case *victim_find(const char *name)
