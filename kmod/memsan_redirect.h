@@ -247,6 +247,13 @@ void *__memsan_vm(__vmalloc_array)(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan
 void *__memsan_vm(vcalloc)(__SIZE_TYPE__ n, __SIZE_TYPE__ size) __memsan_redirect(vcalloc);
 void *__memsan_vm(__vcalloc)(__SIZE_TYPE__ n, __SIZE_TYPE__ size, __memsan_gfp gfp)
 	__memsan_redirect(__vcalloc);
+#ifdef MEMSAN_HAVE_VMALLOC_HUGE_NODE
+void *vmalloc_huge_node_noprof(unsigned long size, __memsan_gfp gfp, int node)
+	__memsan_redirect(vmalloc_huge_node);
+#else
+void *__memsan_vm(vmalloc_huge)(unsigned long size, __memsan_gfp gfp)
+	__memsan_redirect(vmalloc_huge);
+#endif
 #undef __memsan_vm
 void vfree(const void *ptr) __memsan_redirect(vfree);
 void kvfree(const void *ptr) __memsan_redirect(kvfree);

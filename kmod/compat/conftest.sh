@@ -180,6 +180,12 @@ same_type(__vmalloc_array_noprof, void *(*)(size_t, size_t, gfp_t));
 same_type(vcalloc_noprof, void *(*)(size_t, size_t));
 same_type(__vcalloc_noprof, void *(*)(size_t, size_t, gfp_t));
 EOF
+# 7.x: vmalloc_huge() is an inline over vmalloc_huge_node_noprof()
+t VMALLOC_HUGE_NODE "$@" <<EOF
+#include <linux/vmalloc.h>
+$pre
+same_type(vmalloc_huge_node_noprof, void *(*)(unsigned long, gfp_t, int));
+EOF
 # 7.x dropped strncpy()
 t STRNCPY "$@" <<EOF
 #include <linux/string.h>

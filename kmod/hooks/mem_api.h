@@ -37,6 +37,8 @@ void *__memsan_vmalloc_array(size_t n, size_t size);
 void *__memsan___vmalloc_array(size_t n, size_t size, gfp_t gfp);
 void *__memsan_vcalloc(size_t n, size_t size);
 void *__memsan___vcalloc(size_t n, size_t size, gfp_t gfp);
+void *__memsan_vmalloc_huge(unsigned long size, gfp_t gfp);
+void *__memsan_vmalloc_huge_node(unsigned long size, gfp_t gfp, int node);
 void __memsan_vfree(const void *ptr);
 void __memsan_kvfree(const void *ptr);
 void __memsan_kvfree_sensitive(const void *ptr, size_t len);

@@ -4,7 +4,7 @@
  *
  * memsan_redirect.h sends a module's vmalloc(), vzalloc(), vmalloc_node(),
  * vzalloc_node(), vmalloc_user(), vmalloc_32(), __vmalloc(),
- * vmalloc_array(), vcalloc() (and their __ forms), vfree(), kvfree() and
+ * vmalloc_array(), vcalloc() (and their __ forms), vmalloc_huge(), vfree(), kvfree() and
  * kvfree_sensitive() here; kvmalloc()'s vmalloc fallback is recorded by its
  * wrapper in slab_api.c.  An object of kind MEMSAN_KIND_VMALLOC is the size
  * asked for, accessible; the rest of its last page and the guard page
@@ -75,6 +75,26 @@ void *__memsan_vmalloc_user(unsigned long size)
 	return tracked_vmalloc(vm_fn(vmalloc_user)(size), size, vm_fn(vmalloc_user), _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_vmalloc_user);
+
+/* vmalloc_huge(): 7.x has it as an inline over vmalloc_huge_node_noprof() */
+#ifdef MEMSAN_HAVE_VMALLOC_HUGE_NODE
+void *__memsan_vmalloc_huge_node(unsigned long size, gfp_t gfp, int node)
+{
+	if (memsan_inject_fail(gfp, _RET_IP_))
+		return NULL;
+	return tracked_vmalloc(vmalloc_huge_node_noprof(size, gfp, node), size,
+			       vmalloc_huge_node_noprof, _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_vmalloc_huge_node);
+#else
+void *__memsan_vmalloc_huge(unsigned long size, gfp_t gfp)
+{
+	if (memsan_inject_fail(gfp, _RET_IP_))
+		return NULL;
+	return tracked_vmalloc(vm_fn(vmalloc_huge)(size, gfp), size, vm_fn(vmalloc_huge), _RET_IP_);
+}
+EXPORT_SYMBOL(__memsan_vmalloc_huge);
+#endif
 
 void *__memsan_vmalloc_node(unsigned long size, int node)
 {

@@ -241,6 +241,9 @@ static const struct expect cases[] = {
 	BAD(uaf_pages_exact,        UAF,   READ,   1, 100, 5000, KIND_PAGES, BY_CASE),
 	BAD(oob_pages_exact,        SOOB,  READ,   1, 5000, 5000, KIND_PAGES, UNCHECKED),
 	CLEAN(clean_pages_exact),
+	/* issue 10: vmalloc_huge() */
+	BAD(uaf_vmalloc_huge,       UAF,   READ,   1,  0, 100, KIND_VMALLOC, BY_CASE),
+	BAD(oob_vmalloc_huge,       VOOB,  READ,   1, 100, 100, KIND_VMALLOC, UNCHECKED),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

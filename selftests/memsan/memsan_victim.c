@@ -2086,6 +2086,36 @@ static noinline int victim_clean_pages_exact(void)
 	return ret;
 }
 
+/* vmalloc_huge(100, GFP_KERNEL), vfree(): 1-byte read at offset 0. */
+static noinline int victim_uaf_vmalloc_huge(void)
+{
+	u8 *p = vmalloc_huge(victim_size(100), GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	vfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[0]);
+	barrier_data(&v);
+	return 0;
+}
+
+/* vmalloc_huge(100, GFP_KERNEL): 1-byte read at offset 100. */
+static noinline int victim_oob_vmalloc_huge(void)
+{
+	u8 *p = vmalloc_huge(victim_size(100), GFP_KERNEL);
+	u8 v;
+
+	if (!p)
+		return -ENOMEM;
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[100]);
+	barrier_data(&v);
+	vfree(p);
+	return 0;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -2192,6 +2222,8 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(uaf_pages_exact),
 	VICTIM_CASE(oob_pages_exact),
 	VICTIM_CASE(clean_pages_exact),
+	VICTIM_CASE(uaf_vmalloc_huge),
+	VICTIM_CASE(oob_vmalloc_huge),
 };
 
 static const struct victim_case *victim_find(const char *name)
