@@ -204,6 +204,13 @@ static inline bool memsan_cache_typesafe_by_rcu(struct kmem_cache *s)
 	       SLAB_TYPESAFE_BY_RCU;
 }
 
+/* Does SLUB check @s's redzones when an object is freed (slub_debug=F)? */
+static inline bool memsan_cache_checks_redzones(struct kmem_cache *s)
+{
+	return *(const slab_flags_t *)memsan_field(s, MEMSAN_OFF_CACHE_FLAGS) &
+	       SLAB_CONSISTENCY_CHECKS;
+}
+
 int memsan_compat_check(void);
 
 /*

@@ -122,9 +122,10 @@ void memsan_allocator_vfree(const void *addr)
 
 /*
  * SLUB's left redzone before a tracked object (memsan_track_object()
- * poisoned it) goes back with the object: no shadow, and SLUB's pattern for
- * an allocated object, which SLUB checks at the free (an underflowing store
- * was reported already; SLUB need not report it again).
+ * poisoned it) goes back with the object: no shadow.  If SLUB checks its
+ * redzones at the free (slub_debug=F), its pattern for an allocated object
+ * is written back first: an underflowing store was reported already, SLUB
+ * need not report it again.  By default it does not check them.
  */
 static void left_redzone_release(struct kmem_cache *cache, unsigned long addr)
 {
@@ -133,7 +134,8 @@ static void left_redzone_release(struct kmem_cache *cache, unsigned long addr)
 	if (!pad || is_kfence_address((void *)addr))	/* KFENCE's objects have no pad */
 		return;
 	shadow_clear(&memsan_shadow, addr - pad, pad);
-	memset((void *)(addr - pad), SLUB_RED_ACTIVE, pad);
+	if (memsan_cache_checks_redzones(cache))
+		memset((void *)(addr - pad), SLUB_RED_ACTIVE, pad);
 }
 
 /**

@@ -1943,8 +1943,9 @@ static noinline int victim_oob_left_kmalloc64(void)
 
 /*
  * kmalloc(64), a constant: 1-byte write at offset -16.  The write lands in
- * SLUB's own redzone pattern: memsan restores it before the object goes
- * back, so SLUB must not report it again (run_tests.sh's dmesg check).
+ * SLUB's own redzone pattern: SLUB must not report it again when the
+ * object goes back (run_tests.sh's dmesg check; with slub_debug=F memsan
+ * writes the pattern back first).
  */
 static noinline int victim_oob_left_const_kmalloc64(void)
 {
