@@ -224,6 +224,20 @@ unsigned long __get_free_pages(__memsan_gfp gfp, unsigned int order)
 unsigned long get_zeroed_page(__memsan_gfp gfp) __memsan_redirect(get_zeroed_page);
 void *alloc_pages_exact(__SIZE_TYPE__ size, __memsan_gfp gfp) __memsan_redirect(alloc_pages_exact);
 #endif
+/*
+ * alloc_pages_node() and __alloc_pages_node() (inlines) end in a function
+ * that takes a nodemask_t, a type that cannot be declared here: the name is
+ * changed by a macro instead, so the kernel's own declaration declares
+ * memsan's wrapper.  7.x has alloc_pages_node_noprof() as a function.
+ */
+#if defined(MEMSAN_HAVE_ALLOC_PAGES_NODE_NOPROF)
+struct page *alloc_pages_node_noprof(int nid, __memsan_gfp gfp, unsigned int order)
+	__memsan_redirect(alloc_pages_node_noprof);
+#elif defined(MEMSAN_HAVE_ALLOC_PAGES_NOPROF)
+#define __alloc_pages_noprof __memsan___alloc_pages_noprof
+#elif defined(MEMSAN_HAVE_ALLOC_PAGES_PLAIN)
+#define __alloc_pages __memsan___alloc_pages
+#endif
 void __free_pages(struct page *page, unsigned int order) __memsan_redirect(__free_pages);
 void free_pages(unsigned long addr, unsigned int order) __memsan_redirect(free_pages);
 void free_pages_exact(void *virt, __SIZE_TYPE__ size) __memsan_redirect(free_pages_exact);

@@ -180,6 +180,23 @@ same_type(__vmalloc_array_noprof, void *(*)(size_t, size_t, gfp_t));
 same_type(vcalloc_noprof, void *(*)(size_t, size_t));
 same_type(__vcalloc_noprof, void *(*)(size_t, size_t, gfp_t));
 EOF
+# alloc_pages_node() ends in __alloc_pages() (6.1), __alloc_pages_noprof()
+# (6.10+) or is the function alloc_pages_node_noprof() (7.x)
+t ALLOC_PAGES_PLAIN "$@" <<EOF
+#include <linux/gfp.h>
+$pre
+same_type(__alloc_pages, struct page *(*)(gfp_t, unsigned int, int, nodemask_t *));
+EOF
+t ALLOC_PAGES_NOPROF "$@" <<EOF
+#include <linux/gfp.h>
+$pre
+same_type(__alloc_pages_noprof, struct page *(*)(gfp_t, unsigned int, int, nodemask_t *));
+EOF
+t ALLOC_PAGES_NODE_NOPROF "$@" <<EOF
+#include <linux/gfp.h>
+$pre
+same_type(alloc_pages_node_noprof, struct page *(*)(int, gfp_t, unsigned int));
+EOF
 # 7.x: vmalloc_huge() is an inline over vmalloc_huge_node_noprof()
 t VMALLOC_HUGE_NODE "$@" <<EOF
 #include <linux/vmalloc.h>

@@ -16,9 +16,12 @@
  * alloc_pages_exact() and free_pages_exact() too: the object is the size
  * asked for, and the rest of its last page is redzone.
  *
- * Not wrapped: __alloc_pages() (its nodemask_t cannot be declared before
- * the kernel's headers; alloc_pages_node() uses it), folios; frees through
- * put_page() by whoever holds the last reference are not seen.
+ * alloc_pages_node() too: it ends in __alloc_pages() (6.1),
+ * __alloc_pages_noprof() (6.10+) or alloc_pages_node_noprof() (7.x), which
+ * memsan_redirect.h sends here.
+ *
+ * Not wrapped: folios; frees through put_page() by whoever holds the last
+ * reference are not seen.
  */
 #include <linux/export.h>
 #include <linux/gfp.h>
@@ -93,6 +96,49 @@ unsigned long __memsan_get_zeroed_page(gfp_t gfp)
 	return addr;
 }
 EXPORT_SYMBOL(__memsan_get_zeroed_page);
+
+#if defined(MEMSAN_HAVE_ALLOC_PAGES_NODE_NOPROF)
+struct page *__memsan_alloc_pages_node_noprof(int nid, gfp_t gfp, unsigned int order);
+
+struct page *__memsan_alloc_pages_node_noprof(int nid, gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	if (memsan_inject_fail(gfp, _RET_IP_))
+		return NULL;
+	page = alloc_pages_node_noprof(nid, gfp, order);
+	if (page)
+		tracked_pages((unsigned long)page_address(page), order, alloc_pages_node_noprof,
+			      _RET_IP_);
+	return page;
+}
+EXPORT_SYMBOL(__memsan_alloc_pages_node_noprof);
+#elif defined(MEMSAN_HAVE_ALLOC_PAGES_NOPROF) || defined(MEMSAN_HAVE_ALLOC_PAGES_PLAIN)
+#ifdef MEMSAN_HAVE_ALLOC_PAGES_NOPROF
+#define real_alloc_pages_nodemask __alloc_pages_noprof
+#define memsan_alloc_pages_nodemask __memsan___alloc_pages_noprof
+#else
+#define real_alloc_pages_nodemask __alloc_pages
+#define memsan_alloc_pages_nodemask __memsan___alloc_pages
+#endif
+struct page *memsan_alloc_pages_nodemask(gfp_t gfp, unsigned int order, int nid,
+					 nodemask_t *nodemask);
+
+struct page *memsan_alloc_pages_nodemask(gfp_t gfp, unsigned int order, int nid,
+					 nodemask_t *nodemask)
+{
+	struct page *page;
+
+	if (memsan_inject_fail(gfp, _RET_IP_))
+		return NULL;
+	page = real_alloc_pages_nodemask(gfp, order, nid, nodemask);
+	if (page)
+		tracked_pages((unsigned long)page_address(page), order, real_alloc_pages_nodemask,
+			      _RET_IP_);
+	return page;
+}
+EXPORT_SYMBOL(memsan_alloc_pages_nodemask);
+#endif
 
 void *__memsan_alloc_pages_exact(size_t size, gfp_t gfp)
 {

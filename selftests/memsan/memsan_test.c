@@ -244,6 +244,9 @@ static const struct expect cases[] = {
 	/* issue 10: vmalloc_huge() */
 	BAD(uaf_vmalloc_huge,       UAF,   READ,   1,  0, 100, KIND_VMALLOC, BY_CASE),
 	BAD(oob_vmalloc_huge,       VOOB,  READ,   1, 100, 100, KIND_VMALLOC, UNCHECKED),
+	/* issue 10: alloc_pages_node() */
+	BAD(uaf_alloc_pages_node,   UAF,   READ,   8, 4096, 8192, KIND_PAGES, BY_CASE),
+	CLEAN(clean_alloc_pages_node),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -2117,6 +2117,39 @@ static noinline int victim_oob_vmalloc_huge(void)
 	return 0;
 }
 
+/* alloc_pages_node(NUMA_NO_NODE, order 1), __free_pages(): 8-byte read at offset 4096. */
+static noinline int victim_uaf_alloc_pages_node(void)
+{
+	struct page *page = alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL, 1);
+	u64 *p, v;
+
+	if (!page)
+		return -ENOMEM;
+	p = page_address(page);
+	__free_pages(page, 1);
+	OPTIMIZER_HIDE_VAR(p);
+	v = READ_ONCE(p[PAGE_SIZE / 8]);
+	barrier_data(&v);
+	return 0;
+}
+
+/* alloc_pages_node() on this CPU's node, used to its last byte. */
+static noinline int victim_clean_alloc_pages_node(void)
+{
+	struct page *page = alloc_pages_node(numa_node_id(), GFP_KERNEL | __GFP_ZERO, 1);
+	u8 *p;
+	int ret = 0;
+
+	if (!page)
+		return -ENOMEM;
+	p = page_address(page);
+	if (READ_ONCE(p[2 * PAGE_SIZE - 1]))
+		ret = -EIO;
+	memset(p, 1, 2 * PAGE_SIZE);
+	__free_pages(page, 1);
+	return ret;
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -2225,6 +2258,8 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(clean_pages_exact),
 	VICTIM_CASE(uaf_vmalloc_huge),
 	VICTIM_CASE(oob_vmalloc_huge),
+	VICTIM_CASE(uaf_alloc_pages_node),
+	VICTIM_CASE(clean_alloc_pages_node),
 };
 
 static const struct victim_case *victim_find(const char *name)
