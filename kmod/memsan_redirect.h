@@ -230,11 +230,11 @@ void *alloc_pages_exact(__SIZE_TYPE__ size, __memsan_gfp gfp) __memsan_redirect(
  * changed by a macro instead, so the kernel's own declaration declares
  * memsan's wrapper.  7.x has alloc_pages_node_noprof() as a function.
  */
-#if defined(MEMSAN_HAVE_ALLOC_PAGES_NODE_NOPROF)
+#if defined(MEMSAN_HAVE_ALLOC_PAGES_NOPROF)
+#define __alloc_pages_noprof __memsan___alloc_pages_noprof
+#elif defined(MEMSAN_HAVE_ALLOC_PAGES_NODE_NOPROF)	/* an inline on 6.1x, a function on 7.x */
 struct page *alloc_pages_node_noprof(int nid, __memsan_gfp gfp, unsigned int order)
 	__memsan_redirect(alloc_pages_node_noprof);
-#elif defined(MEMSAN_HAVE_ALLOC_PAGES_NOPROF)
-#define __alloc_pages_noprof __memsan___alloc_pages_noprof
 #elif defined(MEMSAN_HAVE_ALLOC_PAGES_PLAIN)
 #define __alloc_pages __memsan___alloc_pages
 #endif

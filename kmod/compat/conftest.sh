@@ -181,7 +181,8 @@ same_type(vcalloc_noprof, void *(*)(size_t, size_t));
 same_type(__vcalloc_noprof, void *(*)(size_t, size_t, gfp_t));
 EOF
 # alloc_pages_node() ends in __alloc_pages() (6.1), __alloc_pages_noprof()
-# (6.10+) or is the function alloc_pages_node_noprof() (7.x)
+# (6.10+) or is the function alloc_pages_node_noprof() (7.x; 6.1x has an
+# inline of that name, so __alloc_pages_noprof() is asked for first)
 t ALLOC_PAGES_PLAIN "$@" <<EOF
 #include <linux/gfp.h>
 $pre

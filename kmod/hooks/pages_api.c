@@ -97,7 +97,7 @@ unsigned long __memsan_get_zeroed_page(gfp_t gfp)
 }
 EXPORT_SYMBOL(__memsan_get_zeroed_page);
 
-#if defined(MEMSAN_HAVE_ALLOC_PAGES_NODE_NOPROF)
+#if defined(MEMSAN_HAVE_ALLOC_PAGES_NODE_NOPROF) && !defined(MEMSAN_HAVE_ALLOC_PAGES_NOPROF)
 struct page *__memsan_alloc_pages_node_noprof(int nid, gfp_t gfp, unsigned int order);
 
 struct page *__memsan_alloc_pages_node_noprof(int nid, gfp_t gfp, unsigned int order)
