@@ -7,13 +7,13 @@
  * allocator after a grace period without calling kfree() or
  * kmem_cache_free(): the free hooks never see them, and memsan would keep
  * such an object live forever.  memsan_redirect.h sends an instrumented
- * module's kvfree_call_rcu() here instead (built when conftest.sh finds the
- * 7.x kvfree_call_rcu(struct kvfree_rcu_head *, void *)).  A tracked object
+ * module's kvfree_call_rcu() here instead (built when conftest.sh finds
+ * slab sheaves: 7.2 and 7.3; 7.3's takes a struct kvfree_rcu_head *).  A tracked object
  * waits in a ring with a grace-period cookie; a work item frees it through
  * memsan (quarantine, use-after-free detection) once that grace period has
  * elapsed, as the kernel would have: kfree() or, for a vmalloc object
  * (kvfree_rcu()), vfree(), each through memsan.  The object's rcu head is
- * not used: 7.x's struct kvfree_rcu_head is one word, too small for
+ * not used: 7.3's struct kvfree_rcu_head is one word, too small for
  * call_rcu().
  */
 #include <linux/export.h>
@@ -124,7 +124,7 @@ static void rcu_free_workfn(struct work_struct *work)
 		schedule_delayed_work(&rcu_free_work, msecs_to_jiffies(RCU_FREE_POLL_MS));
 }
 
-void __memsan_kvfree_call_rcu(struct kvfree_rcu_head *head, void *ptr)
+void __memsan_kvfree_call_rcu(struct MEMSAN_KVFREE_RCU_HEAD *head, void *ptr)
 {
 	if (!memsan_enabled() || ZERO_OR_NULL_PTR(ptr) ||
 	    !memsan_shadow_page_tracked((unsigned long)ptr)) {
