@@ -170,9 +170,12 @@ void *__kvmalloc_node_noprof(__SIZE_TYPE__ size, __memsan_buckets(b), unsigned l
 #endif
 
 /* 7.x: kfree_rcu() objects bypass kfree() (kmod/hooks/rcu_free.c). */
-#ifdef MEMSAN_HAVE_KVFREE_RCU_HEAD
+#if defined(MEMSAN_HAVE_SLAB_SHEAVES) && defined(MEMSAN_HAVE_KVFREE_RCU_HEAD)
 struct kvfree_rcu_head;
 void kvfree_call_rcu(struct kvfree_rcu_head *head, void *ptr) __memsan_redirect(kvfree_call_rcu);
+#elif defined(MEMSAN_HAVE_SLAB_SHEAVES)
+struct callback_head;	/* struct rcu_head, before <linux/types.h> names it so */
+void kvfree_call_rcu(struct callback_head *head, void *ptr) __memsan_redirect(kvfree_call_rcu);
 #endif
 
 __SIZE_TYPE__ ksize(const void *p) __memsan_redirect(ksize);

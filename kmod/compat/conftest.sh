@@ -142,12 +142,20 @@ EOF
 v KMEM_BUCKETS_LEN 'sizeof(kmem_buckets) / sizeof(struct kmem_cache *)' "$@" <<EOF
 #include <linux/slab.h>
 EOF
-# 7.x: kfree_rcu() objects go back through per-CPU sheaves, not kfree()
+# 7.3: kvfree_call_rcu() takes a struct kvfree_rcu_head * (before: rcu_head)
 t KVFREE_RCU_HEAD "$@" <<EOF
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 $pre
 same_type(kvfree_call_rcu, void (*)(struct kvfree_rcu_head *, void *));
+EOF
+# slab sheaves (7.2, 7.3): kfree_rcu() objects go back through per-CPU
+# sheaves, not kfree() (hooks/rcu_free.c)
+t SLAB_SHEAVES "$@" <<EOF
+#include <linux/slab.h>
+$pre
+same_type(kmem_cache_prefill_sheaf,
+	  struct slab_sheaf *(*)(struct kmem_cache *, gfp_t, unsigned int));
 EOF
 # 6.12+: kmem_cache_create() and kmem_cache_create_usercopy() are inlines
 # (a _Generic macro) over __kmem_cache_create_args()

@@ -27,9 +27,15 @@ struct kmem_cache;
 
 /* === kfree_rcu() where it bypasses kfree(), 7.x (rcu_free.c) === */
 
+#ifdef MEMSAN_HAVE_SLAB_SHEAVES
+/* what kvfree_call_rcu() takes: 7.3's struct kvfree_rcu_head, 7.2's rcu_head */
 #ifdef MEMSAN_HAVE_KVFREE_RCU_HEAD
-struct kvfree_rcu_head;
-void __memsan_kvfree_call_rcu(struct kvfree_rcu_head *head, void *ptr);
+#define MEMSAN_KVFREE_RCU_HEAD kvfree_rcu_head
+#else
+#define MEMSAN_KVFREE_RCU_HEAD rcu_head
+#endif
+struct MEMSAN_KVFREE_RCU_HEAD;
+void __memsan_kvfree_call_rcu(struct MEMSAN_KVFREE_RCU_HEAD *head, void *ptr);
 void memsan_rcu_free_exit(void);
 #else
 static inline void memsan_rcu_free_exit(void)

@@ -7,18 +7,21 @@
  * allocator after a grace period without calling kfree() or
  * kmem_cache_free(): the free hooks never see them, and memsan would keep
  * such an object live forever.  memsan_redirect.h sends an instrumented
- * module's kvfree_call_rcu() here instead (built when conftest.sh finds the
- * 7.x kvfree_call_rcu(struct kvfree_rcu_head *, void *)).  A tracked object
+ * module's kvfree_call_rcu() here instead (built when conftest.sh finds
+ * slab sheaves: 7.2 and 7.3; 7.3's takes a struct kvfree_rcu_head *).  A tracked object
  * waits in a ring with a grace-period cookie; a work item frees it through
  * memsan (quarantine, use-after-free detection) once that grace period has
- * elapsed, as the kernel would have.  The object's rcu head is not used:
- * 7.x's struct kvfree_rcu_head is one word, too small for call_rcu().
+ * elapsed, as the kernel would have: kfree() or, for a vmalloc object
+ * (kvfree_rcu()), vfree(), each through memsan.  The object's rcu head is
+ * not used: 7.3's struct kvfree_rcu_head is one word, too small for
+ * call_rcu().
  */
 #include <linux/export.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
 #include "hooks/hooks.h"
@@ -44,14 +47,31 @@ static DEFINE_RAW_SPINLOCK(ring_lock);
 static void rcu_free_workfn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(rcu_free_work, rcu_free_workfn);
 
+/*
+ * What the kernel would do at the end of the grace period: kvfree(), each
+ * half through memsan as in the module's own kvfree().  Process context.
+ */
 static void free_now(void *ptr, unsigned long ip)
 {
-	memsan_free_object(NULL, ptr, MEMSAN_RELEASE_KFREE, ip, (unsigned long)kvfree_call_rcu);
+	unsigned long fn = (unsigned long)kvfree_call_rcu;
+
+	if (!is_vmalloc_addr(ptr))
+		memsan_free_object(NULL, ptr, MEMSAN_RELEASE_KFREE, ip, fn);
+	else if (!memsan_free_region(ptr, MEMSAN_KIND_VMALLOC, MEMSAN_RELEASE_VFREE, ip, fn, true))
+		memsan_allocator_vfree(ptr);
 }
 
 /* Queue @ptr; false when the ring is full. */
 static bool ring_put(void *ptr, unsigned long ip)
 {
+	/*
+	 * start_poll_synchronize_rcu(), not get_state_synchronize_rcu(): the
+	 * latter starts no grace period, and on an idle system (7.x's
+	 * kfree_rcu() no longer queues RCU callbacks) none may come for
+	 * seconds, the object staying live long after the kernel would have
+	 * freed it.
+	 */
+	unsigned long cookie = start_poll_synchronize_rcu();
 	unsigned long flags;
 	bool queued = false;
 
@@ -59,7 +79,7 @@ static bool ring_put(void *ptr, unsigned long ip)
 	if (ring_head - ring_tail < RCU_FREE_SLOTS) {
 		ring[ring_head % RCU_FREE_SLOTS] = (struct rcu_free) {
 			.ptr = ptr,
-			.cookie = get_state_synchronize_rcu(),
+			.cookie = cookie,
 			.ip = ip,
 		};
 		ring_head++;
@@ -104,7 +124,7 @@ static void rcu_free_workfn(struct work_struct *work)
 		schedule_delayed_work(&rcu_free_work, msecs_to_jiffies(RCU_FREE_POLL_MS));
 }
 
-void __memsan_kvfree_call_rcu(struct kvfree_rcu_head *head, void *ptr)
+void __memsan_kvfree_call_rcu(struct MEMSAN_KVFREE_RCU_HEAD *head, void *ptr)
 {
 	if (!memsan_enabled() || ZERO_OR_NULL_PTR(ptr) ||
 	    !memsan_shadow_page_tracked((unsigned long)ptr)) {
