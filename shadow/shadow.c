@@ -207,6 +207,18 @@ static unsigned char *shadow_install(struct shadow_map *m, const struct shadow_r
 }
 
 /*
+ * Does all of [first, last] lie in one page of the fast region? Then *@i is the page's
+ * index. The common case of every write below (a slab object, its redzone): no region
+ * search, no loop over pages.
+ */
+static int shadow_one_fast_page(const struct shadow_map *m, unsigned long first,
+				unsigned long last, unsigned long *i)
+{
+	*i = shadow_page_index(&m->fast, first);
+	return shadow_likely(!((first ^ last) >> SHADOW_PAGE_SHIFT) && *i < m->fast.npages);
+}
+
+/*
  * Make sure every page of [first, last] is in a region and, if @alloc, has a chunk.
  * Everything is validated before anything is allocated, so a range that is partly
  * outside the regions allocates nothing. After a failed allocation the chunks already
@@ -219,6 +231,8 @@ static int shadow_prepare(struct shadow_map *m, unsigned long first, unsigned lo
 	unsigned long pfn, last_pfn = last >> SHADOW_PAGE_SHIFT, addr;
 	const struct shadow_region *r;
 
+	if (shadow_one_fast_page(m, first, last, &pfn))
+		return alloc && !shadow_install(m, &m->fast, pfn) ? -1 : 0;
 	for (pfn = first >> SHADOW_PAGE_SHIFT; ; pfn++) {
 		if (!shadow_region_of(m, pfn << SHADOW_PAGE_SHIFT))
 			return -1;
@@ -241,21 +255,25 @@ static int shadow_prepare(struct shadow_map *m, unsigned long first, unsigned lo
 /*
  * memset() of shadow bytes.  Most fills are a few dozen bytes (an object's
  * shadow, its redzone): word stores then cost less than a call to memset()
- * (which in the kernel may be a "rep stosb" with its start-up cost).
+ * (which in the kernel may be a "rep stosb" with its start-up cost); longer
+ * ones (a page's worth for a 4 KiB object) four words at a time.
  */
-static void shadow_memset(unsigned char *p, unsigned char value, unsigned long n)
+static shadow_inline void shadow_memset(unsigned char *p, unsigned char value, unsigned long n)
 {
 	unsigned long word = value * (~0UL / 0xff);
+	unsigned long *w;
 
-	if (n >= 16 * sizeof(unsigned long)) {
-		__builtin_memset(p, value, n);
-		return;
-	}
 	for (; n && ((unsigned long)p & (sizeof(unsigned long) - 1)); n--)
 		*p++ = value;
-	for (; n >= sizeof(unsigned long); n -= sizeof(unsigned long), p += sizeof(unsigned long))
-		*(unsigned long *)p = word;
-	while (n--)
+	for (w = (unsigned long *)p; n >= 4 * sizeof(*w); n -= 4 * sizeof(*w), w += 4) {
+		w[0] = word;
+		w[1] = word;
+		w[2] = word;
+		w[3] = word;
+	}
+	for (; n >= sizeof(*w); n -= sizeof(*w))
+		*w++ = word;
+	for (p = (unsigned char *)w; n; n--)
 		*p++ = value;
 }
 
@@ -268,9 +286,16 @@ static void shadow_fill(const struct shadow_map *m, unsigned long first, unsigne
 			unsigned char value)
 {
 	const struct shadow_region *r;
-	unsigned long page_last, off;
+	unsigned long page_last, off, i;
 	unsigned char *chunk;
 
+	if (shadow_one_fast_page(m, first, last, &i)) {
+		chunk = shadow_dir_chunk_rw(&m->fast, i);
+		if (chunk)
+			shadow_memset(chunk + shadow_chunk_offset(first), value,
+				      ((last - first) >> SHADOW_GRANULE_SHIFT) + 1);
+		return;
+	}
 	for (;;) {
 		page_last = first | SHADOW_PAGE_MASK;
 		if (page_last > last)
@@ -340,11 +365,27 @@ static int shadow_set_object(struct shadow_map *m, unsigned long obj, unsigned l
 	unsigned long nz = size & ~SHADOW_GRANULE_MASK;		/* first non-zero offset */
 	unsigned long partial = size & SHADOW_GRANULE_MASK;
 	unsigned long rz = nz + (partial ? SHADOW_GRANULE_SIZE : 0);	/* redzone offset */
+	int alloc = nz <= span && (redzone || partial);
+	unsigned char *chunk;
+	unsigned long i;
 
+	/* One page of the fast region: one chunk lookup, the same writes. */
+	if (shadow_one_fast_page(m, obj, end, &i)) {
+		chunk = alloc ? shadow_install(m, &m->fast, i) : shadow_dir_chunk_rw(&m->fast, i);
+		if (!chunk)
+			return alloc ? -1 : 0;	/* no chunk and nothing but accessible to write */
+		chunk += shadow_chunk_offset(obj);
+		shadow_memset(chunk, SHADOW_ACCESSIBLE, nz >> SHADOW_GRANULE_SHIFT);
+		if (partial)
+			chunk[nz >> SHADOW_GRANULE_SHIFT] = partial;
+		if (rz >= nz && rz <= span)
+			shadow_memset(chunk + (rz >> SHADOW_GRANULE_SHIFT), redzone,
+				      ((span - rz) >> SHADOW_GRANULE_SHIFT) + 1);
+		return 0;
+	}
 	if (shadow_prepare(m, obj, end, 0))
 		return -1;
-	if (nz <= span && (redzone || partial) &&
-	    shadow_prepare(m, obj + nz, redzone ? end : obj + nz + SHADOW_GRANULE_MASK, 1))
+	if (alloc && shadow_prepare(m, obj + nz, redzone ? end : obj + nz + SHADOW_GRANULE_MASK, 1))
 		return -1;
 	if (nz)
 		shadow_fill(m, obj, obj + nz - 1, SHADOW_ACCESSIBLE);
