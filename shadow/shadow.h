@@ -48,6 +48,16 @@
 #define shadow_atomic_inc_ulong(ptr)	((void)__sync_fetch_and_add(ptr, 1UL))
 #endif
 
+/*
+ * Out of line: the rare half of a function, so that its fast half saves no register. The
+ * kernel (compiler_types.h) defines noinline; elsewhere the optimiser decides.
+ */
+#ifdef noinline
+#define shadow_noinline	noinline
+#else
+#define shadow_noinline
+#endif
+
 #define shadow_likely(x)	__builtin_expect(!!(x), 1)
 #define shadow_unlikely(x)	__builtin_expect(!!(x), 0)
 
