@@ -181,19 +181,14 @@ void shadow_map_destroy(struct shadow_map *m)
 	m->nr_chunks = 0;
 }
 
-/*
- * Return the chunk of page @i of @r, installing a fresh one if needed; NULL if out of
- * memory.
- */
-static unsigned char *shadow_install(struct shadow_map *m, const struct shadow_region *r,
-				     unsigned long i)
+/* shadow_install() of a page without a chunk: allocate one and publish it */
+static shadow_noinline unsigned char *shadow_install_new(struct shadow_map *m,
+							 const struct shadow_region *r,
+							 unsigned long i)
 {
 	unsigned long empty = shadow_dir_entry(shadow_zero_chunk, i), old;
-	unsigned char *chunk = shadow_dir_chunk_rw(r, i);
+	unsigned char *chunk = m->ops->alloc_chunk(m->ops->ctx);
 
-	if (chunk)
-		return chunk;
-	chunk = m->ops->alloc_chunk(m->ops->ctx);
 	if (!chunk)
 		return NULL;
 	old = shadow_cmpxchg_ptr(&r->dir[i], empty, shadow_dir_entry(chunk, i));
@@ -207,14 +202,34 @@ static unsigned char *shadow_install(struct shadow_map *m, const struct shadow_r
 }
 
 /*
- * Make sure every page of [first, last] is in a region and, if @alloc, has a chunk.
- * Everything is validated before anything is allocated, so a range that is partly
- * outside the regions allocates nothing. After a failed allocation the chunks already
- * installed stay: they are zeroed, which reads exactly like no chunk, and another CPU
- * may be using them by now.
+ * Return the chunk of page @i of @r, installing a fresh one if needed; NULL if out of
+ * memory.
  */
-static int shadow_prepare(struct shadow_map *m, unsigned long first, unsigned long last,
-			  int alloc)
+static shadow_inline unsigned char *shadow_install(struct shadow_map *m,
+						   const struct shadow_region *r, unsigned long i)
+{
+	unsigned char *chunk = shadow_dir_chunk_rw(r, i);
+
+	if (shadow_likely(chunk))
+		return chunk;
+	return shadow_install_new(m, r, i);
+}
+
+/*
+ * Does all of [first, last] lie in one page of the fast region? Then *@i is the page's
+ * index. The common case of every write below (a slab object, its redzone): no region
+ * search, no loop over pages.
+ */
+static int shadow_one_fast_page(const struct shadow_map *m, unsigned long first,
+				unsigned long last, unsigned long *i)
+{
+	*i = shadow_page_index(&m->fast, first);
+	return shadow_likely(!((first ^ last) >> SHADOW_PAGE_SHIFT) && *i < m->fast.npages);
+}
+
+/* shadow_prepare() of a range over several pages or outside the fast region */
+static shadow_noinline int shadow_prepare_pages(struct shadow_map *m, unsigned long first,
+						unsigned long last, int alloc)
 {
 	unsigned long pfn, last_pfn = last >> SHADOW_PAGE_SHIFT, addr;
 	const struct shadow_region *r;
@@ -239,33 +254,64 @@ static int shadow_prepare(struct shadow_map *m, unsigned long first, unsigned lo
 }
 
 /*
- * memset() of shadow bytes.  Most fills are a few dozen bytes (an object's
- * shadow, its redzone): word stores then cost less than a call to memset()
- * (which in the kernel may be a "rep stosb" with its start-up cost).
+ * Make sure every page of [first, last] is in a region and, if @alloc, has a chunk.
+ * Everything is validated before anything is allocated, so a range that is partly
+ * outside the regions allocates nothing. After a failed allocation the chunks already
+ * installed stay: they are zeroed, which reads exactly like no chunk, and another CPU
+ * may be using them by now.
  */
-static void shadow_memset(unsigned char *p, unsigned char value, unsigned long n)
+static int shadow_prepare(struct shadow_map *m, unsigned long first, unsigned long last,
+			  int alloc)
 {
-	unsigned long word = value * (~0UL / 0xff);
+	unsigned long i;
 
-	if (n >= 16 * sizeof(unsigned long)) {
-		__builtin_memset(p, value, n);
-		return;
-	}
-	for (; n && ((unsigned long)p & (sizeof(unsigned long) - 1)); n--)
-		*p++ = value;
-	for (; n >= sizeof(unsigned long); n -= sizeof(unsigned long), p += sizeof(unsigned long))
-		*(unsigned long *)p = word;
-	while (n--)
-		*p++ = value;
+	if (shadow_one_fast_page(m, first, last, &i))
+		return alloc && !shadow_install(m, &m->fast, i) ? -1 : 0;
+	return shadow_prepare_pages(m, first, last, alloc);
 }
 
+/* One store of @size bytes of @word at @p, at any alignment (one instruction where allowed). */
+#define shadow_store(p, word, size)	__builtin_memcpy((p), &(word), (size))
+
 /*
- * Set the shadow of the granules of [first, last] (granule-aligned at both ends) to
- * @value. Pages without a chunk are skipped: the caller either prepared them or is
- * writing SHADOW_ACCESSIBLE, which is what a missing chunk already means.
+ * memset() of shadow bytes.  Most fills are a few dozen bytes (an object's
+ * shadow, its redzone): a handful of word stores, the first and the last
+ * overlapping the others as needed, cost less than a loop or a call to
+ * memset() (in the kernel a "rep stosb", one icount instruction per byte).
  */
-static void shadow_fill(const struct shadow_map *m, unsigned long first, unsigned long last,
-			unsigned char value)
+static shadow_inline void shadow_memset(unsigned char *p, unsigned char value, unsigned long n)
+{
+	unsigned long word = value * (~0UL / 0xff);
+	unsigned int half = (unsigned int)word;
+	unsigned short quarter = (unsigned short)word;
+	unsigned char *end = p + n, *q;
+
+	if (n >= sizeof(word)) {
+		shadow_store(p, word, sizeof(word));
+		shadow_store(end - sizeof(word), word, sizeof(word));
+		if (n <= 2 * sizeof(word))
+			return;
+		shadow_store(p + sizeof(word), word, sizeof(word));
+		shadow_store(end - 2 * sizeof(word), word, sizeof(word));
+		for (q = p + 2 * sizeof(word); q < end - 2 * sizeof(word); q += sizeof(word)) {
+			shadow_store(q, word, sizeof(word));
+			/* opaque: else gcc turns the loop back into a call to memset() */
+			__asm__("" : "+r" (q));
+		}
+	} else if (n >= sizeof(half)) {
+		shadow_store(p, half, sizeof(half));
+		shadow_store(end - sizeof(half), half, sizeof(half));
+	} else if (n >= sizeof(quarter)) {
+		shadow_store(p, quarter, sizeof(quarter));
+		shadow_store(end - sizeof(quarter), quarter, sizeof(quarter));
+	} else if (n) {
+		*p = value;
+	}
+}
+
+/* shadow_fill() of a range over several pages or outside the fast region */
+static shadow_noinline void shadow_fill_pages(const struct shadow_map *m, unsigned long first,
+					      unsigned long last, unsigned char value)
 {
 	const struct shadow_region *r;
 	unsigned long page_last, off;
@@ -286,6 +332,28 @@ static void shadow_fill(const struct shadow_map *m, unsigned long first, unsigne
 			break;
 		first = page_last + 1;
 	}
+}
+
+/*
+ * Set the shadow of the granules of [first, last] (granule-aligned at both ends) to
+ * @value. Pages without a chunk are skipped: the caller either prepared them or is
+ * writing SHADOW_ACCESSIBLE, which is what a missing chunk already means. One page of
+ * the fast region inline (no register saved), the rest out of line.
+ */
+static void shadow_fill(const struct shadow_map *m, unsigned long first, unsigned long last,
+			unsigned char value)
+{
+	unsigned char *chunk;
+	unsigned long i;
+
+	if (shadow_one_fast_page(m, first, last, &i)) {
+		chunk = shadow_dir_chunk_rw(&m->fast, i);
+		if (chunk)
+			shadow_memset(chunk + shadow_chunk_offset(first), value,
+				      ((last - first) >> SHADOW_GRANULE_SHIFT) + 1);
+		return;
+	}
+	shadow_fill_pages(m, first, last, value);
 }
 
 /* Set one granule's shadow byte; its page has been prepared. */
@@ -312,7 +380,8 @@ static void shadow_set(const struct shadow_map *m, unsigned long addr, unsigned 
 int shadow_poison(struct shadow_map *m, unsigned long addr, unsigned long size,
 		  unsigned char value)
 {
-	unsigned long last = addr + size - 1;
+	unsigned long last = addr + size - 1, i;
+	unsigned char *chunk;
 
 	if (addr & SHADOW_GRANULE_MASK)
 		return -1;
@@ -321,20 +390,26 @@ int shadow_poison(struct shadow_map *m, unsigned long addr, unsigned long size,
 	if (last < addr)
 		return -1;
 	last |= SHADOW_GRANULE_MASK;
+	if (shadow_one_fast_page(m, addr, last, &i)) {
+		/* shadow_prepare() and shadow_fill() of one page of the fast region */
+		chunk = value != SHADOW_ACCESSIBLE ? shadow_install(m, &m->fast, i) :
+						     shadow_dir_chunk_rw(&m->fast, i);
+		if (!chunk)
+			return value != SHADOW_ACCESSIBLE ? -1 : 0;
+		shadow_memset(chunk + shadow_chunk_offset(addr), value,
+			      ((last - addr) >> SHADOW_GRANULE_SHIFT) + 1);
+		return 0;
+	}
 	if (shadow_prepare(m, addr, last, value != SHADOW_ACCESSIBLE))
 		return -1;
 	shadow_fill(m, addr, last, value);
 	return 0;
 }
 
-/*
- * Make [obj, obj + size) accessible and the rest of [obj, end] @redzone (end is the last
- * byte of a granule), after checking and allocating everything. Only granules with a
- * non-zero code need a chunk: from the first partial or redzone granule on. Offsets from
- * @obj are used so that an object ending at the top of memory does not wrap.
- */
-static int shadow_set_object(struct shadow_map *m, unsigned long obj, unsigned long size,
-			     unsigned long end, unsigned char redzone)
+/* shadow_set_object() of an object over several pages or outside the fast region */
+static shadow_noinline int shadow_set_object_pages(struct shadow_map *m, unsigned long obj,
+						   unsigned long size, unsigned long end,
+						   unsigned char redzone)
 {
 	unsigned long span = end - obj;				/* last offset */
 	unsigned long nz = size & ~SHADOW_GRANULE_MASK;		/* first non-zero offset */
@@ -352,6 +427,40 @@ static int shadow_set_object(struct shadow_map *m, unsigned long obj, unsigned l
 		shadow_set(m, obj + nz, partial);
 	if (rz >= nz && rz <= span)
 		shadow_fill(m, obj + rz, end, redzone);
+	return 0;
+}
+
+/*
+ * Make [obj, obj + size) accessible and the rest of [obj, end] @redzone (end is the last
+ * byte of a granule), after checking and allocating everything. Only granules with a
+ * non-zero code need a chunk: from the first partial or redzone granule on. Offsets from
+ * @obj are used so that an object ending at the top of memory does not wrap. An object
+ * in one page of the fast region (a slab object of up to a page) takes one chunk lookup
+ * and the same writes, inline.
+ */
+static int shadow_set_object(struct shadow_map *m, unsigned long obj, unsigned long size,
+			     unsigned long end, unsigned char redzone)
+{
+	unsigned long span = end - obj;				/* last offset */
+	unsigned long nz = size & ~SHADOW_GRANULE_MASK;		/* first non-zero offset */
+	unsigned long partial = size & SHADOW_GRANULE_MASK;
+	unsigned long rz = nz + (partial ? SHADOW_GRANULE_SIZE : 0);	/* redzone offset */
+	int alloc = nz <= span && (redzone || partial);
+	unsigned char *chunk;
+	unsigned long i;
+
+	if (!shadow_one_fast_page(m, obj, end, &i))
+		return shadow_set_object_pages(m, obj, size, end, redzone);
+	chunk = alloc ? shadow_install(m, &m->fast, i) : shadow_dir_chunk_rw(&m->fast, i);
+	if (!chunk)
+		return alloc ? -1 : 0;	/* no chunk and nothing but accessible to write */
+	chunk += shadow_chunk_offset(obj);
+	shadow_memset(chunk, SHADOW_ACCESSIBLE, nz >> SHADOW_GRANULE_SHIFT);
+	if (partial)
+		chunk[nz >> SHADOW_GRANULE_SHIFT] = partial;
+	if (rz >= nz && rz <= span)
+		shadow_memset(chunk + (rz >> SHADOW_GRANULE_SHIFT), redzone,
+			      ((span - rz) >> SHADOW_GRANULE_SHIFT) + 1);
 	return 0;
 }
 

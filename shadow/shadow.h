@@ -48,6 +48,16 @@
 #define shadow_atomic_inc_ulong(ptr)	((void)__sync_fetch_and_add(ptr, 1UL))
 #endif
 
+/*
+ * Out of line: the rare half of a function, so that its fast half saves no register. The
+ * kernel (compiler_types.h) defines noinline; elsewhere the optimiser decides.
+ */
+#ifdef noinline
+#define shadow_noinline	noinline
+#else
+#define shadow_noinline
+#endif
+
 #define shadow_likely(x)	__builtin_expect(!!(x), 1)
 #define shadow_unlikely(x)	__builtin_expect(!!(x), 0)
 
@@ -313,6 +323,66 @@ static shadow_inline int shadow_fast_clean8(const struct shadow_map *m, unsigned
 }
 
 /**
+ * shadow_fast_clean16() - the whole inline part of a 16-byte access check
+ * @m: shadow map.
+ * @addr: address accessed.
+ *
+ * As shadow_fast_clean(): the offset rotated right by 3 is a huge granule index when
+ * @addr is not 8-byte aligned or lies outside the fast region, so one compare rejects
+ * both. An aligned 16-byte access covers granules g and g + 1, which share a chunk unless
+ * g is the chunk's last: then one directory load and one 2-byte shadow load decide.
+ *
+ * Return: nonzero if both granules are wholly accessible; 0 if the caller must decide
+ * out of line (a shadow byte that is not zero, misaligned, the last granule of a page,
+ * another region).
+ */
+static shadow_inline int shadow_fast_clean16(const struct shadow_map *m, unsigned long addr)
+{
+	unsigned long off = addr - m->fast.base;
+	unsigned long g = (off >> SHADOW_GRANULE_SHIFT) |
+			  (off << (SHADOW_LONG_BITS - SHADOW_GRANULE_SHIFT));
+	unsigned short pair;
+
+	if (shadow_unlikely(g >= m->fast.ngranules || !((g + 1) & (SHADOW_CHUNK_SIZE - 1))))
+		return 0;
+	/* one load of both bytes (plain, as in shadow_fast_clean()); never torn per byte */
+	__builtin_memcpy(&pair, (const unsigned char *)m->fast.dir[g >> SHADOW_CHUNK_SHIFT] + g,
+			 sizeof(pair));
+	return shadow_likely(!pair);
+}
+
+/**
+ * shadow_fast_cleanN() - the whole inline part of an access check of 1..16 bytes
+ * @m: shadow map.
+ * @addr: address accessed.
+ * @size: bytes accessed.
+ *
+ * Up to 16 bytes within two granules (any alignment): the shadow bytes of the first and
+ * of the last granule, each through its own directory slot, so the two may lie in
+ * different pages. Since the first granule's offset is at most the last's and the last
+ * is in the region, both are; wrapping ranges have a huge difference and are rejected.
+ * A size of 0 that gets here is fine, as everywhere.
+ *
+ * Return: nonzero if both shadow bytes are zero (every byte accessible); 0 if the caller
+ * must decide out of line (a shadow byte that is not zero, more than 16 bytes, three
+ * granules, another region).
+ */
+static shadow_inline int shadow_fast_cleanN(const struct shadow_map *m, unsigned long addr,
+					    unsigned long size)
+{
+	unsigned long off = addr - m->fast.base;
+	unsigned long g = off >> SHADOW_GRANULE_SHIFT;
+	unsigned long glast = (off + size - 1) >> SHADOW_GRANULE_SHIFT;
+	const unsigned long *dir = m->fast.dir;
+
+	if (shadow_unlikely(size > 2 * SHADOW_GRANULE_SIZE || glast >= m->fast.ngranules ||
+			    glast - g > 1))
+		return 0;
+	return shadow_likely(!(((const unsigned char *)dir[g >> SHADOW_CHUNK_SHIFT])[g] |
+			       ((const unsigned char *)dir[glast >> SHADOW_CHUNK_SHIFT])[glast]));
+}
+
+/**
  * shadow_region_has() - does @addr lie in region @r?
  * @r: a region of a shadow map (may be empty: then nothing lies in it).
  * @addr: memory address.
@@ -495,16 +565,8 @@ static shadow_inline int shadow_check8(const struct shadow_map *m, unsigned long
  */
 static shadow_inline int shadow_check16(const struct shadow_map *m, unsigned long addr)
 {
-	unsigned long off = addr - m->fast.base, g;
-	const unsigned char *shadow;
-
-	/* As in shadow_fast_clean(): misaligned or outside the region is a huge index. */
-	g = (off >> SHADOW_GRANULE_SHIFT) | (off << (SHADOW_LONG_BITS - SHADOW_GRANULE_SHIFT));
-	if (shadow_likely(g < m->fast.ngranules &&
-			  (g & (SHADOW_CHUNK_SIZE - 1)) != SHADOW_CHUNK_SIZE - 1)) {
-		shadow = shadow_granule(&m->fast, g);
-		return (shadow_read_once(shadow[0]) | shadow_read_once(shadow[1])) != 0;
-	}
+	if (shadow_likely(shadow_fast_clean16(m, addr)))
+		return 0;
 	return shadow_range_bad(m, addr, addr + 15);
 }
 
@@ -523,26 +585,9 @@ static shadow_inline int shadow_check16(const struct shadow_map *m, unsigned lon
 static shadow_inline int shadow_checkN(const struct shadow_map *m, unsigned long addr,
 				       unsigned long size)
 {
-	unsigned long idx = (addr - m->fast.base) >> SHADOW_PAGE_SHIFT, last = addr + size - 1;
-	/* From the start of the first granule to the last byte; huge if the range wraps. */
-	unsigned long span = last - (addr & ~SHADOW_GRANULE_MASK);
-	const unsigned char *shadow;
-	unsigned char code;
-
-	if (shadow_unlikely(!size))
+	if (shadow_likely(shadow_fast_cleanN(m, addr, size)) || shadow_unlikely(!size))
 		return 0;
-	if (shadow_likely(span < 2 * SHADOW_GRANULE_SIZE &&
-			  !((addr ^ last) >> SHADOW_PAGE_SHIFT) && idx < m->fast.npages)) {
-		shadow = shadow_granule(&m->fast, (addr - m->fast.base) >> SHADOW_GRANULE_SHIFT);
-		/* Two granules: the first must be whole, the last decides as in check8. */
-		if (span >= SHADOW_GRANULE_SIZE && shadow_read_once(*shadow++))
-			return 1;
-		code = shadow_read_once(*shadow);
-		if (shadow_likely(!code))
-			return 0;
-		return shadow_code_bad(code, last & SHADOW_GRANULE_MASK);
-	}
-	return shadow_range_bad(m, addr, last);
+	return shadow_range_bad(m, addr, addr + size - 1);
 }
 
 #endif /* MEMSAN_SHADOW_H */

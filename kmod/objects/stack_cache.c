@@ -369,7 +369,7 @@ noinline bool memsan_stack_cache_walk(struct memsan_stack_walk *w)
 			w->nr = m->nr;
 			same = true;
 		} else {
-			memcpy(w->entries, m->ip, m->npre * sizeof(*m->ip));
+			/* the unwound frames go after the proven ones, copied only if needed */
 			n = memo_resume(w, m, sp_ref, base);
 			w->nr = n;
 			/* the same trace as recorded: the same cut and handle */
@@ -378,6 +378,8 @@ noinline bool memsan_stack_cache_walk(struct memsan_stack_walk *w)
 				       (n - m->npre) * sizeof(*m->ip));
 			if (same)
 				w->handle = m->handle;
+			if (n && (!w->handle || w->want_entries))
+				memcpy(w->entries, m->ip, m->npre * sizeof(*m->ip));
 		}
 		if (same && !m->handle)
 			w->memo = m;

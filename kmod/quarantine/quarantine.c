@@ -66,6 +66,7 @@ static unsigned long stage_limit(unsigned long budget)
 static void release_list(struct memsan_object *list)
 {
 	struct memsan_object *obj, *rec;
+	long released = 0;
 
 	while ((obj = list)) {
 		unsigned long addr = obj->addr;
@@ -79,9 +80,11 @@ static void release_list(struct memsan_object *list)
 		if (MEMSAN_WARN_ON(rec != obj))
 			continue;	/* leave the object alone rather than free it twice */
 		memsan_object_free(obj);
-		memsan_count(MEMSAN_COUNTER_QUARANTINE_RELEASED, 1);
+		released++;
 		memsan_allocator_free(addr, cache, release, slot_size);
 	}
+	if (released)
+		memsan_count(MEMSAN_COUNTER_QUARANTINE_RELEASED, released);
 }
 
 /* Under @q's lock: append @obj. */
@@ -115,7 +118,8 @@ static void qlist_splice(struct qlist *to, struct qlist *from)
 /*
  * Under @q's lock: unlink the object at *@pos (whose predecessor is @prev,
  * NULL at the head) and append it to the list whose end is **@tail: it
- * leaves the quarantine.
+ * leaves the quarantine.  The caller updates the counters with what @q
+ * lost (count_out()), once for all it moved out.
  */
 static void move_out(struct qlist *q, struct memsan_object **pos, struct memsan_object *prev,
 		     struct memsan_object ***tail)
@@ -127,21 +131,30 @@ static void move_out(struct qlist *q, struct memsan_object **pos, struct memsan_
 		q->tail = prev;
 	q->bytes -= obj->slot_size;
 	q->objects--;
-	memsan_count(MEMSAN_COUNTER_QUARANTINE_BYTES, -(long)obj->slot_size);
-	memsan_count(MEMSAN_COUNTER_QUARANTINE_OBJECTS, -1);
 	obj->quarantine_next = NULL;
 	**tail = obj;
 	*tail = &obj->quarantine_next;
+}
+
+/* The counters' side of move_out(): @q held @bytes and @objects before. */
+static void count_out(const struct qlist *q, unsigned long bytes, unsigned long objects)
+{
+	if (objects == q->objects)
+		return;
+	memsan_count(MEMSAN_COUNTER_QUARANTINE_BYTES, -(long)(bytes - q->bytes));
+	memsan_count(MEMSAN_COUNTER_QUARANTINE_OBJECTS, -(long)(objects - q->objects));
 }
 
 /* Under fifo_lock: detach objects from the head until at most @budget bytes stay. */
 static struct memsan_object *detach_over(unsigned long budget, unsigned long max_objects)
 {
 	struct memsan_object *list = NULL, **tail = &list;
+	unsigned long bytes = fifo.bytes, objects = fifo.objects;
 
 	lockdep_assert_held(&fifo_lock);
 	while (fifo.head && fifo.bytes > budget && max_objects--)
 		move_out(&fifo, &fifo.head, NULL, &tail);
+	count_out(&fifo, bytes, objects);
 	return list;
 }
 
@@ -222,6 +235,7 @@ void memsan_quarantine_shrink(unsigned long budget)
 static void take_cache(struct qlist *q, struct kmem_cache *cache, struct memsan_object ***tail)
 {
 	struct memsan_object **pos = &q->head, *obj, *prev = NULL;
+	unsigned long bytes = q->bytes, objects = q->objects;
 
 	while ((obj = *pos)) {
 		if (obj->cache == cache) {
@@ -231,6 +245,7 @@ static void take_cache(struct qlist *q, struct kmem_cache *cache, struct memsan_
 			pos = &obj->quarantine_next;
 		}
 	}
+	count_out(q, bytes, objects);
 }
 
 /**

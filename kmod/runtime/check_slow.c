@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memsan: the out-of-line half of the access checks: what the inline part of
- * an __asan_* check of 1, 2, 4 or 8 bytes did not decide (check.c), the
- * checks of 16 bytes and of any size, the checks memsan's string functions
- * and kasan_check_read()/_write() make, and the report.
+ * an __asan_* check did not decide (check.c), the checks memsan's string
+ * functions and kasan_check_read()/_write() make, and the report.
  */
 #include <linux/export.h>
 #include <linux/kernel.h>
-#include <linux/uaccess.h>
 
 #include "report/report.h"
 #include "runtime/runtime.h"
@@ -23,12 +21,13 @@
  *		the caller tail-called this function, so it is our return address
  *
  * Misaligned accesses, shadow bytes that are not zero, the module area,
- * memory outside the linear map.  Called with user access closed.
+ * memory outside the linear map; nothing while memsan is off (the fast path
+ * does not test it).  Called with user access closed.
  */
 noinline void memsan_check_slow(unsigned long addr, size_t size, bool is_write,
 				unsigned long ip)
 {
-	if (memsan_shadow_bad(addr, size))
+	if (memsan_enabled() && memsan_shadow_bad(addr, size))
 		memsan_report_access(addr, size, is_write, ip ? ip : _RET_IP_);
 }
 
@@ -69,40 +68,3 @@ bool __memsan_kasan_check_write(const void *p, unsigned int size)
 	return memsan_check_range(p, size, true, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kasan_check_write);
-
-/* 16 bytes and any size: the inline in-page check, then out of line. */
-static __always_inline void asan_check_any(unsigned long addr, size_t size, bool is_write,
-					   unsigned long ip)
-{
-	unsigned long ua_flags;
-
-	if (!memsan_enabled() || likely(!memsan_shadow_check_fast(addr, size)))
-		return;
-	ua_flags = user_access_save();
-	memsan_check_slow(addr, size, is_write, ip);
-	user_access_restore(ua_flags);
-}
-
-void __asan_load16_noabort(unsigned long addr)
-{
-	asan_check_any(addr, 16, false, _RET_IP_);
-}
-EXPORT_SYMBOL(__asan_load16_noabort);
-
-void __asan_store16_noabort(unsigned long addr)
-{
-	asan_check_any(addr, 16, true, _RET_IP_);
-}
-EXPORT_SYMBOL(__asan_store16_noabort);
-
-void __asan_loadN_noabort(unsigned long addr, size_t size)
-{
-	asan_check_any(addr, size, false, _RET_IP_);
-}
-EXPORT_SYMBOL(__asan_loadN_noabort);
-
-void __asan_storeN_noabort(unsigned long addr, size_t size)
-{
-	asan_check_any(addr, size, true, _RET_IP_);
-}
-EXPORT_SYMBOL(__asan_storeN_noabort);

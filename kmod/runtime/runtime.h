@@ -2,8 +2,8 @@
 /*
  * memsan runtime: what instrumented code calls on every access.
  *
- *   check.c	the __asan_* checks of 1, 2, 4 and 8 bytes: the fast path
- *   check_slow.c	the rest of them, the other __asan_* checks, the report
+ *   check.c	the __asan_* checks: the fast path
+ *   check_slow.c	the rest of them, kasan_check_*(), the report
  *   string.c	checked string and memory functions (memsan_redirect.h)
  *   globals.c	the redzones of instrumented modules' globals
  *

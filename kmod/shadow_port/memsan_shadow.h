@@ -6,9 +6,9 @@
  * shadow_map.c.  A leaf: it calls nothing of memsan but the counters.
  *
  * The fast paths of the checks live here, once: the __asan_* runtime calls
- * memsan_shadow_fast_clean() (and memsan_shadow_check_fast() for 16 bytes
- * and other sizes), the checked string functions memsan_shadow_bad(), the
- * free hooks memsan_shadow_page_tracked().
+ * memsan_shadow_fast_clean() (memsan_shadow_fast_clean16() and _cleanN() for
+ * 16 bytes and other sizes), the checked string functions and the slow path
+ * memsan_shadow_bad(), the free hooks memsan_shadow_page_tracked().
  */
 #ifndef _MEMSAN_SHADOW_H
 #define _MEMSAN_SHADOW_H
@@ -100,6 +100,21 @@ static __always_inline bool memsan_shadow_fast_clean(unsigned long addr, unsigne
 static __always_inline bool memsan_shadow_fast_clean8(unsigned long *addr)
 {
 	return shadow_fast_clean8(&memsan_shadow, addr);
+}
+
+/* memsan_shadow_fast_clean() of a 16-byte access, 8-byte aligned (shadow_fast_clean16()) */
+static __always_inline bool memsan_shadow_fast_clean16(unsigned long addr)
+{
+	return shadow_fast_clean16(&memsan_shadow, addr);
+}
+
+/*
+ * memsan_shadow_fast_clean() of an access of 1..16 bytes within two granules: the first
+ * and the last granule's shadow bytes (shadow_fast_cleanN())
+ */
+static __always_inline bool memsan_shadow_fast_cleanN(unsigned long addr, size_t size)
+{
+	return shadow_fast_cleanN(&memsan_shadow, addr, size);
 }
 
 /**
