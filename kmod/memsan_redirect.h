@@ -177,6 +177,10 @@ void kvfree_call_rcu(struct kvfree_rcu_head *head, void *ptr) __memsan_redirect(
 struct callback_head;	/* struct rcu_head, before <linux/types.h> names it so */
 void kvfree_call_rcu(struct callback_head *head, void *ptr) __memsan_redirect(kvfree_call_rcu);
 #endif
+#if defined(MEMSAN_HAVE_SLAB_SHEAVES) && defined(MEMSAN_HAVE_KFREE_CALL_RCU_NOLOCK)
+void kfree_call_rcu_nolock(struct kvfree_rcu_head *head, void *ptr)
+	__memsan_redirect(kfree_call_rcu_nolock);
+#endif
 
 __SIZE_TYPE__ ksize(const void *p) __memsan_redirect(ksize);
 void kfree(const void *p) __memsan_redirect(kfree);

@@ -157,6 +157,14 @@ $pre
 same_type(kmem_cache_prefill_sheaf,
 	  struct slab_sheaf *(*)(struct kmem_cache *, gfp_t, unsigned int));
 EOF
+# 7.3: kfree_rcu_nolock() calls kfree_call_rcu_nolock(), which bypasses
+# kfree() as kvfree_call_rcu() does (hooks/rcu_free.c)
+t KFREE_CALL_RCU_NOLOCK "$@" <<EOF
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+$pre
+same_type(kfree_call_rcu_nolock, void (*)(struct kvfree_rcu_head *, void *));
+EOF
 # 6.12+: kmem_cache_create() and kmem_cache_create_usercopy() are inlines
 # (a _Generic macro) over __kmem_cache_create_args()
 t KMEM_CACHE_CREATE_ARGS "$@" <<EOF

@@ -36,6 +36,9 @@ struct kmem_cache;
 #endif
 struct MEMSAN_KVFREE_RCU_HEAD;
 void __memsan_kvfree_call_rcu(struct MEMSAN_KVFREE_RCU_HEAD *head, void *ptr);
+#ifdef MEMSAN_HAVE_KFREE_CALL_RCU_NOLOCK
+void __memsan_kfree_call_rcu_nolock(struct kvfree_rcu_head *head, void *ptr);
+#endif
 void memsan_rcu_free_exit(void);
 #else
 static inline void memsan_rcu_free_exit(void)

@@ -12,11 +12,13 @@
  * waits in a ring with a grace-period cookie; a work item frees it through
  * memsan (quarantine, use-after-free detection) once that grace period has
  * elapsed, as the kernel would have: kfree() or, for a vmalloc object
- * (kvfree_rcu()), vfree(), each through memsan.  The object's rcu head is
+ * (kvfree_rcu()), vfree(), each through memsan.  7.3's kfree_rcu_nolock()
+ * (kfree_call_rcu_nolock()) is taken the same way.  The object's rcu head is
  * not used: 7.3's struct kvfree_rcu_head is one word, too small for
  * call_rcu().
  */
 #include <linux/export.h>
+#include <linux/hardirq.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -61,8 +63,11 @@ static void free_now(void *ptr, unsigned long ip)
 		memsan_allocator_vfree(ptr);
 }
 
-/* Queue @ptr; false when the ring is full. */
-static bool ring_put(void *ptr, unsigned long ip)
+/*
+ * Queue @ptr; false when the ring is full, or for @nolock when its lock is
+ * taken (kfree_rcu_nolock() may be called with any lock held, this one too).
+ */
+static bool ring_put(void *ptr, unsigned long ip, bool nolock)
 {
 	/*
 	 * start_poll_synchronize_rcu(), not get_state_synchronize_rcu(): the
@@ -75,7 +80,10 @@ static bool ring_put(void *ptr, unsigned long ip)
 	unsigned long flags;
 	bool queued = false;
 
-	raw_spin_lock_irqsave(&ring_lock, flags);
+	if (!nolock)
+		raw_spin_lock_irqsave(&ring_lock, flags);
+	else if (!raw_spin_trylock_irqsave(&ring_lock, flags))
+		return false;
 	if (ring_head - ring_tail < RCU_FREE_SLOTS) {
 		ring[ring_head % RCU_FREE_SLOTS] = (struct rcu_free) {
 			.ptr = ptr,
@@ -137,13 +145,35 @@ void __memsan_kvfree_call_rcu(struct MEMSAN_KVFREE_RCU_HEAD *head, void *ptr)
 		free_now(ptr, _RET_IP_);
 		return;
 	}
-	if (!ring_put(ptr, _RET_IP_)) {
+	if (!ring_put(ptr, _RET_IP_, false)) {
 		kvfree_call_rcu(head, ptr);	/* unseen by memsan: its record stays */
 		return;
 	}
 	schedule_delayed_work(&rcu_free_work, msecs_to_jiffies(RCU_FREE_POLL_MS));
 }
 EXPORT_SYMBOL(__memsan_kvfree_call_rcu);
+
+#ifdef MEMSAN_HAVE_KFREE_CALL_RCU_NOLOCK
+/**
+ * __memsan_kfree_call_rcu_nolock() - an instrumented module's kfree_rcu_nolock() (7.3)
+ * @head:	the object's struct kvfree_rcu_head
+ * @ptr:	the object
+ *
+ * As __memsan_kvfree_call_rcu(), from any context: in NMI, or when the
+ * ring's lock is taken, the object goes to the kernel unseen (its record
+ * stays, as when the ring is full); memsan never waits for a lock here.
+ */
+void __memsan_kfree_call_rcu_nolock(struct kvfree_rcu_head *head, void *ptr)
+{
+	if (in_nmi() || !memsan_enabled() || ZERO_OR_NULL_PTR(ptr) ||
+	    !memsan_shadow_page_tracked((unsigned long)ptr) || !ring_put(ptr, _RET_IP_, true)) {
+		kfree_call_rcu_nolock(head, ptr);
+		return;
+	}
+	schedule_delayed_work(&rcu_free_work, msecs_to_jiffies(RCU_FREE_POLL_MS));
+}
+EXPORT_SYMBOL(__memsan_kfree_call_rcu_nolock);
+#endif
 
 /**
  * memsan_rcu_free_exit() - free what still waits, after its grace period

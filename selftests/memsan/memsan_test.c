@@ -247,6 +247,8 @@ static const struct expect cases[] = {
 	/* issue 10: alloc_pages_node() */
 	BAD(uaf_alloc_pages_node,   UAF,   READ,   8, 4096, 8192, KIND_PAGES, BY_CASE),
 	CLEAN(clean_alloc_pages_node),
+	/* issue 12: kfree_rcu_nolock() (7.3; SKIP where the kernel has none) */
+	BAD(uaf_kfree_rcu_nolock,   UAF,   READ,   8,  0, 24, NULL, ANY),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -1092,6 +1094,13 @@ static void run_case(struct state *st, int nr, const struct expect *e)
 	}
 
 	ret = trigger(st, e->name);
+	if (ret == -EOPNOTSUPP) {
+		/* the victim's case needs what this kernel lacks */
+		report_list_free(&before);
+		result(st, nr, e->name, true,
+		       "SKIP this kernel lacks what the case uses (the victim said EOPNOTSUPP)");
+		return;
+	}
 	if (ret) {
 		snprintf(why, sizeof(why), "writing '%s' to %s/run: %s",
 			 e->name, st->victim_dir, strerror(-ret));

@@ -2150,6 +2150,40 @@ static noinline int victim_clean_alloc_pages_node(void)
 	return ret;
 }
 
+/*
+ * issue 12: kfree_rcu_nolock() (7.3) frees through kfree_call_rcu_nolock(),
+ * not kfree(): a 24-byte object (the one-word kvfree_rcu_head of Debian's
+ * CONFIG_KVFREE_RCU_BATCHED kernels) freed so, then, once it has really been
+ * freed, an 8-byte read at offset 0.  -EOPNOTSUPP where the kernel has no
+ * kfree_rcu_nolock(): the test says SKIP.
+ */
+static noinline int victim_uaf_kfree_rcu_nolock(void)
+{
+#ifdef MEMSAN_HAVE_KFREE_CALL_RCU_NOLOCK
+	struct victim_rcu_nolock_obj {
+		u64 value;
+		u64 spare;
+		struct kvfree_rcu_head rcu;
+	} *obj = kmalloc(24, GFP_KERNEL);
+	u64 v;
+
+	BUILD_BUG_ON(sizeof(*obj) > 24);
+	if (!obj)
+		return -ENOMEM;
+	obj->value = 42;
+	kfree_rcu_nolock(obj, rcu);
+	msleep(VICTIM_KFREE_RCU_WAIT_MS);
+	rcu_barrier();
+	msleep(500);
+	OPTIMIZER_HIDE_VAR(obj);
+	v = READ_ONCE(obj->value);
+	barrier_data(&v);
+	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
 /* === Case table and debugfs interface === */
 
 struct victim_case {
@@ -2260,6 +2294,7 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(oob_vmalloc_huge),
 	VICTIM_CASE(uaf_alloc_pages_node),
 	VICTIM_CASE(clean_alloc_pages_node),
+	VICTIM_CASE(uaf_kfree_rcu_nolock),
 };
 
 static const struct victim_case *victim_find(const char *name)
