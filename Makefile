@@ -7,8 +7,8 @@
 #        and the selftests (selftests/memsan/memsan_victim.ko, memsan_test)
 #   make demo     boot a QEMU guest, load memsan and a buggy module, show the report
 #   make check    every test: unit, fuzz smoke, selftests in the guests, CLI,
-#                 the real-code suite (Debian 6.1, both arches)
-#   make check-all   make check, plus the 6.12 and 7.3 kernels (KERNELS=...)
+#                 the real-code suite (Debian 6.1, 6.12 and 7.3, both arches)
+#   make check-all   make check, plus bookworm's own 6.12 and sid's 7.2 (KERNELS=...)
 #   make deps     install the Debian packages the build and the tests need
 #   make bench [ARCH=x86_64|arm64|all]   benchmarks: measured ratios, never a failure
 #   make install [PREFIX=/usr/local] [DESTDIR=]
@@ -49,7 +49,7 @@ check:
 	bash scripts/check
 
 check-all:
-	KERNELS=$${KERNELS:-6.1,6.12,7.3} bash scripts/check
+	KERNELS=$${KERNELS:-6.1,6.12,7.3,6.12-deb12,7.2} bash scripts/check
 
 demo:
 	bash scripts/demo
