@@ -4,6 +4,8 @@
 # churn.sh: load and unload probe_churn.ko CYCLES times (default 50) while
 # two workers allocate and free slab objects (as load_unload.sh does); a
 # cycle stuck for longer than TIMEOUT s (default 300 in all) fails.  TAP.
+# TOGGLES=N: each load also switches the kretprobes off and on N times, as
+# memsan's track parameter does (probe_churn.c).
 # Run under multi-threaded TCG with run.sh.
 
 cd "$(dirname "$0")" || exit 1
@@ -30,7 +32,8 @@ cycles() {
 	while [ $i -lt "$CYCLES" ]; do
 		i=$((i + 1))
 		echo $i > "$W/cycle"
-		insmod probe_churn.ko || { echo "insmod failed at $i" > "$W/failed"; break; }
+		insmod probe_churn.ko toggles="${TOGGLES:-0}" ||
+			{ echo "insmod failed at $i" > "$W/failed"; break; }
 		rmmod probe_churn || { echo "rmmod failed at $i" > "$W/failed"; break; }
 	done
 	touch "$W/done"

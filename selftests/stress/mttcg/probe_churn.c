@@ -15,6 +15,7 @@
 #include <linux/ftrace.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/string.h>
 
@@ -26,6 +27,17 @@ static const char *const alloc_syms[] = {
 static const char *const free_syms[] = {
 	"kfree", "kmem_cache_free", "kmem_cache_free_bulk", "kmem_cache_destroy",
 };
+
+/*
+ * toggles=N: after loading, switch the kretprobes off and on again N times,
+ * toggle_ms apart, setting each struct kretprobe up anew before it is
+ * registered again, as memsan does when its track parameter changes
+ * (insmod returns when done); the ftrace ops stay registered throughout.
+ */
+static unsigned int toggles;
+module_param(toggles, uint, 0444);
+static unsigned int toggle_ms = 100;
+module_param(toggle_ms, uint, 0444);
 
 static atomic_long_t entries, returns, frees;
 static struct kretprobe krps[ARRAY_SIZE(alloc_syms)];
@@ -60,7 +72,7 @@ static void fops_unregister(void)
 	fops_on = 0;
 }
 
-static int __init churn_init(void)
+static int krps_register(void)
 {
 	unsigned int i;
 	int err;
@@ -75,14 +87,40 @@ static int __init churn_init(void)
 		krp_ptrs[i] = &krps[i];
 	}
 	err = register_kretprobes(krp_ptrs, ARRAY_SIZE(krp_ptrs));
-	if (err) {
+	if (err)
 		pr_err("register_kretprobes: %d\n", err);
-		return err;
+	return err;
+}
+
+/* Switch the kretprobes off and on @toggles times; false if one failed. */
+static bool krps_toggle(void)
+{
+	unsigned int n;
+
+	for (n = 0; n < toggles; n++) {
+		unregister_kretprobes(krp_ptrs, ARRAY_SIZE(krp_ptrs));
+		msleep(toggle_ms);
+		if (krps_register())
+			return false;
+		msleep(toggle_ms);
 	}
+	pr_info("%u toggles done\n", toggles);
+	return true;
+}
+
+static int __init churn_init(void)
+{
+	unsigned int i;
+	int err;
+
+	err = krps_register();
+	if (err)
+		return err;
 	for (i = 0; i < ARRAY_SIZE(free_syms); i++) {
 		fops[i] = (struct ftrace_ops) {
 			.func = churn_free,
-			.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION,
+			/* memsan's free hooks: IPMODIFY (they redirect) */
+			.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY,
 		};
 		err = ftrace_set_filter(&fops[i], (unsigned char *)free_syms[i],
 					strlen(free_syms[i]), 1);
@@ -96,6 +134,10 @@ static int __init churn_init(void)
 			return err;
 		}
 		fops_on++;
+	}
+	if (!krps_toggle()) {
+		fops_unregister();
+		return -EIO;
 	}
 	return 0;
 }

@@ -17,4 +17,4 @@ VM_RUN_TCG_OPTS=${2:-thread=multi} nice -n 5 qemu-scripts/vm-run --arch "$arch" 
 	--timeout "${CHURN_VM_TIMEOUT:-500}" --log "$REPO/build/console-mttcg-$arch.log" \
 	--file selftests/stress/mttcg/probe_churn.ko --file selftests/stress/mttcg/churn.sh \
 	--file selftests/stress/mttcg/churn_load.ko \
-	-- "env CYCLES=${CYCLES:-50} CHURN_LOAD=${CHURN_LOAD:-0} sh churn.sh"
+	-- "env CYCLES=${CYCLES:-50} CHURN_LOAD=${CHURN_LOAD:-0} TOGGLES=${TOGGLES:-0} sh churn.sh"
