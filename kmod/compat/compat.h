@@ -232,6 +232,21 @@ static inline unsigned long memsan_task_saved_sp(struct task_struct *t)
 #endif
 }
 
+/*
+ * Another mapping of the memory at the linear-map address @addr, to read it
+ * through when the linear map does not (0: none).  arm64 7.x keeps the
+ * kernel image's data out of the linear map: it is read at its image
+ * address.
+ */
+static inline unsigned long memsan_image_alias(unsigned long addr)
+{
+#if defined(CONFIG_ARM64)
+	return __phys_to_kimg(__pa(addr));
+#else
+	return 0;
+#endif
+}
+
 /* Objects read after free by design (RCU lookups): never quarantined. */
 static inline bool memsan_cache_typesafe_by_rcu(struct kmem_cache *s)
 {

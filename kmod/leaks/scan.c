@@ -14,7 +14,8 @@
  *    and per-node barns and the sheaves themselves (object pointers, free
  *    or stale);
  *  - every reserved page of RAM: the kernel image (data, bss,
- *    ro_after_init), per-CPU areas of the first chunk (static, module and
+ *    ro_after_init; read at its image address where the linear map leaves
+ *    it out, arm64 7.x), per-CPU areas of the first chunk (static, module and
  *    dynamic), boot-time tables;
  *  - every loaded module's writable data (ro_after_init, data, bss) but for
  *    memsan's own and the module going away;
@@ -366,6 +367,20 @@ static void forget_vmalloc_records(const struct leak_scan *s, unsigned long *w, 
 }
 
 /*
+ * Copy what the linear map does not map at @start through another mapping
+ * of the same memory (memsan_image_alias()), if it has one.
+ */
+static bool read_alias(struct leak_scan *s, unsigned long start, unsigned long len)
+{
+	unsigned long alias;
+
+	if (start < s->lin_lo || start >= s->lin_hi)
+		return false;
+	alias = memsan_image_alias(start);
+	return alias && !copy_from_kernel_nofault(s->buf, (void *)alias, len);
+}
+
+/*
  * Scan [@start, @start + @len): copy it a page at most at a time and look
  * at every aligned word.  What cannot be read is skipped.
  */
@@ -380,7 +395,8 @@ static void scan_range(struct leak_scan *s, unsigned long start, unsigned long l
 
 		if (!nr)
 			break;
-		if (copy_from_kernel_nofault(s->buf, (void *)start, nr * sizeof(long))) {
+		if (copy_from_kernel_nofault(s->buf, (void *)start, nr * sizeof(long)) &&
+		    !read_alias(s, start, nr * sizeof(long))) {
 			s->incomplete = true;
 		} else {
 			if (s->nr_vmalloc)
