@@ -117,6 +117,41 @@ struct memsan_kmem_cache_61 {
 #error "memsan: cannot find this kernel's slab layout (its headers have no BTF vmlinux)"
 #endif
 
+/*
+ * 7.x: free objects wait in per-CPU sheaves and per-node barns (arrays of
+ * object pointers, each a struct slab_sheaf); the leak scan reads them to
+ * tell those objects from allocated ones.  All from the BTF, or none.
+ */
+#if defined(MEMSAN_LAYOUT_FROM_BTF) && defined(MEMSAN_LAYOUT_KMEM_CACHE_CPU_SHEAVES) && \
+	defined(MEMSAN_LAYOUT_KMEM_CACHE_SHEAF_CAPACITY) && defined(MEMSAN_LAYOUT_KMEM_CACHE_LIST) && \
+	defined(MEMSAN_LAYOUT_KMEM_CACHE_PER_NODE) && \
+	defined(MEMSAN_LAYOUT_KMEM_CACHE_PER_NODE_PTRS_BARN) && \
+	defined(MEMSAN_LAYOUT_KMEM_CACHE_PER_NODE_PTRS_SIZE) && \
+	defined(MEMSAN_LAYOUT_SLUB_PERCPU_SHEAVES_MAIN) && \
+	defined(MEMSAN_LAYOUT_SLUB_PERCPU_SHEAVES_SPARE) && \
+	defined(MEMSAN_LAYOUT_SLUB_PERCPU_SHEAVES_RCU_FREE) && \
+	defined(MEMSAN_LAYOUT_SLAB_SHEAF_BARN_LIST) && defined(MEMSAN_LAYOUT_SLAB_SHEAF_CACHE) && \
+	defined(MEMSAN_LAYOUT_SLAB_SHEAF_SIZE) && defined(MEMSAN_LAYOUT_SLAB_SHEAF_OBJECTS) && \
+	defined(MEMSAN_LAYOUT_NODE_BARN_SHEAVES_FULL) && defined(MEMSAN_LAYOUT_NODE_BARN_SHEAVES_EMPTY)
+#define MEMSAN_SLAB_SHEAVES		1
+#define MEMSAN_OFF_CACHE_CPU_SHEAVES	MEMSAN_LAYOUT_KMEM_CACHE_CPU_SHEAVES
+#define MEMSAN_OFF_CACHE_SHEAF_CAPACITY	MEMSAN_LAYOUT_KMEM_CACHE_SHEAF_CAPACITY
+#define MEMSAN_OFF_CACHE_LIST		MEMSAN_LAYOUT_KMEM_CACHE_LIST
+/* the barn of node N: at PER_NODE + N * PER_NODE_SIZE + PER_NODE_BARN */
+#define MEMSAN_OFF_CACHE_PER_NODE	MEMSAN_LAYOUT_KMEM_CACHE_PER_NODE
+#define MEMSAN_OFF_CACHE_PER_NODE_BARN	MEMSAN_LAYOUT_KMEM_CACHE_PER_NODE_PTRS_BARN
+#define MEMSAN_CACHE_PER_NODE_SIZE	MEMSAN_LAYOUT_KMEM_CACHE_PER_NODE_PTRS_SIZE
+#define MEMSAN_OFF_PCS_MAIN		MEMSAN_LAYOUT_SLUB_PERCPU_SHEAVES_MAIN
+#define MEMSAN_OFF_PCS_SPARE		MEMSAN_LAYOUT_SLUB_PERCPU_SHEAVES_SPARE
+#define MEMSAN_OFF_PCS_RCU_FREE		MEMSAN_LAYOUT_SLUB_PERCPU_SHEAVES_RCU_FREE
+#define MEMSAN_OFF_SHEAF_BARN_LIST	MEMSAN_LAYOUT_SLAB_SHEAF_BARN_LIST
+#define MEMSAN_OFF_SHEAF_CACHE		MEMSAN_LAYOUT_SLAB_SHEAF_CACHE
+#define MEMSAN_OFF_SHEAF_SIZE		MEMSAN_LAYOUT_SLAB_SHEAF_SIZE
+#define MEMSAN_OFF_SHEAF_OBJECTS	MEMSAN_LAYOUT_SLAB_SHEAF_OBJECTS
+#define MEMSAN_OFF_BARN_FULL		MEMSAN_LAYOUT_NODE_BARN_SHEAVES_FULL
+#define MEMSAN_OFF_BARN_EMPTY		MEMSAN_LAYOUT_NODE_BARN_SHEAVES_EMPTY
+#endif
+
 #if !defined(MEMSAN_OFF_CACHE_FLAGS) || !defined(MEMSAN_OFF_CACHE_SIZE) || \
 	!defined(MEMSAN_OFF_CACHE_OBJECT_SIZE) || !defined(MEMSAN_OFF_CACHE_RED_LEFT_PAD) || \
 	!defined(MEMSAN_OFF_CACHE_NAME) || !defined(MEMSAN_OFF_SLAB_CACHE)
@@ -194,6 +229,21 @@ static inline unsigned long memsan_task_saved_sp(struct task_struct *t)
 	return READ_ONCE(t->thread.cpu_context.sp);
 #else
 #error "memsan: no saved stack pointer for this architecture"
+#endif
+}
+
+/*
+ * Another mapping of the memory at the linear-map address @addr, to read it
+ * through when the linear map does not (0: none).  arm64 7.x keeps the
+ * kernel image's data out of the linear map: it is read at its image
+ * address.
+ */
+static inline unsigned long memsan_image_alias(unsigned long addr)
+{
+#if defined(CONFIG_ARM64)
+	return __phys_to_kimg(__pa(addr));
+#else
+	return 0;
 #endif
 }
 

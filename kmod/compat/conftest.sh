@@ -293,7 +293,7 @@ if [ -n "$layout" ]; then
 		awk -v m="$2" '
 			/^struct / && $2 == s { inside = 1; next }
 			inside && /^}/ { exit }
-			inside && match($0, "[ *]" m ";[ \t]*/\\*[ \t]*[0-9]+") {
+			inside && match($0, "[ *]" m "(\\[[0-9]*\\])?;[ \t]*/\\*[ \t]*[0-9]+") {
 				n = substr($0, RSTART, RLENGTH); sub(/.*\/\*[ \t]*/, "", n); print n; exit
 			}' s="$1" "$tmp/$1.btf"
 	}
@@ -307,6 +307,27 @@ if [ -n "$layout" ]; then
 		done
 		v=$(field slab slab_cache)
 		[ -n "$v" ] && echo "#define MEMSAN_LAYOUT_SLAB_SLAB_CACHE $v"
+		# 7.x: the per-CPU sheaves and the per-node barns of free objects
+		# (the leak scan must know those objects are free)
+		if [ -n "$(field kmem_cache cpu_sheaves)" ] &&
+		   pahole -C slub_percpu_sheaves "$vmlinux" >"$tmp/slub_percpu_sheaves.btf" 2>/dev/null &&
+		   pahole -C slab_sheaf "$vmlinux" >"$tmp/slab_sheaf.btf" 2>/dev/null &&
+		   pahole -C node_barn "$vmlinux" >"$tmp/node_barn.btf" 2>/dev/null &&
+		   pahole -C kmem_cache_per_node_ptrs "$vmlinux" \
+			>"$tmp/kmem_cache_per_node_ptrs.btf" 2>/dev/null; then
+			for f in kmem_cache:cpu_sheaves kmem_cache:sheaf_capacity kmem_cache:list \
+				 kmem_cache:per_node slub_percpu_sheaves:main slub_percpu_sheaves:spare \
+				 slub_percpu_sheaves:rcu_free slab_sheaf:barn_list slab_sheaf:cache \
+				 slab_sheaf:size slab_sheaf:objects node_barn:sheaves_full \
+				 node_barn:sheaves_empty kmem_cache_per_node_ptrs:barn; do
+				v=$(field "${f%%:*}" "${f#*:}")
+				[ -n "$v" ] && echo "#define MEMSAN_LAYOUT_$(echo "${f%%:*}_${f#*:}" |
+					tr a-z A-Z) $v"
+			done
+			v=$(sed -n 's|^[[:space:]]*/\* size: \([0-9]*\),.*|\1|p' \
+				"$tmp/kmem_cache_per_node_ptrs.btf" | tail -n 1)
+			[ -n "$v" ] && echo "#define MEMSAN_LAYOUT_KMEM_CACHE_PER_NODE_PTRS_SIZE $v"
+		fi
 	elif [ -f "$vmlinux" ]; then
 		echo "/* vmlinux has the layout, but pahole (package pahole or dwarves) cannot read it */"
 		echo "#define MEMSAN_LAYOUT_NEEDS_PAHOLE 1"

@@ -10,9 +10,12 @@
  * The roots (what the kernel holds that memsan does not scan as candidates):
  *  - every slab page of the system, but for the candidates themselves (they
  *    count once reached), freed objects in the quarantine and free slots
- *    (stale);
+ *    (stale), and on 7.x the free objects waiting in the per-CPU sheaves
+ *    and per-node barns and the sheaves themselves (object pointers, free
+ *    or stale);
  *  - every reserved page of RAM: the kernel image (data, bss,
- *    ro_after_init), per-CPU areas of the first chunk (static, module and
+ *    ro_after_init; read at its image address where the linear map leaves
+ *    it out, arm64 7.x), per-CPU areas of the first chunk (static, module and
  *    dynamic), boot-time tables;
  *  - every loaded module's writable data (ro_after_init, data, bss) but for
  *    memsan's own and the module going away;
@@ -62,6 +65,12 @@
 #define SCAN_SLACK		1024
 /* Followed pages queued at once; more: incomplete. */
 #define SCAN_PAGE_QUEUE		(64 * 1024)
+/* 7.x: free objects noted in sheaves, and sheaves; more: incomplete. */
+#define SCAN_SHEAF_OBJECTS	(256 * 1024)
+#define SCAN_SHEAVES		(16 * 1024)
+/* Caches, and sheaves in a barn's list, walked at most (bounds a list changing). */
+#define SCAN_CACHES		4096
+#define SCAN_BARN_LIST		4096
 
 /**
  * struct leak_obj - a candidate, as collected
@@ -117,6 +126,11 @@ struct leak_scan {
 	bool follow_now;		/* the memory scanned now may lead to pages */
 	unsigned int nr_vmalloc;	/* candidates that are vmalloc areas */
 	u64 free_slot_bytes;		/* of slab pages, in free slots: not scanned */
+
+	unsigned long *sheaf_free;	/* sorted: objects waiting in sheaves (7.x) */
+	unsigned int nr_sheaf_free;
+	unsigned long *sheaves;		/* sorted: the sheaves themselves */
+	unsigned int nr_sheaves;
 };
 
 static DEFINE_MUTEX(scan_lock);
@@ -353,6 +367,20 @@ static void forget_vmalloc_records(const struct leak_scan *s, unsigned long *w, 
 }
 
 /*
+ * Copy what the linear map does not map at @start through another mapping
+ * of the same memory (memsan_image_alias()), if it has one.
+ */
+static bool read_alias(struct leak_scan *s, unsigned long start, unsigned long len)
+{
+	unsigned long alias;
+
+	if (start < s->lin_lo || start >= s->lin_hi)
+		return false;
+	alias = memsan_image_alias(start);
+	return alias && !copy_from_kernel_nofault(s->buf, (void *)alias, len);
+}
+
+/*
  * Scan [@start, @start + @len): copy it a page at most at a time and look
  * at every aligned word.  What cannot be read is skipped.
  */
@@ -367,7 +395,8 @@ static void scan_range(struct leak_scan *s, unsigned long start, unsigned long l
 
 		if (!nr)
 			break;
-		if (copy_from_kernel_nofault(s->buf, (void *)start, nr * sizeof(long))) {
+		if (copy_from_kernel_nofault(s->buf, (void *)start, nr * sizeof(long)) &&
+		    !read_alias(s, start, nr * sizeof(long))) {
 			s->incomplete = true;
 		} else {
 			if (s->nr_vmalloc)
@@ -408,6 +437,173 @@ static void scan_page_root(struct leak_scan *s, unsigned long pfn)
 	scan_span(s, addr, addr + PAGE_SIZE);
 }
 
+/* === 7.x: the free objects in sheaves === */
+
+static int cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The first of the @n sorted values of @a that is not below @v. */
+static unsigned int sorted_from(const unsigned long *a, unsigned int n, unsigned long v)
+{
+	unsigned int lo = 0, hi = n;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+#ifdef MEMSAN_SLAB_SHEAVES
+static bool read_word(unsigned long addr, unsigned long *v)
+{
+	return !copy_from_kernel_nofault(v, (void *)addr, sizeof(*v));
+}
+
+/*
+ * Note the sheaf at @sheaf of @cache, whose sheaves hold @cap objects, and
+ * the free objects in it, objects[0..size).  A free object there keeps what
+ * it held when it was freed (SLUB writes no free pointer in it); the
+ * sheaf's words beyond size name the objects handed out since.  Neither is
+ * a reference.  Read without the kernel's locks: a sheaf that changes
+ * meanwhile may be noted wrongly, and each pass notes them afresh.
+ */
+static void sheaf_note(struct leak_scan *s, unsigned long cache, unsigned long sheaf,
+		       unsigned int cap)
+{
+	unsigned long owner, objs[16];
+	unsigned int size, i, j, n;
+
+	if (!sheaf || !read_word(sheaf + MEMSAN_OFF_SHEAF_CACHE, &owner) || owner != cache ||
+	    copy_from_kernel_nofault(&size, (void *)(sheaf + MEMSAN_OFF_SHEAF_SIZE), sizeof(size)) ||
+	    size > cap)
+		return;
+	if (s->nr_sheaves == SCAN_SHEAVES) {
+		s->incomplete = true;
+		return;
+	}
+	s->sheaves[s->nr_sheaves++] = sheaf;
+	for (i = 0; i < size; i += n) {
+		n = min_t(unsigned int, size - i, ARRAY_SIZE(objs));
+		if (copy_from_kernel_nofault(objs, (void *)(sheaf + MEMSAN_OFF_SHEAF_OBJECTS +
+							    i * sizeof(long)), n * sizeof(long)))
+			return;
+		for (j = 0; j < n; j++) {
+			if (s->nr_sheaf_free == SCAN_SHEAF_OBJECTS) {
+				s->incomplete = true;
+				return;
+			}
+			s->sheaf_free[s->nr_sheaf_free++] = objs[j];
+		}
+	}
+}
+
+/* The sheaves in a barn's list (full or empty) at @head. */
+static void barn_list_note(struct leak_scan *s, unsigned long cache, unsigned long head,
+			   unsigned int cap)
+{
+	unsigned long pos;
+	unsigned int n;
+
+	if (!read_word(head, &pos))
+		return;
+	for (n = 0; pos != head; n++) {
+		if (n == SCAN_BARN_LIST || !pos) {
+			s->incomplete = true;
+			return;
+		}
+		sheaf_note(s, cache, pos - MEMSAN_OFF_SHEAF_BARN_LIST, cap);
+		if (!read_word(pos, &pos))
+			return;
+	}
+}
+
+/* A cache's sheaves: each CPU's main, spare and rcu_free, each node's barn. */
+static void cache_note(struct leak_scan *s, unsigned long cache)
+{
+	unsigned long pcs, barn, sheaf;
+	unsigned int cap, cpu, nid;
+
+	if (!read_word(cache + MEMSAN_OFF_CACHE_CPU_SHEAVES, &pcs) || !pcs ||
+	    copy_from_kernel_nofault(&cap, (void *)(cache + MEMSAN_OFF_CACHE_SHEAF_CAPACITY),
+				     sizeof(cap)) || !cap)
+		return;
+	for_each_possible_cpu(cpu) {
+		unsigned long p = (unsigned long)per_cpu_ptr((void __percpu *)pcs, cpu);
+
+		if (read_word(p + MEMSAN_OFF_PCS_MAIN, &sheaf))
+			sheaf_note(s, cache, sheaf, cap);
+		if (read_word(p + MEMSAN_OFF_PCS_SPARE, &sheaf))
+			sheaf_note(s, cache, sheaf, cap);
+		if (read_word(p + MEMSAN_OFF_PCS_RCU_FREE, &sheaf))
+			sheaf_note(s, cache, sheaf, cap);
+	}
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		if (!read_word(cache + MEMSAN_OFF_CACHE_PER_NODE + nid * MEMSAN_CACHE_PER_NODE_SIZE +
+			       MEMSAN_OFF_CACHE_PER_NODE_BARN, &barn) || !barn)
+			continue;
+		barn_list_note(s, cache, barn + MEMSAN_OFF_BARN_FULL, cap);
+		barn_list_note(s, cache, barn + MEMSAN_OFF_BARN_EMPTY, cap);
+	}
+}
+
+/* Is @addr a struct kmem_cache: an object of the cache @kc of them? */
+static bool is_cache(unsigned long addr, struct kmem_cache *kc)
+{
+	struct folio *folio;
+
+	if (!virt_addr_valid((void *)addr))
+		return false;
+	folio = virt_to_folio((void *)addr);
+	return folio_test_slab(folio) && memsan_folio_slab_cache(folio) == kc;
+}
+
+/*
+ * Note the sheaves of every cache, walking the kernel's list of caches
+ * from a kmalloc cache (the list's head, in the kernel's data, is no
+ * cache).  Without the kernel's slab_mutex: every read is a no-fault one,
+ * and the walk is bounded.
+ */
+static void sheaves_collect(struct leak_scan *s)
+{
+	struct kmem_cache *first = NULL, *kc;
+	unsigned long head, pos;
+	unsigned int i, n;
+
+	s->nr_sheaf_free = 0;
+	s->nr_sheaves = 0;
+	for (i = 0; i < ARRAY_SIZE(kmalloc_caches[KMALLOC_NORMAL]) && !first; i++)
+		first = READ_ONCE(kmalloc_caches[KMALLOC_NORMAL][i]);
+	if (!first || !virt_addr_valid(first))
+		return;
+	kc = memsan_folio_slab_cache(virt_to_folio(first));
+	head = (unsigned long)first + MEMSAN_OFF_CACHE_LIST;
+	pos = head;
+	for (n = 0; n < SCAN_CACHES; n++) {
+		if (is_cache(pos - MEMSAN_OFF_CACHE_LIST, kc))
+			cache_note(s, pos - MEMSAN_OFF_CACHE_LIST);
+		if (!read_word(pos, &pos) || pos == head)
+			break;
+	}
+	if (n == SCAN_CACHES || pos != head)
+		s->incomplete = true;
+	sort(s->sheaf_free, s->nr_sheaf_free, sizeof(long), cmp_ulong, NULL);
+	sort(s->sheaves, s->nr_sheaves, sizeof(long), cmp_ulong, NULL);
+}
+#else
+static void sheaves_collect(struct leak_scan *s)
+{
+}
+#endif
+
 /*
  * Is the slot at @obj free?  A free slot holds its free pointer, which
  * decodes to NULL or to a slot of the same slab; an allocated object was
@@ -436,10 +632,11 @@ static void scan_slab_root(struct leak_scan *s, unsigned long pfn)
 	struct folio *folio = page_folio(pfn_to_page(pfn));
 	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn), end = addr + PAGE_SIZE;
 	struct kmem_cache *cache = memsan_folio_slab_cache(folio);
-	unsigned long base, nr, slot, key;
-	unsigned int stride, offset, pad;
+	unsigned long base, nr, slot, key = 0;
+	unsigned int stride, offset = 0, pad, fi, si;
+	bool fp = cache && memsan_cache_free_pointer(cache, &offset, &key);
 
-	if (!cache || !memsan_cache_free_pointer(cache, &offset, &key)) {
+	if (!cache || (!fp && !s->nr_sheaf_free && !s->nr_sheaves)) {
 		scan_span(s, addr, end);
 		return;
 	}
@@ -453,17 +650,27 @@ static void scan_slab_root(struct leak_scan *s, unsigned long pfn)
 	/* SLUB's left redzone (memsan's kmalloc caches): objects start past it */
 	pad = memsan_cache_left_pad(cache);
 	slot = base + (addr - base) / stride * stride;
+	/* 7.x: cursors into the sorted free objects of sheaves, and sheaves */
+	fi = sorted_from(s->sheaf_free, s->nr_sheaf_free, slot + pad);
+	si = sorted_from(s->sheaves, s->nr_sheaves, slot + pad);
 	for (; slot < end; slot += stride) {
 		unsigned long from = max(addr, slot), to = min(end, slot + stride);
+		unsigned long obj = slot + pad;
 
 		if (slot >= base + nr * stride) {	/* the slab's unused tail */
 			scan_span(s, from, end);
 			break;
 		}
-		if (!slot_free(slot + pad, base + pad, nr, stride, offset, key))
-			scan_span(s, from, to);
-		else
+		while (fi < s->nr_sheaf_free && s->sheaf_free[fi] < obj)
+			fi++;
+		while (si < s->nr_sheaves && s->sheaves[si] < obj)
+			si++;
+		if ((fi < s->nr_sheaf_free && s->sheaf_free[fi] == obj) ||
+		    (fp && slot_free(obj, base + pad, nr, stride, offset, key)))
 			s->free_slot_bytes += to - from;
+		else if (si >= s->nr_sheaves || s->sheaves[si] != obj)
+			scan_span(s, from, to);
+		/* a sheaf: object pointers, of free objects or stale */
 	}
 }
 
@@ -664,6 +871,8 @@ static void scan_pass(struct leak_scan *s)
 	leak_set_reset(&s->set);
 	s->nr_queue = 0;
 	memset(s->follow, 0, BITS_TO_LONGS(s->max_pfn - s->min_pfn) * sizeof(long));
+	if (s->sheaf_free)
+		sheaves_collect(s);
 	scan_ram(s);
 	scan_modules(s);
 	scan_stacks(s);
@@ -746,6 +955,8 @@ static void scan_free(struct leak_scan *s)
 	vfree(s->queue);
 	vfree(s->buf);
 	vfree(s->stack_buf);
+	vfree(s->sheaf_free);
+	vfree(s->sheaves);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -777,6 +988,14 @@ static int scan_setup(struct leak_scan *s)
 	exclude_vmalloc(s, s->objs, array_size(s->max_ranges, sizeof(*s->objs)));
 	exclude_vmalloc(s, s->buf, PAGE_SIZE);
 	exclude_vmalloc(s, s->stack_buf, THREAD_SIZE);
+#ifdef MEMSAN_SLAB_SHEAVES
+	s->sheaf_free = vmalloc(array_size(SCAN_SHEAF_OBJECTS, sizeof(*s->sheaf_free)));
+	s->sheaves = vmalloc(array_size(SCAN_SHEAVES, sizeof(*s->sheaves)));
+	if (!s->sheaf_free || !s->sheaves)
+		return -ENOMEM;
+	exclude_vmalloc(s, s->sheaf_free, array_size(SCAN_SHEAF_OBJECTS, sizeof(*s->sheaf_free)));
+	exclude_vmalloc(s, s->sheaves, array_size(SCAN_SHEAVES, sizeof(*s->sheaves)));
+#endif
 	return 0;
 }
 

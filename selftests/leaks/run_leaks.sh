@@ -133,9 +133,12 @@ for c in global list middle rcu; do
 	check $? "$c: on demand: $want objects checked, none leaked"
 	rmmod leak_victim
 	dmesg >"$OUT"
-	case $c in
+	case $c:$(uname -r) in
 	# kfree_rcu() at exit: the 8 objects are still pending (5 s batches)
-	rcu) unload="leak_victim: leak scan at unload: 8 objects checked, 0 leaked" ;;
+	rcu:[1-6].*) unload="leak_victim: leak scan at unload: 8 objects checked, 0 leaked" ;;
+	# 7.x: memsan frees them itself once their grace period is over
+	# (kmod/hooks/rcu_free.c): some, all or none may be gone at unload
+	rcu:*) unload="leak_victim: leak scan at unload: [0-8] objects checked, 0 leaked" ;;
 	*) unload="leak_victim: leak scan at unload: 0 objects checked, 0 leaked" ;;
 	esac
 	grep -q "$unload" "$OUT" && [ "$(leak_reports)" = 0 ]
