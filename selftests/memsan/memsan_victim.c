@@ -343,24 +343,32 @@ struct victim_rcu_obj {
 };
 
 /*
- * A 24-byte object freed with kfree_rcu(); once it has really been freed,
- * an 8-byte read of its first field (offset 0).
+ * Once an object handed to kfree_rcu() (or a variant) has really been
+ * freed, an 8-byte read of @value: its first field (offset 0).  Inlined:
+ * the report names the case's function.
  */
+static __always_inline void victim_read_after_rcu_free(u64 *value)
+{
+	u64 v;
+
+	msleep(VICTIM_KFREE_RCU_WAIT_MS);
+	rcu_barrier();
+	msleep(500);
+	OPTIMIZER_HIDE_VAR(value);
+	v = READ_ONCE(*value);
+	barrier_data(&v);
+}
+
+/* A 24-byte object freed with kfree_rcu(), then read (above). */
 static noinline int victim_uaf_kfree_rcu(void)
 {
 	struct victim_rcu_obj *obj = kmalloc(sizeof(*obj), GFP_KERNEL);
-	u64 v;
 
 	if (!obj)
 		return -ENOMEM;
 	obj->value = 42;
 	kfree_rcu(obj, rcu);
-	msleep(VICTIM_KFREE_RCU_WAIT_MS);
-	rcu_barrier();
-	msleep(500);
-	OPTIMIZER_HIDE_VAR(obj);
-	v = READ_ONCE(obj->value);
-	barrier_data(&v);
+	victim_read_after_rcu_free(&obj->value);
 	return 0;
 }
 
@@ -2165,19 +2173,13 @@ static noinline int victim_uaf_kfree_rcu_nolock(void)
 		u64 spare;
 		struct kvfree_rcu_head rcu;
 	} *obj = kmalloc(24, GFP_KERNEL);
-	u64 v;
 
 	BUILD_BUG_ON(sizeof(*obj) > 24);
 	if (!obj)
 		return -ENOMEM;
 	obj->value = 42;
 	kfree_rcu_nolock(obj, rcu);
-	msleep(VICTIM_KFREE_RCU_WAIT_MS);
-	rcu_barrier();
-	msleep(500);
-	OPTIMIZER_HIDE_VAR(obj);
-	v = READ_ONCE(obj->value);
-	barrier_data(&v);
+	victim_read_after_rcu_free(&obj->value);
 	return 0;
 #else
 	return -EOPNOTSUPP;

@@ -177,6 +177,19 @@ fi
 point "tasklock: bugs inside task_lock(current), process and hardirq, are reported" "$why"
 
 # ================= 2-6: report storm =================
+# probe_beside_hogs: probe_for 5 s beside two plain CPU hogs (as many as
+# the storm's kthreads on 2 CPUs): what a busy guest answers whatever memsan
+# does, on this host
+probe_beside_hogs() {
+	hog &
+	H1=$!
+	hog &
+	H2=$!
+	probe_for 5
+	kill $H1 $H2
+	wait $H1 $H2 2> /dev/null
+}
+
 storm() {
 	insmod memsan.ko report_all=1 || { echo "insmod memsan failed"; return 1; }
 	memsan-ctl monitor > "$T/mon.txt" 2> "$T/mon.err" &
@@ -205,13 +218,7 @@ storm() {
 	# what a busy guest answers whatever memsan does, on this host
 	probe_for 2
 	base=$max
-	hog &
-	H1=$!
-	hog &
-	H2=$!
-	probe_for 5
-	kill $H1 $H2
-	wait $H1 $H2 2> /dev/null
+	probe_beside_hogs
 	hogmax=$max hoglats=$lats
 	echo 1 > $SDIR/run || { echo "cannot start the storm"; return 1; }
 	now
@@ -225,13 +232,7 @@ storm() {
 	# the CPU hogs again, after the storm: the host's load may have grown
 	# meanwhile (the soak's hour); the larger of the two is the baseline
 	smax=$max slats=$lats sprobes=$probes
-	hog &
-	H1=$!
-	hog &
-	H2=$!
-	probe_for 5
-	kill $H1 $H2
-	wait $H1 $H2 2> /dev/null
+	probe_beside_hogs
 	hogafter=$max hoglats="$hoglats /$lats"
 	[ "$hogafter" -le "$hogmax" ] || hogmax=$hogafter
 	max=$smax lats=$slats probes=$sprobes
