@@ -41,7 +41,9 @@ env="STORM_SECONDS=${STORM_SECONDS:-15} UNLOAD_CYCLES=${UNLOAD_CYCLES:-20}"
 env="$env UNLOAD_TOLERANCE_KB=${UNLOAD_TOLERANCE_KB:-2048} CHURN_SECONDS=${CHURN_SECONDS:-16}"
 env="$env FAIL_EVERY=${FAIL_EVERY:-5} STORM_LATENCY_MS=${STORM_LATENCY_MS:-1000}"
 guest=$OUT/stress-guest-$arch.log
-nice -n 5 qemu-scripts/vm-run --arch "$arch" --timeout "${STRESS_TIMEOUT:-900}" \
+# at the caller's priority: scripts/check runs everything else at nice 19,
+# so that a build in its other lane cannot stall this guest's storm
+qemu-scripts/vm-run --arch "$arch" --timeout "${STRESS_TIMEOUT:-900}" \
 	--log "$OUT/console-stress-$arch.log" \
 	--file selftests/stress/memsan_stress.ko --file selftests/stress/run_stress.sh \
 	--file selftests/stress/soak_guest.sh \
