@@ -138,9 +138,24 @@ n_of_n() {
 }
 v_xarray() { refuse 'BUG at ' && n_of_n XArray; }
 v_ida() { refuse 'BUG at ' && n_of_n IDA; }
+# test_rhashtable's walk counts on after rhashtable_walk_start_check() said
+# -EAGAIN ("Info: encountered resize": the iterator rewinds to the start),
+# so a traversal that met a resize may count objects twice: "Total count
+# mismatch" with counted > nelems after that Info line is the test's own
+# race with the deferred resize (seen once, arm64, in a make check), not a bug.
+# Every other failure line, and a traversal that counted fewer, fails.
 v_rhashtable() {
-	refuse 'Test failed|YES, failed|thread\[[0-9]+\]: .*failed|unexpected object|not found!|wrong object' &&
-		need 'no, ok' &&
+	bad=$(echo "$LOG" | awk '
+		/Info: encountered resize/ { resized = 1; next }
+		/Traversal complete:/ {
+			c = $0; sub(/.*counted=/, "", c); sub(/,.*/, "", c)
+			n = $0; sub(/.*nelems=/, "", n); sub(/,.*/, "", n)
+			twice = resized && c + 0 > n + 0; resized = 0; next
+		}
+		/Test failed: Total count mismatch/ { if (!twice) print; twice = 0; next }
+		/Test failed|YES, failed|thread\[[0-9]+\]: .*failed|unexpected object|not found!|wrong object/ { print }')
+	[ -z "$bad" ] || { echo "$bad" | head -n 5; return 1; }
+	need 'no, ok' &&
 		need 'Started [0-9]+ threads, 0 failed, rhltable test returns 0'
 }
 v_test_passed() {
