@@ -161,7 +161,10 @@ EXPORT_SYMBOL(__memsan_kvfree_call_rcu);
  *
  * As __memsan_kvfree_call_rcu(), from any context: in NMI, or when the
  * ring's lock is taken, the object goes to the kernel unseen (its record
- * stays, as when the ring is full); memsan never waits for a lock here.
+ * stays, as when the ring is full); memsan never waits for its own lock
+ * here.  start_poll_synchronize_rcu() and schedule_delayed_work() still take
+ * RCU's and the workqueue's locks: a caller inside those (none is known)
+ * would deadlock, which the kernel's own kfree_rcu_nolock() avoids.
  */
 void __memsan_kfree_call_rcu_nolock(struct kvfree_rcu_head *head, void *ptr)
 {
