@@ -34,6 +34,16 @@ key=$({ printf '%s\n' "$layout" "$@"; cat "$0"
 if [ -f "$out" ] && head -n 3 "$out" | grep -qx "/\* key: $key \*/"; then
 	exit 0
 fi
+# MEMSAN_CONFTEST_CACHE: a directory keeping the answers by key, for a run
+# that builds several modules against the same kernel (make check clears it
+# when it starts): the tests (about 13 s of CPU on 6.1) run once per
+# kernel, compiler, flags and script
+cache=${MEMSAN_CONFTEST_CACHE:-}
+if [ -n "$cache" ] && [ -f "$cache/$key.h" ]; then
+	mkdir -p "$(dirname "$out")"
+	cmp -s "$cache/$key.h" "$out" || cp "$cache/$key.h" "$out"
+	exit 0
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/memsan-conftest.XXXXXX") || exit 0
 trap 'rm -rf "$tmp"' EXIT
@@ -336,4 +346,9 @@ fi
 echo "#endif /* _MEMSAN_HAVE_H */" >>"$tmp/out.h"
 
 cmp -s "$tmp/out.h" "$out" || cp "$tmp/out.h" "$out"
+# not kept: an answer that a missing host tool (pahole) decided
+if [ -n "$cache" ] && ! grep -q NEEDS_PAHOLE "$tmp/out.h" && mkdir -p "$cache" 2>/dev/null &&
+	cp "$tmp/out.h" "$cache/$key.h.$$" 2>/dev/null; then
+	mv -f "$cache/$key.h.$$" "$cache/$key.h"
+fi
 exit 0
