@@ -110,12 +110,17 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 		return;
 	}
 	/*
-	 * SLUB's left redzone before the object (memsan's own kmalloc caches,
-	 * module caches): an underflow.  Cleared when the object goes back
+	 * The left redzone before the object (SLUB's pad before module caches'
+	 * objects, memsan's guard at the end of the previous slot in its own
+	 * kmalloc caches): an underflow.  Cleared when the object goes back
 	 * (memsan_allocator_free()).  Without a chunk for it the object is
-	 * still tracked, without a left redzone.
+	 * still tracked, without a left redzone; so is the first object of a
+	 * slab, which has no slot before it (memsan keeps those of its own
+	 * caches for itself: memsan_own_cache_hold()).
 	 */
-	pad = slot.cache ? memsan_cache_left_pad(slot.cache) : 0;
+	pad = slot.cache ? memsan_cache_left_zone(slot.cache) : 0;
+	if (pad && !memsan_cache_left_pad(slot.cache) && memsan_slab_first(slot.start))
+		pad = 0;
 	if (pad && !is_kfence_address(ptr))
 		shadow_poison(&memsan_shadow, slot.start - pad, pad, SHADOW_REDZONE_LEFT);
 	obj->addr = slot.start;
@@ -233,6 +238,8 @@ size_t memsan_track_ksize(const void *ptr, size_t size)
 	    rec.state != MEMSAN_OBJECT_LIVE ||
 	    (rec.kind != MEMSAN_KIND_SLAB && rec.kind != MEMSAN_KIND_LARGE))
 		return size;
+	/* nor past the slot: memsan's guard after it is the next object's */
+	size = min_t(size_t, size, rec.slot_size);
 	usable = max_t(size_t, size - min(size, redzone), rec.size);
 	if (usable > rec.size)
 		memsan_track_object(ptr, usable, rec.alloc_stack);
@@ -431,7 +438,8 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 		}
 		obj->addr = slot.start;
 		obj->cache = slot.cache;
-		obj->size = slot.cache ? cache_size(slot.cache) : slot.slot_size;
+		obj->size = slot.cache ? min(cache_size(slot.cache), slot.slot_size) :
+			    slot.slot_size;
 		obj->slot_size = slot.slot_size;
 		obj->free_pid = task_pid_nr(current);
 		obj->state = MEMSAN_OBJECT_QUARANTINED;

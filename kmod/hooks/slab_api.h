@@ -54,6 +54,24 @@ static inline size_t grown(size_t size)
 }
 
 /*
+ * The size to pass to krealloc(): with the redzone, and with room for
+ * memsan's guard at the end of a slot of its own caches, which krealloc()
+ * counts as the object's (ksize()): in place only if the object still ends
+ * before its slot does.  0 (a free) stays 0.
+ */
+static inline size_t realloc_grown(size_t size)
+{
+	size_t g = grown(size);
+
+	if (!size || !memsan_enabled() || g > KMALLOC_MAX_SIZE - MEMSAN_GUARD)
+		return g;
+	return g + MEMSAN_GUARD;
+}
+
+/* Slabs in a row whose first object a kmalloc() may find before it fails */
+#define OWN_KMALLOC_TRIES	4
+
+/*
  * kmalloc() from memsan's own caches (objects/own_caches.c), whose objects
  * have a left redzone too.  Returns true if one of them took the call:
  * *@ptr is then the tracked object, or NULL if the allocation failed.
@@ -63,14 +81,20 @@ static inline size_t grown(size_t size)
 static inline bool own_kmalloc(size_t size, gfp_t flags, int node, void *fn, unsigned long ret,
 			       void **ptr)
 {
+	unsigned int tries = OWN_KMALLOC_TRIES;
 	struct kmem_cache *cache;
+	void *obj;
 
 	if (!memsan_enabled() || !size)
 		return false;
 	cache = memsan_own_cache_for(size, memsan_grown_size(size), flags);
 	if (!cache)
 		return false;
-	*ptr = tracked(kmem_cache_alloc_node(cache, flags, node), size, fn, ret);
+	/* the first object of a slab has no left redzone: memsan keeps it */
+	do {
+		obj = kmem_cache_alloc_node(cache, flags, node);
+	} while (obj && memsan_own_cache_hold(cache, obj) && --tries);
+	*ptr = tries ? tracked(obj, size, fn, ret) : NULL;
 	return true;
 }
 

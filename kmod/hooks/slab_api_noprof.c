@@ -146,7 +146,7 @@ void *__memsan_krealloc_noprof(const void *old, size_t size, gfp_t flags)
 	if (!object_usable(old, _RET_IP_))
 		return NULL;
 	/* the redzone too: in place only if it still fits, else a new object with one */
-	ptr = krealloc_noprof(old, size ? grown(size) : 0, flags);
+	ptr = krealloc_noprof(old, realloc_grown(size), flags);
 	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc_noprof, _RET_IP_);
@@ -165,7 +165,7 @@ void *__memsan_krealloc_node_align_noprof(const void *old, size_t size, unsigned
 		return NULL;
 	if (!object_usable(old, _RET_IP_))
 		return NULL;
-	ptr = krealloc_node_align_noprof(old, size ? grown(size) : 0, align, flags, node);
+	ptr = krealloc_node_align_noprof(old, realloc_grown(size), align, flags, node);
 	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc_node_align_noprof, _RET_IP_);

@@ -117,7 +117,7 @@ void *__memsan_krealloc(const void *old, size_t size, gfp_t flags)
 	if (!object_usable(old, _RET_IP_))
 		return NULL;
 	/* the redzone too: in place only if it still fits, else a new object with one */
-	ptr = krealloc(old, size ? grown(size) : 0, flags);
+	ptr = krealloc(old, realloc_grown(size), flags);
 	if (!memsan_enabled() || !memsan_realloc_needs_record(old, ptr))
 		return ptr;
 	return tracked(ptr, size, krealloc, _RET_IP_);

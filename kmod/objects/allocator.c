@@ -7,6 +7,7 @@
  * allocator's free functions, called so that memsan's own hooks on them
  * (hooks/hooks.c) let the call through.
  */
+#include <linux/hash.h>
 #include <linux/irqflags.h>
 #include <linux/kfence.h>
 #include <linux/llist.h>
@@ -21,6 +22,83 @@
 #include "compat/compat.h"
 #include "objects/objects.h"
 #include "shadow_port/memsan_shadow.h"
+
+/*
+ * The caches whose objects end with memsan's guard (objects/own_caches.c),
+ * for memsan_cache_guard(), which runs on every classified slab pointer: an
+ * open-addressed table of cache pointers, written only at load and unload.
+ */
+#define GUARDED_BITS	6
+static struct kmem_cache *guarded[1 << GUARDED_BITS];
+
+static unsigned int guard_slot(const struct kmem_cache *cache)
+{
+	return hash_ptr((void *)cache, GUARDED_BITS);
+}
+
+/**
+ * memsan_allocator_guard_add() - @cache's objects end with memsan's guard
+ * @cache:	one of memsan's own kmalloc caches, just made
+ *
+ * At load.  Return: false if the table is full.
+ */
+bool memsan_allocator_guard_add(struct kmem_cache *cache)
+{
+	unsigned int i, h = guard_slot(cache);
+
+	for (i = 0; i < ARRAY_SIZE(guarded); i++, h = (h + 1) % ARRAY_SIZE(guarded)) {
+		if (!guarded[h]) {
+			WRITE_ONCE(guarded[h], cache);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * memsan_cache_guard() - the left redzone memsan keeps before @cache's objects
+ * @cache:	any slab cache
+ *
+ * Return: MEMSAN_GUARD for memsan's own kmalloc caches without SLUB's left
+ * redzone (memsan_allocator_guard_add()): the last bytes of every slot, before the next object; 0 for
+ * every other cache.
+ */
+unsigned int memsan_cache_guard(const struct kmem_cache *cache)
+{
+	unsigned int i, h = guard_slot(cache);
+	const struct kmem_cache *c;
+
+	for (i = 0; i < ARRAY_SIZE(guarded); i++, h = (h + 1) % ARRAY_SIZE(guarded)) {
+		c = READ_ONCE(guarded[h]);
+		if (c == cache)
+			return MEMSAN_GUARD;
+		if (!c)
+			return 0;
+	}
+	return 0;
+}
+
+/**
+ * memsan_slab_first() - is @addr the first object of its slab?
+ * @addr:	a slab object
+ *
+ * It has no slot before it where a left redzone could be.  A slab starts
+ * at its folio's start, which is aligned to the folio's size.
+ */
+bool memsan_slab_first(unsigned long addr)
+{
+	return PAGE_ALIGNED(addr) && !is_kfence_address((void *)addr) &&
+	       (unsigned long)folio_address(virt_to_folio((void *)addr)) == addr;
+}
+
+/* At unload: no cache has the guard any more. */
+void memsan_allocator_guard_clear(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(guarded); i++)
+		WRITE_ONCE(guarded[i], NULL);
+}
 
 /**
  * memsan_classify_ptr() - what a pointer passed to a free function points at
@@ -43,11 +121,14 @@ enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *sl
 	if (folio_test_slab(folio)) {
 		struct kmem_cache *s = memsan_folio_slab_cache(folio);
 		unsigned int stride = memsan_cache_stride(s);
-		unsigned long index = (addr - base) / stride;
+		unsigned int pad = memsan_cache_left_pad(s);
+		/* memsan's guard ends a slot: it is the next object's, as SLUB's pad */
+		unsigned int guard = pad ? 0 : memsan_cache_guard(s);
+		unsigned long index = (addr - base + guard) / stride;
 
 		slot->cache = s;
-		slot->slot_size = stride - memsan_cache_left_pad(s);
-		slot->start = base + index * stride + memsan_cache_left_pad(s);
+		slot->slot_size = stride - pad - guard;
+		slot->start = base + index * stride + pad;
 		if (index >= folio_size(folio) / stride)
 			return MEMSAN_PTR_NOT_HEAP;	/* in the slab's tail */
 		return addr == slot->start ? MEMSAN_PTR_SLAB : MEMSAN_PTR_INTERIOR;
@@ -120,22 +201,53 @@ void memsan_allocator_vfree(const void *addr)
 	barrier();
 }
 
+/**
+ * memsan_cache_left_zone() - bytes before each object of @cache that are its left redzone
+ * @cache:	a slab cache
+ *
+ * SLUB's left redzone (SLAB_RED_ZONE: module caches) or memsan's guard at
+ * the end of the previous slot (its own kmalloc caches); 0 if neither.
+ */
+unsigned int memsan_cache_left_zone(struct kmem_cache *cache)
+{
+	return memsan_cache_left_pad(cache) ?: memsan_cache_guard(cache);
+}
+
 /*
- * SLUB's left redzone before a tracked object (memsan_track_object()
- * poisoned it) goes back with the object: no shadow.  If SLUB checks its
- * redzones at the free (slub_debug=F), its pattern for an allocated object
- * is written back first: an underflowing store was reported already, SLUB
- * need not report it again.  By default it does not check them.
+ * The left redzone before a tracked object (memsan_track_object()
+ * poisoned it) goes back with the object: no shadow.  The first object of
+ * a slab has none when it is memsan's guard (memsan_slab_first()).  If SLUB
+ * checks its redzones at the free (slub_debug=F), its pattern for an
+ * allocated object is written back first into its own pad: an
+ * underflowing store was reported already, SLUB need not report it again.
+ * By default it does not check them.
  */
 static void left_redzone_release(struct kmem_cache *cache, unsigned long addr)
 {
 	unsigned int pad = memsan_cache_left_pad(cache);
+	unsigned int zone = pad ?: memsan_cache_guard(cache);
 
-	if (!pad || is_kfence_address((void *)addr))	/* KFENCE's objects have no pad */
+	if (!zone || is_kfence_address((void *)addr))	/* KFENCE's objects have no pad */
 		return;
-	shadow_clear(&memsan_shadow, addr - pad, pad);
-	if (memsan_cache_checks_redzones(cache))
+	if (!pad && memsan_slab_first(addr))
+		return;
+	shadow_clear(&memsan_shadow, addr - zone, zone);
+	if (pad && memsan_cache_checks_redzones(cache))
 		memset((void *)(addr - pad), SLUB_RED_ACTIVE, pad);
+}
+
+/**
+ * memsan_allocator_free_untouched() - kfree() of an object memsan never tracked
+ * @obj:	a slab object memsan kept for itself (memsan_own_cache_hold())
+ *
+ * Past the free hooks, shadow and left redzone untouched.
+ */
+void memsan_allocator_free_untouched(void *obj)
+{
+	unsigned long flags = bypassed_call_begin(obj);
+
+	kfree(obj);
+	bypassed_call_end(flags);
 }
 
 /**

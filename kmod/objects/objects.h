@@ -173,6 +173,7 @@ void memsan_own_caches_exit(void);
 struct kmem_cache *memsan_own_cache_for(size_t size, size_t grown, gfp_t flags);
 const char *memsan_own_cache_name(const struct kmem_cache *cache);
 unsigned int memsan_own_cache_class(const struct kmem_cache *cache);
+bool memsan_own_cache_hold(struct kmem_cache *cache, void *obj);
 
 /* === The slab allocator (allocator.c) === */
 
@@ -188,6 +189,15 @@ enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *sl
 void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release,
 			   unsigned long size);
 void memsan_allocator_vfree(const void *addr);
+void memsan_allocator_free_untouched(void *obj);
+unsigned int memsan_cache_left_zone(struct kmem_cache *cache);
+
+/* memsan's left redzone in its own kmalloc caches: the end of every slot */
+#define MEMSAN_GUARD	16
+bool memsan_allocator_guard_add(struct kmem_cache *cache);
+void memsan_allocator_guard_clear(void);
+unsigned int memsan_cache_guard(const struct kmem_cache *cache);
+bool memsan_slab_first(unsigned long addr);
 void memsan_allocator_flush(void);
 void memsan_allocator_cache_destroy(struct kmem_cache *cache);
 

@@ -3,24 +3,32 @@
  * memsan: its own kmalloc caches, where every object has a left redzone.
  *
  * kmalloc() of an instrumented module (up to 4096 bytes) is served from
- * caches only memsan allocates from: one per kmalloc size class, made with
- * SLUB's SLAB_RED_ZONE, so that SLUB leaves a pad before every object.
- * memsan poisons that pad while the object is tracked (hooks/lifecycle.c),
- * and an underflow of the object is reported however its neighbours are
- * used.  The pad is SLUB's own layout: the object pointer is the usual one,
- * and the kernel's frees on the module's behalf (kfree_rcu(), kvfree(),
- * krealloc()'s kfree()) work as for any slab object.
+ * caches only memsan allocates from: one per kmalloc size class.  Each
+ * object is the class, the redzone parameter at load and a guard of
+ * MEMSAN_GUARD bytes at its end, which is the left redzone of the next
+ * object: memsan poisons it while that next object is tracked (hooks/
+ * lifecycle.c) and clears it when the object goes back (objects/
+ * allocator.c), so an underflow is reported however the previous slot is
+ * used.  The first object of a slab has no slot before it: memsan keeps
+ * it (memsan_own_cache_hold()) and never hands it out, which also keeps
+ * the slab.  The object pointer is SLUB's own: the kernel's frees on the
+ * module's behalf (kfree_rcu(), kvfree(), krealloc()'s kfree()) work as
+ * for any slab object.
+ *
+ * These caches are ordinary SLUB caches, without SLAB_RED_ZONE: SLUB's
+ * left redzone (SLAB_RED_ZONE) would do the same, but every allocation
+ * and free of a debug cache takes SLUB's slow debug path.  If SLUB puts a
+ * left redzone before every object anyway (slub_debug=Z), memsan uses
+ * that one and keeps nothing back.
  *
  * kmalloc's alignment is kept: an object of a power-of-two size is aligned
  * to that size, others to ARCH_KMALLOC_MINALIGN or 16 bytes, whichever is
- * larger.  SLUB makes the pad as large as the alignment, so a power-of-two
- * class has two caches: one aligned to its size for power-of-two requests
- * (about three times the object's size per slot), one packed for the
- * other sizes of the class (the object and 16 bytes or so).  Object sizes
- * are the class plus the redzone parameter at load, so the right redzone
- * stays inside the slot.  Allocations that need more (a redzone raised
- * after load), other zones (GFP_DMA, GFP_DMA32) or reclaimable memory go to
- * the kernel's kmalloc as before.
+ * larger.  A power-of-two class has two caches: one aligned to its size
+ * for power-of-two requests (about twice the object's size per slot), one
+ * packed for the other sizes of the class (the object and 32 bytes or
+ * so).  Allocations that need more (a redzone raised after load), other
+ * zones (GFP_DMA, GFP_DMA32) or reclaimable memory go to the kernel's
+ * kmalloc as before.
  *
  * The names carry a random suffix: a cache still holding objects at unload
  * (a leak, a kfree_rcu() still pending) is left to the kernel, and the next
@@ -32,13 +40,15 @@
 #include <linux/log2.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 
 #include "compat/compat.h"
 #include "objects/objects.h"
 #include "settings/settings.h"
 
-/* SLUB's left redzone must hide at least this much of an underflow. */
+/* The left redzone must hide at least this much of an underflow. */
 #define OWN_MIN_LEFT_PAD	16
+static_assert(MEMSAN_GUARD >= OWN_MIN_LEFT_PAD);
 
 static const unsigned int own_classes[] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096,
@@ -55,10 +65,50 @@ static struct own_class own_caches[ARRAY_SIZE(own_classes)];
 static unsigned int own_count;
 static unsigned int own_capacity_extra;	/* bytes past the class: the redzone at load */
 
+/* The first objects of slabs memsan keeps, linked through their first word. */
+static void *held;
+static DEFINE_RAW_SPINLOCK(held_lock);
+
 /* What every object of memsan's caches is aligned to, at least. */
 static unsigned int own_min_align(void)
 {
 	return max_t(unsigned int, ARCH_KMALLOC_MINALIGN, OWN_MIN_LEFT_PAD);
+}
+
+/**
+ * memsan_own_cache_hold() - keep the first object of a slab back
+ * @cache:	one of memsan's caches, which @obj came from
+ * @obj:	an object just allocated
+ *
+ * The first object of a slab of a guarded cache would have no left
+ * redzone: memsan keeps it until unload and the caller allocates another.
+ * Any context.
+ *
+ * Return: true if memsan kept @obj.
+ */
+bool memsan_own_cache_hold(struct kmem_cache *cache, void *obj)
+{
+	unsigned long flags;
+
+	if (!memsan_slab_first((unsigned long)obj) || !memsan_cache_guard(cache))
+		return false;
+	raw_spin_lock_irqsave(&held_lock, flags);
+	*(void **)obj = held;
+	held = obj;
+	raw_spin_unlock_irqrestore(&held_lock, flags);
+	return true;
+}
+
+/* At unload, the objects no longer in use: give back the kept first objects. */
+static void held_release(void)
+{
+	void *obj, *next;
+
+	for (obj = held; obj; obj = next) {
+		next = *(void **)obj;
+		memsan_allocator_free_untouched(obj);
+	}
+	held = NULL;
 }
 
 static struct kmem_cache *own_cache_create(unsigned int size, unsigned int align,
@@ -70,11 +120,9 @@ static struct kmem_cache *own_cache_create(unsigned int size, unsigned int align
 	snprintf(name, sizeof(name), "memsan-kmalloc-%u%s-%08x", size,
 		 align > own_min_align() ? "-aligned" : "", tag);
 	/* user copies may use all of it, as of kmalloc's caches (usercopy) */
-	cache = kmem_cache_create_usercopy(name, size + redzone, align,
-					   SLAB_RED_ZONE | SLAB_NOLEAKTRACE, 0, size + redzone,
-					   NULL);
-	if (cache && memsan_cache_left_pad(cache) < OWN_MIN_LEFT_PAD) {
-		/* SLUB without CONFIG_SLUB_DEBUG ignores SLAB_RED_ZONE */
+	cache = kmem_cache_create_usercopy(name, size + redzone + MEMSAN_GUARD, align,
+					   SLAB_NOLEAKTRACE, 0, size + redzone, NULL);
+	if (cache && !memsan_cache_left_pad(cache) && !memsan_allocator_guard_add(cache)) {
 		memsan_allocator_cache_destroy(cache);
 		cache = NULL;
 	}
@@ -112,7 +160,7 @@ void memsan_own_caches_init(void)
 		own_count++;
 	}
 	if (i < ARRAY_SIZE(own_classes)) {
-		pr_info("memsan: no kmalloc caches of its own (SLUB gives no left redzone): kmalloc() objects have no left redzone\n");
+		pr_info("memsan: no kmalloc caches of its own (a cache could not be made): kmalloc() objects have no left redzone\n");
 		memsan_own_caches_exit();
 		return;
 	}
@@ -150,6 +198,9 @@ void memsan_own_caches_exit(void)
 		pr_info("memsan: %lu objects of instrumented modules are still allocated: memsan's kmalloc caches stay\n",
 			w.live);
 	own_count = 0;
+	if (!w.live)
+		held_release();
+	memsan_allocator_guard_clear();
 	for (i = 0; i < ARRAY_SIZE(own_caches); i++) {
 		struct own_class *c = &own_caches[i];
 

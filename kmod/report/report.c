@@ -240,14 +240,15 @@ static void fetch_stack(struct memsan_stack *s, depot_stack_handle_t handle, pid
 
 /*
  * Does @obj's slot hold @addr?  The slot runs from the object to the next
- * slot's left redzone; SLUB's left redzone before the object (memsan's own
- * kmalloc caches, module caches) is the object's too: an underflow.
+ * object's left redzone; the left redzone before the object (SLUB's pad in
+ * module caches, memsan's guard in its own kmalloc caches) is the object's
+ * too: an underflow.
  */
 static bool object_covers(const struct memsan_object *obj, unsigned long addr)
 {
 	if (addr >= obj->addr)
 		return addr - obj->addr < obj->slot_size;
-	return obj->cache && obj->addr - addr <= memsan_cache_left_pad(obj->cache);
+	return obj->cache && obj->addr - addr <= memsan_cache_left_zone(obj->cache);
 }
 
 /* Describe the tracked object @r->addr falls in, if any. */
