@@ -240,6 +240,15 @@ size_t memsan_track_ksize(const void *ptr, size_t size)
 		return size;
 	/* nor past the slot: memsan's guard after it is the next object's */
 	size = min_t(size_t, size, rec.slot_size);
+	/*
+	 * nor past the cache's object less memsan's guard, so that ksize()
+	 * gives what it gives without memsan: SLUB's ksize() of an ordinary
+	 * cache (memsan's own) is the whole aligned stride (arm64 6.1 aligns
+	 * kmalloc to 128 bytes: 384 for the 256-byte class)
+	 */
+	if (rec.kind == MEMSAN_KIND_SLAB && rec.cache)
+		size = min_t(size_t, size,
+			     cache_size(rec.cache) - memsan_cache_guard(rec.cache));
 	usable = max_t(size_t, size - min(size, redzone), rec.size);
 	if (usable > rec.size)
 		memsan_track_object(ptr, usable, rec.alloc_stack);
