@@ -68,7 +68,7 @@ static inline size_t realloc_grown(size_t size)
 	return g + MEMSAN_GUARD;
 }
 
-/* Slabs in a row whose first object a kmalloc() may find before it fails */
+/* Slabs in a row whose first object a kmalloc() may find in its own caches */
 #define OWN_KMALLOC_TRIES	4
 
 /*
@@ -94,7 +94,13 @@ static inline bool own_kmalloc(size_t size, gfp_t flags, int node, void *fn, uns
 	do {
 		obj = kmem_cache_alloc_node(cache, flags, node);
 	} while (obj && memsan_own_cache_hold(cache, obj) && --tries);
-	*ptr = tries ? tracked(obj, size, fn, ret) : NULL;
+	/*
+	 * Only first objects, slab after slab: not a failure of the caller's
+	 * kmalloc(), the kernel's caches serve it (without a left redzone).
+	 */
+	if (!tries)
+		return false;
+	*ptr = tracked(obj, size, fn, ret);
 	return true;
 }
 

@@ -439,13 +439,6 @@ static void scan_page_root(struct leak_scan *s, unsigned long pfn)
 
 /* === 7.x: the free objects in sheaves === */
 
-static int cmp_ulong(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The first of the @n sorted values of @a that is not below @v. */
 static unsigned int sorted_from(const unsigned long *a, unsigned int n, unsigned long v)
 {
@@ -463,6 +456,13 @@ static unsigned int sorted_from(const unsigned long *a, unsigned int n, unsigned
 }
 
 #ifdef MEMSAN_SLAB_SHEAVES
+static int cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static bool read_word(unsigned long addr, unsigned long *v)
 {
 	return !copy_from_kernel_nofault(v, (void *)addr, sizeof(*v));

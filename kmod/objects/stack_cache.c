@@ -44,10 +44,29 @@
  * left (ORC_REG_PREV_SP: the probing step restored the same value) or passed
  * on unchanged (the probing step kept the poison) since: the slot is the
  * only word with that value between the step's old sp and new CFA, or the
- * memo is not kept.  On x86_64 6.1, do_syscall_64's random stack offset
- * makes its frame bp-based, so a system call's stack is memoised up to it
- * and the last two or three steps are unwound every time.  When those give
- * the recorded frames, the depot handle of the recorded trace is reused.
+ * memo is not kept.  When the resumed steps give the recorded frames, the
+ * depot handle of the recorded trace is reused.
+ *
+ * The tail of a system call.  do_syscall_64's random stack offset (an
+ * alloca) makes its frame bp-based: its CFA is bp plus a constant, and the
+ * frames from there on (the entry code's, its pt_regs) sit at a fixed
+ * distance from the task stack's end, while everything below moves with
+ * the offset.  So the step from the last proven frame K is proven as a
+ * bridge, the frames after it by their distance from the stack's end:
+ *  - the step's result does not depend on sp (the same step run with sp 16
+ *    bytes lower gives the same frame) and its CFA is bp plus a constant
+ *    (run with bp 8 bytes higher, the CFA is 8 bytes higher: neither an
+ *    sp-based nor an indirect CFA does that), it is a call step with no
+ *    error, on the task stack, and goes up the stack;
+ *  - K's bp was restored from a proven slot (as for a resumed memo), and
+ *    the hit checks that slot holds the recorded distance from the stack's
+ *    end: the CFA is at the recorded distance too, above K's sp;
+ *  - from the frame after the bridge on, every step is proven as the
+ *    steps below it are, with slots counted from the stack's end, and the
+ *    trace ends the same way (an end mark or user mode's pt_regs).
+ * The bridge's new bp is not checked: the steps after it do not use bp.
+ * Such a memo (@ntail) is whole: no step is unwound on a hit.
+ *
  * Everything else (IRQ and exception stacks, pt_regs mid-stack, BPF or
  * unknown code, stacks deeper than a memo) takes the full unwind.
  *
@@ -88,12 +107,19 @@
  * @npre:	frames proven by their slots
  * @resume:	the unwinder goes on from frame @npre - 1 (else @npre == @nr)
  * @user_off:	whole memo: offset of the user-mode pt_regs ip that ends the
- *		trace, 0: it ends at an ORC end mark
- * @sp_off:	resumed: sp of frame @npre - 1, from the walker's sp
- * @bp_off:	resumed: the slot its bp was restored from, from the walker's sp
+ *		trace (from the walker's sp, or back from the stack's end with
+ *		@ntail), 0: it ends at an ORC end mark
+ * @sp_off:	resumed or @ntail: sp of frame @npre - 1, from the walker's sp
+ * @bp_off:	resumed or @ntail: the slot its bp was restored from, from the
+ *		walker's sp
+ * @ntail:	frames after @npre proven back from the stack's end (a bridge
+ *		step to them; the memo is whole), 0: none
+ * @bp_end:	@ntail: bp of frame @npre - 1, back from the stack's end
+ * @tail_sp:	@ntail: sp of frame @npre, back from the stack's end
  * @stack_mask:	resumed: the unwinder's stacks visited so far
  * @handle:	stack depot handle of the trace cut as memsan saves it, 0 if not yet
- * @off:	offset of each proven frame's return address slot from the walker's sp
+ * @off:	offset of each proven frame's return address slot from the
+ *		walker's sp; for the @ntail frames, back from the stack's end
  * @ip:		each frame's return address: the trace as recorded
  */
 struct stack_memo {
@@ -107,6 +133,9 @@ struct stack_memo {
 	u16 user_off;
 	u16 sp_off;
 	u16 bp_off;
+	u16 ntail;
+	u16 bp_end;
+	u16 tail_sp;
 	unsigned long stack_mask;
 	depot_stack_handle_t handle;
 	u16 off[MEMO_FRAMES];
@@ -181,6 +210,49 @@ static unsigned long bp_slot_after(const struct unwind_state *st,
 }
 
 /*
+ * Is the step from @k, the last proven frame, to @next (its result) a
+ * bridge to the tail of the stack (see the top of this file)?  The probes
+ * run with the error flag set: a step that goes wrong prints no warning.
+ */
+static bool bridge_step(const struct unwind_state *k, const struct unwind_state *next,
+			unsigned long sp_ref, unsigned long base)
+{
+	unsigned long end = base + THREAD_SIZE;
+	struct unwind_state probe;
+
+	if (next->stack_info.type != STACK_TYPE_TASK || next->error || next->regs || next->signal ||
+	    (unsigned long)next->stack_info.begin != base ||
+	    next->sp <= k->sp || next->sp >= end || k->bp <= sp_ref || k->bp >= end)
+		return false;
+	/* with sp lower, the same frame: the step does not depend on sp */
+	probe = *k;
+	probe.sp -= 2 * sizeof(long);
+	probe.error = true;
+	unwind_next_frame(&probe);
+	if (probe.stack_info.type != STACK_TYPE_TASK || probe.ip != next->ip ||
+	    probe.sp != next->sp || probe.regs || probe.signal)
+		return false;
+	/* with bp higher, the CFA as much higher: it is bp plus a constant */
+	probe = *k;
+	probe.bp += sizeof(long);
+	probe.error = true;
+	unwind_next_frame(&probe);
+	return probe.stack_info.type == STACK_TYPE_TASK && probe.sp == next->sp + sizeof(long);
+}
+
+/* Is frame @st (@addr) a tail frame as the top of this file says?  Its slot. */
+static unsigned long tail_frame_slot(const struct unwind_state *st, unsigned long addr,
+				     unsigned int n, unsigned long sp_ref, unsigned long end)
+{
+	unsigned long slot = st->sp - sizeof(long);
+
+	if (st->regs || n >= MEMO_FRAMES || st->ip != addr || slot <= sp_ref || slot >= end ||
+	    stack_word(slot) != st->ip)
+		return 0;
+	return slot;
+}
+
+/*
  * A full unwind into @w->entries; records it in @m: whole when every step
  * is provably reproducible from the stack slots (see the top of this
  * file), else its proven frames and where the unwinder can go on from.
@@ -194,10 +266,12 @@ static __always_inline unsigned int walk_and_record(struct memsan_stack_walk *w,
 						    unsigned long base)
 {
 	unsigned long end = base + THREAD_SIZE, bp_slot = 0, k_bp_slot = 0, k_sp = 0;
-	unsigned long addr, slot, old_bp, old_sp, k_mask = 0;
-	struct unwind_state st, probe;
-	unsigned int n = 0, npre = 0;
-	bool ok;
+	unsigned long addr, slot, old_bp, old_sp, k_mask = 0, tail_sp = 0;
+	struct unwind_state st, probe, k_st;
+	unsigned int n = 0, npre = 0, ntail = 0;
+	/* the tail after a bridge: 0 not reached, 1 proven so far, -1 not */
+	int tail = 0;
+	bool ok, in_tail;
 
 	m->nr = 0;
 	unwind_start(&st, current, NULL, NULL);
@@ -222,24 +296,50 @@ static __always_inline unsigned int walk_and_record(struct memsan_stack_walk *w,
 			k_sp = st.sp;
 			k_bp_slot = bp_slot && stack_word(bp_slot) == st.bp ? bp_slot : 0;
 			k_mask = st.stack_mask;
+			k_st = st;
 			probe = st;
 			probe.bp = POISON_BP;
 			unwind_next_frame(&probe);
+		}
+		in_tail = tail == 1;
+		if (in_tail) {
+			slot = tail_frame_slot(&st, addr, n, sp_ref, end);
+			if (slot) {
+				m->off[n] = end - slot;
+				ntail++;
+				probe = st;
+				probe.bp = POISON_BP;
+				unwind_next_frame(&probe);
+			} else {
+				tail = -1;
+				in_tail = false;
+			}
 		}
 		old_bp = st.bp;
 		old_sp = st.sp;
 		n++;
 		unwind_next_frame(&st);
-		if (ok)
+		if (ok) {
 			ok = same_step(&st, &probe) && !st.error &&
 			     (unwind_done(&st) || ((unsigned long)st.stack_info.begin == base &&
 						   st.stack_info.type == STACK_TYPE_TASK));
+			if (!ok) {
+				tail = k_bp_slot && bridge_step(&k_st, &st, sp_ref, base) ? 1 : -1;
+				tail_sp = st.sp;
+			}
+		} else if (in_tail && !(same_step(&st, &probe) && !st.error &&
+					(unwind_done(&st) ||
+					 ((unsigned long)st.stack_info.begin == base &&
+					  st.stack_info.type == STACK_TYPE_TASK)))) {
+			tail = -1;
+		}
 		if (ok && !unwind_done(&st))
 			bp_slot = bp_slot_after(&st, &probe, old_bp, bp_slot, old_sp);
 	}
 	if (!npre)
 		return n;
 	m->resume = 0;
+	m->ntail = 0;
 	m->user_off = 0;
 	m->depth = end - sp_ref;
 	if (ok && npre == n && unwind_done(&st)) {
@@ -249,6 +349,18 @@ static __always_inline unsigned int walk_and_record(struct memsan_stack_walk *w,
 		   stack_word((unsigned long)&st.regs->ip) == st.ip) {
 		/* whole: a pt_regs step to user mode, its ip read from regs->ip */
 		m->user_off = (unsigned long)&st.regs->ip - sp_ref;
+	} else if (tail == 1 && ntail && npre + ntail == n &&
+		   (unwind_done(&st) ||
+		    (st.regs && st.ip < TASK_SIZE_MAX && (unsigned long)&st.regs->ip < end &&
+		     stack_word((unsigned long)&st.regs->ip) == st.ip))) {
+		/* whole: a bridge, then the tail to an end mark or to user mode */
+		m->ntail = ntail;
+		m->sp_off = k_sp - sp_ref;
+		m->bp_off = k_bp_slot - sp_ref;
+		m->bp_end = end - k_st.bp;
+		m->tail_sp = end - tail_sp;
+		if (!unwind_done(&st))
+			m->user_off = end - (unsigned long)&st.regs->ip;
 	} else if (k_bp_slot) {
 		/* the unwinder goes on from the last proven frame */
 		m->resume = 1;
@@ -271,14 +383,26 @@ static __always_inline unsigned int walk_and_record(struct memsan_stack_walk *w,
 /* The proven frames of @m are the current stack's (its walker's sp: @sp_ref). */
 static bool memo_matches(const struct stack_memo *m, unsigned long sp_ref, unsigned int depth)
 {
+	unsigned long end = sp_ref + depth;
 	unsigned int i;
 
-	if (m->resume ? depth < m->sp_off : depth != m->depth)
+	if (m->ntail) {
+		/* the bridge: K's bp and so the CFA where recorded, above K's sp */
+		if (depth <= m->sp_off || end - m->tail_sp <= sp_ref + m->sp_off ||
+		    stack_word(sp_ref + m->bp_off) != end - m->bp_end)
+			return false;
+	} else if (m->resume ? depth < m->sp_off : depth != m->depth) {
 		return false;
+	}
 	for (i = 0; i < m->npre; i++)
 		if (stack_word(sp_ref + m->off[i]) != m->ip[i])
 			return false;
-	return !m->user_off || stack_word(sp_ref + m->user_off) < TASK_SIZE_MAX;
+	for (; i < m->npre + m->ntail; i++)
+		if (stack_word(end - m->off[i]) != m->ip[i])
+			return false;
+	if (!m->user_off)
+		return true;
+	return stack_word(m->ntail ? end - m->user_off : sp_ref + m->user_off) < TASK_SIZE_MAX;
 }
 
 /*
