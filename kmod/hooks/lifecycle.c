@@ -118,10 +118,8 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 	 * slab, which has no slot before it (memsan keeps those of its own
 	 * caches for itself: memsan_own_cache_hold()).
 	 */
-	pad = slot.cache ? memsan_cache_left_zone(slot.cache) : 0;
-	if (pad && !memsan_cache_left_pad(slot.cache) && memsan_slab_first(slot.start))
-		pad = 0;
-	if (pad && !is_kfence_address(ptr))
+	pad = memsan_slot_left_zone(&slot);
+	if (pad)
 		shadow_poison(&memsan_shadow, slot.start - pad, pad, SHADOW_REDZONE_LEFT);
 	obj->addr = slot.start;
 	obj->cache = slot.cache;
@@ -131,6 +129,7 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 	obj->alloc_pid = task_pid_nr(current);
 	obj->state = MEMSAN_OBJECT_LIVE;
 	obj->kind = kind == MEMSAN_PTR_LARGE ? MEMSAN_KIND_LARGE : MEMSAN_KIND_SLAB;
+	obj->left_zone = pad;
 	memsan_object_insert(obj);
 	memsan_count(MEMSAN_COUNTER_ALLOCS, 1);
 }
@@ -433,7 +432,8 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 		return;
 	}
 	if (!obj && !(memsan_caller_tracked(ip) && memsan_cache_trackable(slot.cache))) {
-		memsan_allocator_free((unsigned long)ptr, cache, release, 0);
+		memsan_allocator_free((unsigned long)ptr, cache, release, 0,
+				      cache ? memsan_slot_left_zone(&slot) : 0);
 		return;
 	}
 
@@ -442,7 +442,8 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 		obj = memsan_object_alloc();
 		if (!obj) {
 			memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
-			memsan_allocator_free((unsigned long)ptr, cache, release, 0);
+			memsan_allocator_free((unsigned long)ptr, cache, release, 0,
+					      cache ? memsan_slot_left_zone(&slot) : 0);
 			return;
 		}
 		obj->addr = slot.start;

@@ -129,6 +129,8 @@ enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *sl
 		slot->cache = s;
 		slot->slot_size = stride - pad - guard;
 		slot->start = base + index * stride + pad;
+		slot->left_pad = pad;
+		slot->guard = guard;
 		if (index >= folio_size(folio) / stride)
 			return MEMSAN_PTR_NOT_HEAP;	/* in the slab's tail */
 		return addr == slot->start ? MEMSAN_PTR_SLAB : MEMSAN_PTR_INTERIOR;
@@ -139,6 +141,8 @@ enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *sl
 	slot->cache = NULL;
 	slot->start = base;
 	slot->slot_size = folio_size(folio);
+	slot->left_pad = 0;
+	slot->guard = 0;
 	return addr == base ? MEMSAN_PTR_LARGE : MEMSAN_PTR_INTERIOR;
 }
 
@@ -202,35 +206,36 @@ void memsan_allocator_vfree(const void *addr)
 }
 
 /**
- * memsan_cache_left_zone() - bytes before each object of @cache that are its left redzone
- * @cache:	a slab cache
+ * memsan_slot_left_zone() - bytes before a slab object that are its left redzone
+ * @slot:	the object's slot (memsan_classify_ptr())
  *
  * SLUB's left redzone (SLAB_RED_ZONE: module caches) or memsan's guard at
- * the end of the previous slot (its own kmalloc caches); 0 if neither.
+ * the end of the previous slot (its own kmalloc caches); 0 if neither, for
+ * the first object of a slab when it is memsan's guard (no slot before it:
+ * memsan_slab_first()) and for KFENCE's objects, which have no pad.
  */
-unsigned int memsan_cache_left_zone(struct kmem_cache *cache)
+unsigned int memsan_slot_left_zone(const struct memsan_slot *slot)
 {
-	return memsan_cache_left_pad(cache) ?: memsan_cache_guard(cache);
+	unsigned int zone = slot->left_pad;
+
+	if (!zone && slot->guard && !memsan_slab_first(slot->start))
+		zone = slot->guard;
+	return zone && !is_kfence_address((void *)slot->start) ? zone : 0;
 }
 
 /*
  * The left redzone before a tracked object (memsan_track_object()
- * poisoned it) goes back with the object: no shadow.  The first object of
- * a slab has none when it is memsan's guard (memsan_slab_first()).  If SLUB
+ * poisoned @zone bytes) goes back with the object: no shadow.  If SLUB
  * checks its redzones at the free (slub_debug=F), its pattern for an
  * allocated object is written back first into its own pad: an
  * underflowing store was reported already, SLUB need not report it again.
  * By default it does not check them.
  */
-static void left_redzone_release(struct kmem_cache *cache, unsigned long addr)
+static void left_redzone_release(struct kmem_cache *cache, unsigned long addr,
+				 unsigned int zone)
 {
 	unsigned int pad = memsan_cache_left_pad(cache);
-	unsigned int zone = pad ?: memsan_cache_guard(cache);
 
-	if (!zone || is_kfence_address((void *)addr))	/* KFENCE's objects have no pad */
-		return;
-	if (!pad && memsan_slab_first(addr))
-		return;
 	shadow_clear(&memsan_shadow, addr - zone, zone);
 	if (pad && memsan_cache_checks_redzones(cache))
 		memset((void *)(addr - pad), SLUB_RED_ACTIVE, pad);
@@ -256,11 +261,13 @@ void memsan_allocator_free_untouched(void *obj)
  * @cache:	its cache (for MEMSAN_RELEASE_CACHE_FREE)
  * @release:	which free function the object was freed with
  * @size:	bytes memsan owns from @addr (the order of MEMSAN_RELEASE_FREE_PAGES)
+ * @left_zone:	bytes before @addr that memsan poisoned (a slab object's left
+ *		redzone: memsan_slot_left_zone()), 0 if none
  *
  * The call goes through memsan's free hooks untouched.
  */
 void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release,
-			   unsigned long size)
+			   unsigned long size, unsigned int left_zone)
 {
 	unsigned long flags;
 
@@ -276,8 +283,8 @@ void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 rele
 			schedule_work(&vfree_work);
 		return;
 	}
-	if (cache)
-		left_redzone_release(cache, addr);
+	if (cache && left_zone)
+		left_redzone_release(cache, addr, left_zone);
 	flags = bypassed_call_begin((void *)addr);
 	if (release == MEMSAN_RELEASE_CACHE_FREE)
 		kmem_cache_free(cache, (void *)addr);

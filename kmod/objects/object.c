@@ -290,6 +290,8 @@ struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u
 			obj->size = slot->slot_size;
 			obj->alloc_stack = 0;
 			obj->alloc_pid = 0;
+			/* what lies before it now is not its old life's to clear */
+			obj->left_zone = 0;
 		}
 		obj->state = MEMSAN_OBJECT_QUARANTINED;
 		obj->free_stack = 0;	/* the caller saves it */

@@ -72,6 +72,8 @@ const char *memsan_object_kind_name(u8 kind);
  * @release:	enum memsan_release_kind
  * @leak_flags:	MEMSAN_LEAK_* (the leak scan's; 0 for a new object)
  * @kind:	enum memsan_object_kind
+ * @left_zone:	bytes before @addr poisoned as its left redzone, cleared when
+ *		the object goes back (memsan_allocator_free()); 0: none
  *
  * Kept at 64 bytes: one record per tracked object is the metadata budget.
  */
@@ -90,6 +92,7 @@ struct memsan_object {
 	u8 release;
 	u8 leak_flags;
 	u8 kind;
+	u16 left_zone;
 };
 
 /* The module that allocated the object is gone: no longer a leak candidate. */
@@ -100,6 +103,8 @@ struct memsan_slot {
 	unsigned long start;		/* object start */
 	unsigned int slot_size;		/* object start to next object */
 	struct kmem_cache *cache;	/* NULL: large kmalloc */
+	unsigned int left_pad;		/* SLUB's left redzone before it, or 0 */
+	unsigned int guard;		/* else memsan's guard before it (MEMSAN_GUARD), or 0 */
 };
 
 int memsan_objects_init(void);
@@ -187,10 +192,10 @@ enum memsan_ptr_kind {
 enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *slot);
 
 void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release,
-			   unsigned long size);
+			   unsigned long size, unsigned int left_zone);
 void memsan_allocator_vfree(const void *addr);
 void memsan_allocator_free_untouched(void *obj);
-unsigned int memsan_cache_left_zone(struct kmem_cache *cache);
+unsigned int memsan_slot_left_zone(const struct memsan_slot *slot);
 
 /* memsan's left redzone in its own kmalloc caches: the end of every slot */
 #define MEMSAN_GUARD	16

@@ -73,6 +73,7 @@ static void release_list(struct memsan_object *list)
 		struct kmem_cache *cache = obj->cache;
 		unsigned long slot_size = obj->slot_size;
 		u8 release = obj->release;
+		unsigned int left_zone = obj->left_zone;
 
 		list = obj->quarantine_next;
 		shadow_clear(&memsan_shadow, addr, obj->slot_size);
@@ -81,7 +82,7 @@ static void release_list(struct memsan_object *list)
 			continue;	/* leave the object alone rather than free it twice */
 		memsan_object_free(obj);
 		released++;
-		memsan_allocator_free(addr, cache, release, slot_size);
+		memsan_allocator_free(addr, cache, release, slot_size, left_zone);
 	}
 	if (released)
 		memsan_count(MEMSAN_COUNTER_QUARANTINE_RELEASED, released);

@@ -248,7 +248,7 @@ static bool object_covers(const struct memsan_object *obj, unsigned long addr)
 {
 	if (addr >= obj->addr)
 		return addr - obj->addr < obj->slot_size;
-	return obj->cache && obj->addr - addr <= memsan_cache_left_zone(obj->cache);
+	return obj->addr - addr <= obj->left_zone;
 }
 
 /* Describe the tracked object @r->addr falls in, if any. */
