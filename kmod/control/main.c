@@ -106,6 +106,7 @@ err_reports:
 
 static void __exit memsan_exit(void)
 {
+	memsan_own_caches_drain();
 	memsan_hooks_exit();
 	memsan_disable_sync();
 	memsan_netlink_exit();

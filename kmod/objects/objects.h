@@ -174,6 +174,7 @@ bool memsan_cache_dead_name(const struct kmem_cache *cache, char *name);
 /* === memsan's own kmalloc caches, with left redzones (own_caches.c) === */
 
 void memsan_own_caches_init(void);
+void memsan_own_caches_drain(void);
 void memsan_own_caches_exit(void);
 struct kmem_cache *memsan_own_cache_for(size_t size, size_t grown, gfp_t flags);
 const char *memsan_own_cache_name(const struct kmem_cache *cache);

@@ -35,6 +35,7 @@
  * load must not collide with its name in /sys/kernel/slab.  Reports name
  * the class as the kernel would: "kmalloc-64".
  */
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
@@ -169,14 +170,49 @@ void memsan_own_caches_init(void)
 
 struct own_count_walk {
 	unsigned long live;
+	bool live_only;		/* only the live ones, not the quarantined */
 };
 
 static void count_own(struct memsan_object *obj, void *arg)
 {
 	struct own_count_walk *w = arg;
 
-	if (obj->cache && memsan_own_cache_name(obj->cache))
+	if (obj->cache && memsan_own_cache_name(obj->cache) &&
+	    (!w->live_only || obj->state == MEMSAN_OBJECT_LIVE))
 		w->live++;
+}
+
+/* How long an unload waits for objects the kernel frees after a grace period */
+#define OWN_DRAIN_WAIT_MS	6000
+#define OWN_DRAIN_POLL_MS	100
+
+/**
+ * memsan_own_caches_drain() - wait for the kernel to free what it still holds
+ *
+ * At unload, with the free hooks still on: objects of memsan's caches that
+ * an unloaded module gave to kfree_rcu() are freed by the kernel later (6.1
+ * gathers them in batches for up to 5 s, and a module's rcu_barrier() does
+ * not wait for those), through the free hooks and the quarantine.  Had
+ * memsan gone first, its caches would have had to stay with those objects
+ * in them, and stay for good once they were freed: about 2.5 MB each time
+ * (make soak).  Waits at most OWN_DRAIN_WAIT_MS, as long as objects of
+ * memsan's caches are live: leaks of unloaded modules make an unload that
+ * much slower, and keep the caches (memsan_own_caches_exit()).
+ */
+void memsan_own_caches_drain(void)
+{
+	struct own_count_walk w = { .live_only = true };
+	unsigned int waited;
+
+	if (!own_caches[0].packed)
+		return;
+	for (waited = 0;; waited += OWN_DRAIN_POLL_MS) {
+		w.live = 0;
+		memsan_objects_walk(count_own, &w);
+		if (!w.live || waited >= OWN_DRAIN_WAIT_MS)
+			return;
+		msleep(OWN_DRAIN_POLL_MS);
+	}
 }
 
 /**
