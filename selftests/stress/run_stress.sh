@@ -19,7 +19,10 @@
 #           process, softirq and hardirq context on every CPU for
 #           CHURN_SECONDS while quarantine_kb, track, stack_trace and redzone
 #           change every half second: no report, the quarantine within its
-#           budget and empty at quarantine_kb=0, no WARNING.
+#           budget and empty at quarantine_kb=0, no WARNING; after memsan's
+#           unload Slab + VmallocUsed back within CHURN_TOLERANCE_KB (the
+#           kernel frees kfree_rcu() objects late: memsan must not leave
+#           its kmalloc caches behind for them).
 #   pressure  a quarantine of PRESSURE_MB, then two processes each
 #           touching 60% of the guest's memory (the OOM killer ends one):
 #           the quarantine's shrinker gives memory back, nothing crashes,
@@ -40,7 +43,7 @@
 # Environment (defaults): STORM_SECONDS (15), UNLOAD_CYCLES (20),
 # UNLOAD_TOLERANCE_KB (2048), STORM_LATENCY_MS (1000), STORM_CONSOLE_REPORTS
 # (reports allowed on the console per 60 s of storm: 10, memsan's limit),
-# CHURN_SECONDS (16), FAIL_EVERY (5), PRESSURE_MB (64).
+# CHURN_SECONDS (16), CHURN_TOLERANCE_KB (1024), FAIL_EVERY (5), PRESSURE_MB (64).
 
 cd "$(dirname "$0")" || exit 1
 # the shared helpers (mem_kb): beside this script in the guest, in ../lib in the repo
@@ -54,6 +57,7 @@ STORM_LATENCY_MS=${STORM_LATENCY_MS:-1000}
 STORM_CONSOLE_REPORTS=${STORM_CONSOLE_REPORTS:-10}
 FAIL_EVERY=${FAIL_EVERY:-5}
 CHURN_SECONDS=${CHURN_SECONDS:-16}
+CHURN_TOLERANCE_KB=${CHURN_TOLERANCE_KB:-1024}
 PRESSURE_MB=${PRESSURE_MB:-64}
 DBG=/sys/kernel/debug
 SDIR=$DBG/memsan_stress
@@ -355,6 +359,8 @@ fi
 # ================= 7: concurrent allocation and free, parameters changing =================
 churn_test() {
 	P=/sys/module/memsan/parameters
+	m0=$(mem_kb)
+	cs0=$(dmesg | grep -c "memsan's kmalloc caches stay")
 	insmod memsan.ko report_all=1 || { echo "insmod memsan failed"; return; }
 	insmod memsan_stress.ko || { echo "insmod memsan_stress failed"; return; }
 	r0=$(stat reports) d0=$(stat reports_dropped) s0=$(stat reports_suppressed)
@@ -393,12 +399,19 @@ churn_test() {
 		echo "more frees than allocations tracked"
 	rmmod memsan_stress || echo "rmmod memsan_stress failed"
 	rmmod memsan || echo "rmmod memsan failed"
+	m1=$(mem_kb)
+	cs1=$(dmesg | grep -c "memsan's kmalloc caches stay")
+	echo "# churn: Slab + VmallocUsed $m0 kB before memsan's load, $m1 kB after its unload" \
+		"($((m1 - m0)) kB)" >> "$T/churn.diag"
+	[ "$cs1" -le "$cs0" ] || echo "memsan's unload left its kmalloc caches behind"
+	[ $((m1 - m0)) -le "$CHURN_TOLERANCE_KB" ] ||
+		echo "Slab + VmallocUsed grew by $((m1 - m0)) kB (limit $CHURN_TOLERANCE_KB)"
 }
 cwhy=$(churn_test 2>&1 | head -n 5 | tr '\n' ' ')
 loaded memsan_stress && rmmod memsan_stress
 loaded memsan && rmmod memsan
 cat "$T/churn.diag" 2> /dev/null
-point "churn: alloc/free from every context while parameters change: no report, quarantine in budget" "$cwhy"
+point "churn: alloc/free from every context while parameters change: no report, quarantine in budget, memory back after unload" "$cwhy"
 
 # ================= 8: memory pressure and the OOM killer =================
 pressure_test() {
