@@ -240,6 +240,29 @@ static bool bridge_step(const struct unwind_state *k, const struct unwind_state 
 	return probe.stack_info.type == STACK_TYPE_TASK && probe.sp == next->sp + sizeof(long);
 }
 
+/*
+ * Was the step that gave @st, checked against @probe (the same step with
+ * bp poisoned), proven: independent of bp, no error, and done or still on
+ * this task's stack (@base)?
+ */
+static __always_inline bool step_proven(struct unwind_state *st,
+					const struct unwind_state *probe, unsigned long base)
+{
+	return same_step(st, probe) && !st->error &&
+	       (unwind_done(st) || ((unsigned long)st->stack_info.begin == base &&
+				    st->stack_info.type == STACK_TYPE_TASK));
+}
+
+/*
+ * Does the walk stop at a user-mode pt_regs below @end whose ip slot holds
+ * the ip the unwinder read?  Then a memo can end there.
+ */
+static __always_inline bool at_user_regs(const struct unwind_state *st, unsigned long end)
+{
+	return st->regs && st->ip < TASK_SIZE_MAX && (unsigned long)&st->regs->ip < end &&
+	       stack_word((unsigned long)&st->regs->ip) == st->ip;
+}
+
 /* Is frame @st (@addr) a tail frame as the top of this file says?  Its slot. */
 static unsigned long tail_frame_slot(const struct unwind_state *st, unsigned long addr,
 				     unsigned int n, unsigned long sp_ref, unsigned long end)
@@ -320,17 +343,12 @@ static __always_inline unsigned int walk_and_record(struct memsan_stack_walk *w,
 		n++;
 		unwind_next_frame(&st);
 		if (ok) {
-			ok = same_step(&st, &probe) && !st.error &&
-			     (unwind_done(&st) || ((unsigned long)st.stack_info.begin == base &&
-						   st.stack_info.type == STACK_TYPE_TASK));
+			ok = step_proven(&st, &probe, base);
 			if (!ok) {
 				tail = k_bp_slot && bridge_step(&k_st, &st, sp_ref, base) ? 1 : -1;
 				tail_sp = st.sp;
 			}
-		} else if (in_tail && !(same_step(&st, &probe) && !st.error &&
-					(unwind_done(&st) ||
-					 ((unsigned long)st.stack_info.begin == base &&
-					  st.stack_info.type == STACK_TYPE_TASK)))) {
+		} else if (in_tail && !step_proven(&st, &probe, base)) {
 			tail = -1;
 		}
 		if (ok && !unwind_done(&st))
@@ -344,15 +362,11 @@ static __always_inline unsigned int walk_and_record(struct memsan_stack_walk *w,
 	m->depth = end - sp_ref;
 	if (ok && npre == n && unwind_done(&st)) {
 		/* whole: ends at an ORC end mark, no error */
-	} else if (ok && npre == n && st.regs && st.ip < TASK_SIZE_MAX &&
-		   (unsigned long)&st.regs->ip < end &&
-		   stack_word((unsigned long)&st.regs->ip) == st.ip) {
+	} else if (ok && npre == n && at_user_regs(&st, end)) {
 		/* whole: a pt_regs step to user mode, its ip read from regs->ip */
 		m->user_off = (unsigned long)&st.regs->ip - sp_ref;
 	} else if (tail == 1 && ntail && npre + ntail == n &&
-		   (unwind_done(&st) ||
-		    (st.regs && st.ip < TASK_SIZE_MAX && (unsigned long)&st.regs->ip < end &&
-		     stack_word((unsigned long)&st.regs->ip) == st.ip))) {
+		   (unwind_done(&st) || at_user_regs(&st, end))) {
 		/* whole: a bridge, then the tail to an end mark or to user mode */
 		m->ntail = ntail;
 		m->sp_off = k_sp - sp_ref;
