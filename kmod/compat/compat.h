@@ -357,6 +357,22 @@ static inline char *memsan_strncpy(char *dst, const char *src, size_t len)
 }
 #endif
 
+/*
+ * Wait until every object given to kfree_rcu() so far is freed, where
+ * the kernel exports kvfree_rcu_barrier() (6.12; 7.3 does not).  Return:
+ * false where it does not (6.1 frees its batches within
+ * KFREE_DRAIN_JIFFIES, 5 s).
+ */
+static inline bool memsan_kvfree_rcu_barrier(void)
+{
+#ifdef MEMSAN_HAVE_KVFREE_RCU_BARRIER
+	kvfree_rcu_barrier();
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* The attributes of a netlink dump request (6.2 moved them into ->info). */
 static inline struct nlattr **memsan_genl_dump_attrs(struct netlink_callback *cb)
 {

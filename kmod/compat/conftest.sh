@@ -237,6 +237,18 @@ $pre
 same_type(strncpy, char *(*)(char *, const char *, __kernel_size_t));
 EOF
 
+# 6.12+: kvfree_rcu_barrier() waits for every kfree_rcu() batch (in
+# rcutree.h, slab.h from 6.13); exported to modules in 6.12, not in 7.3:
+# asked only where the kernel's Module.symvers has it
+if grep -qw kvfree_rcu_barrier "$objtree/Module.symvers" 2>/dev/null; then
+	t KVFREE_RCU_BARRIER "$@" <<EOF
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+$pre
+same_type(kvfree_rcu_barrier, void (*)(void));
+EOF
+fi
+
 # 6.13+: hrtimer_setup() (the selftests' victim; hrtimer_init() is gone in 7.x)
 t HRTIMER_SETUP "$@" <<EOF
 #include <linux/hrtimer.h>

@@ -195,16 +195,18 @@ static void count_own(struct memsan_object *obj, void *arg)
  * not wait for those), through the free hooks and the quarantine.  Had
  * memsan gone first, its caches would have had to stay with those objects
  * in them, and stay for good once they were freed: about 2.5 MB each time
- * (make soak).  Waits at most OWN_DRAIN_WAIT_MS, as long as objects of
- * memsan's caches are live: leaks of unloaded modules make an unload that
- * much slower, and keep the caches (memsan_own_caches_exit()).
+ * (make soak).  Where the kernel lets a module wait for its kfree_rcu()
+ * batches (6.12), that is all.  Elsewhere, waits at most OWN_DRAIN_WAIT_MS, as
+ * long as objects of memsan's caches are live: leaks of unloaded modules
+ * make an unload that much slower.  Leaks keep the caches either way
+ * (memsan_own_caches_exit()).
  */
 void memsan_own_caches_drain(void)
 {
 	struct own_count_walk w = { .live_only = true };
 	unsigned int waited;
 
-	if (!own_caches[0].packed)
+	if (!own_caches[0].packed || memsan_kvfree_rcu_barrier())
 		return;
 	for (waited = 0;; waited += OWN_DRAIN_POLL_MS) {
 		w.live = 0;
