@@ -110,13 +110,13 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 		return;
 	}
 	/*
-	 * The left redzone before the object (SLUB's pad before module caches'
-	 * objects, memsan's guard at the end of the previous slot in its own
-	 * kmalloc caches): an underflow.  Cleared when the object goes back
-	 * (memsan_allocator_free()).  Without a chunk for it the object is
-	 * still tracked, without a left redzone; so is the first object of a
-	 * slab, which has no slot before it (memsan keeps those of its own
-	 * caches for itself: memsan_own_cache_hold()).
+	 * The left redzone before the object (memsan's guard at the end of the
+	 * previous slot in its own kmalloc caches and in modules' caches, or
+	 * SLUB's pad where it has one): an underflow.  Cleared when the object
+	 * goes back (memsan_allocator_free()).  Without a chunk for it the
+	 * object is still tracked, without a left redzone; so is the first
+	 * object of a slab, which has no slot before it (memsan keeps those
+	 * for itself: memsan_allocator_hold_first()).
 	 */
 	pad = memsan_slot_left_zone(&slot);
 	if (pad)
@@ -240,14 +240,15 @@ size_t memsan_track_ksize(const void *ptr, size_t size)
 	/* nor past the slot: memsan's guard after it is the next object's */
 	size = min_t(size_t, size, rec.slot_size);
 	/*
-	 * nor past the cache's object less memsan's guard, so that ksize()
-	 * gives what it gives without memsan: SLUB's ksize() of an ordinary
-	 * cache (memsan's own) is the whole aligned stride (arm64 6.1 aligns
-	 * kmalloc to 128 bytes: 384 for the 256-byte class)
+	 * nor past what a module's cache was made for, nor past the object of
+	 * memsan's own cache less its guard, so that ksize() gives what it
+	 * gives without memsan: SLUB's ksize() of an ordinary cache is the
+	 * whole aligned stride (arm64 6.1 aligns kmalloc to 128 bytes: 384 for
+	 * the 256-byte class)
 	 */
 	if (rec.kind == MEMSAN_KIND_SLAB && rec.cache)
-		size = min_t(size_t, size,
-			     cache_size(rec.cache) - memsan_cache_guard(rec.cache));
+		size = min_t(size_t, size, memsan_cache_user_size(rec.cache) ?:
+			     memsan_cache_object_size(rec.cache) - memsan_cache_guard(rec.cache));
 	usable = max_t(size_t, size - min(size, redzone), rec.size);
 	if (usable > rec.size)
 		memsan_track_object(ptr, usable, rec.alloc_stack);
@@ -481,14 +482,17 @@ void memsan_free_bulk(struct kmem_cache *cache, size_t nr, void **ptrs, unsigned
  * memsan_cache_destroy() - kmem_cache_destroy() after memsan let go of the cache
  * @cache:	the cache (NULL: nothing to do but the call)
  *
- * The quarantine and the object records may hold objects of @cache: they go
- * back first, or the cache would be destroyed with objects in use.
+ * The quarantine and the object records may hold objects of @cache, and
+ * memsan keeps the first objects of its slabs when it has memsan's guard:
+ * they go back first, or the cache would be destroyed with objects in use.
  */
 void memsan_cache_destroy(struct kmem_cache *cache)
 {
 	if (cache) {
 		memsan_quarantine_drop_cache(cache);
 		memsan_objects_purge_cache(cache);
+		memsan_allocator_release_held(cache);
+		memsan_allocator_guard_remove(cache);
 	}
 	memsan_allocator_cache_destroy(cache);
 }

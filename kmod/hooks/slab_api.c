@@ -123,6 +123,13 @@ EXPORT_SYMBOL(__memsan_kmem_cache_destroy);
  * redzone.  6.1 exports kmem_cache_create() and kmem_cache_create_usercopy();
  * 6.12+ has both as inlines over __kmem_cache_create_args()
  * (MEMSAN_HAVE_KMEM_CACHE_CREATE_ARGS), which is wrapped instead.
+ *
+ * The left redzone is memsan's guard, as in its own kmalloc caches
+ * (objects/own_caches.c): MEMSAN_GUARD bytes more at the end of every
+ * object, the left redzone of the next one, and the first object of each
+ * slab kept back (alloc_unheld()) until the cache is destroyed.  SLUB's own
+ * left redzone (SLAB_RED_ZONE) would do the same, but every allocation and
+ * free of such a cache takes SLUB's slow debug path.
  */
 static unsigned int cache_redzone(slab_flags_t flags)
 {
@@ -131,20 +138,20 @@ static unsigned int cache_redzone(slab_flags_t flags)
 	return READ_ONCE(memsan_redzone);
 }
 
-/*
- * SLAB_RED_ZONE: SLUB puts a left redzone before every object, which memsan
- * poisons while the object is tracked (as for its own kmalloc caches,
- * objects/own_caches.c).  SLUB makes it as large as the cache's alignment:
- * at least 16 bytes with cache_align().
- */
-static slab_flags_t cache_flags(slab_flags_t flags, unsigned int redzone)
+/* The bytes memsan adds to each object: the redzone, then the guard. */
+static unsigned int cache_extra(unsigned int redzone)
 {
-	if (!memsan_enabled())
-		return flags;
-	return flags | SLAB_NOLEAKTRACE | (redzone ? SLAB_RED_ZONE : 0);
+	return redzone ? redzone + MEMSAN_GUARD : 0;
 }
 
+static slab_flags_t cache_flags(slab_flags_t flags)
+{
+	return memsan_enabled() ? flags | SLAB_NOLEAKTRACE : flags;
+}
+
+/* The guard must hide at least 16 bytes of an underflow: objects 16-byte aligned. */
 #define CACHE_MIN_ALIGN		16
+static_assert(MEMSAN_GUARD >= CACHE_MIN_ALIGN);
 
 static unsigned int cache_align(unsigned int align, unsigned int redzone)
 {
@@ -159,6 +166,9 @@ static struct kmem_cache *module_cache(struct kmem_cache *cache, const char *nam
 		return cache;
 	if (memsan_cache_remember(cache, size, name) && redzone)
 		pr_warn_once("memsan: too many module caches: a redzone is not hidden from kmem_cache_size()\n");
+	/* SLUB's own left redzone (slub_debug=Z) does without the guard */
+	if (redzone && !memsan_cache_left_pad(cache) && !memsan_allocator_guard_add(cache))
+		pr_warn_once("memsan: too many guarded caches: objects of a module's cache have no left redzone\n");
 	tracked(cache, 0, fn, ret);
 	return cache;
 }
@@ -174,8 +184,8 @@ struct kmem_cache *__memsan___kmem_cache_create_args(const char *name, unsigned 
 	if (args)
 		ours = *args;
 	ours.align = cache_align(ours.align, redzone);
-	return module_cache(__kmem_cache_create_args(name, size + redzone, &ours,
-						     cache_flags(flags, redzone)),
+	return module_cache(__kmem_cache_create_args(name, size + cache_extra(redzone), &ours,
+						     cache_flags(flags)),
 			    name, size, redzone, __kmem_cache_create_args, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan___kmem_cache_create_args);
@@ -186,8 +196,8 @@ struct kmem_cache *__memsan_kmem_cache_create(const char *name, unsigned int siz
 {
 	unsigned int redzone = cache_redzone(flags);
 
-	return module_cache(kmem_cache_create(name, size + redzone, cache_align(align, redzone),
-					      cache_flags(flags, redzone), ctor),
+	return module_cache(kmem_cache_create(name, size + cache_extra(redzone),
+					      cache_align(align, redzone), cache_flags(flags), ctor),
 			    name, size, redzone, kmem_cache_create, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_create);
@@ -200,9 +210,9 @@ struct kmem_cache *__memsan_kmem_cache_create_usercopy(const char *name, unsigne
 {
 	unsigned int redzone = cache_redzone(flags);
 
-	return module_cache(kmem_cache_create_usercopy(name, size + redzone,
+	return module_cache(kmem_cache_create_usercopy(name, size + cache_extra(redzone),
 						       cache_align(align, redzone),
-						       cache_flags(flags, redzone), useroffset,
+						       cache_flags(flags), useroffset,
 						       usersize, ctor),
 			    name, size, redzone, kmem_cache_create_usercopy, _RET_IP_);
 }

@@ -93,7 +93,7 @@ static inline bool own_kmalloc(size_t size, gfp_t flags, int node, void *fn, uns
 	/* the first object of a slab has no left redzone: memsan keeps it */
 	do {
 		obj = kmem_cache_alloc_node(cache, flags, node);
-	} while (obj && memsan_own_cache_hold(cache, obj) && --tries);
+	} while (obj && memsan_allocator_hold_first(cache, obj) && --tries);
 	/*
 	 * Only first objects, slab after slab: not a failure of the caller's
 	 * kmalloc(), the kernel's caches serve it (without a left redzone).
@@ -101,6 +101,50 @@ static inline bool own_kmalloc(size_t size, gfp_t flags, int node, void *fn, uns
 	if (!tries)
 		return false;
 	*ptr = tracked(obj, size, fn, ret);
+	return true;
+}
+
+/*
+ * @call, an allocation from @cache, made again while it returns the first
+ * object of a slab of a guarded cache (a module's, with memsan's guard):
+ * memsan keeps those (memsan_allocator_hold_first()).  After
+ * OWN_KMALLOC_TRIES of them in a row the last one is the caller's, without
+ * a left redzone.  A statement expression: @call is made again.
+ */
+#define alloc_unheld(cache, call)						\
+({										\
+	unsigned int __tries = OWN_KMALLOC_TRIES;				\
+	void *__obj;								\
+										\
+	do {									\
+		__obj = (call);							\
+	} while (__obj && --__tries && memsan_allocator_hold_first(cache, __obj));	\
+	__obj;									\
+})
+
+/*
+ * The same for the @nr objects a bulk allocation from @cache put in @ptrs:
+ * each first object memsan keeps is replaced by one from @alloc_node
+ * (kmem_cache_alloc_node() of this kernel).  If a replacement fails, the
+ * others go back and the bulk allocation fails, as it does in the kernel:
+ * return false.
+ */
+static inline bool unhold_bulk(struct kmem_cache *cache, void **ptrs, size_t nr, gfp_t flags,
+			       void *(*alloc_node)(struct kmem_cache *, gfp_t, int))
+{
+	size_t i, j;
+
+	for (i = 0; i < nr; i++) {
+		if (!memsan_allocator_hold_first(cache, ptrs[i]))
+			continue;
+		ptrs[i] = alloc_unheld(cache, alloc_node(cache, flags, NUMA_NO_NODE));
+		if (ptrs[i])
+			continue;
+		for (j = 0; j < nr; j++)
+			if (j != i)
+				memsan_allocator_free_untouched(ptrs[j]);
+		return false;
+	}
 	return true;
 }
 

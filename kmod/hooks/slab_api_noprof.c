@@ -218,8 +218,8 @@ void *__memsan_kmem_cache_alloc_noprof(struct kmem_cache *cache, gfp_t flags)
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked_in(cache, kmem_cache_alloc_noprof(cache, flags), kmem_cache_alloc_noprof,
-			  _RET_IP_);
+	return tracked_in(cache, alloc_unheld(cache, kmem_cache_alloc_noprof(cache, flags)),
+			  kmem_cache_alloc_noprof, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_alloc_noprof);
 
@@ -228,7 +228,8 @@ void *__memsan_kmem_cache_alloc_lru_noprof(struct kmem_cache *cache, struct list
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked_in(cache, kmem_cache_alloc_lru_noprof(cache, lru, flags),
+	return tracked_in(cache,
+			  alloc_unheld(cache, kmem_cache_alloc_lru_noprof(cache, lru, flags)),
 			  kmem_cache_alloc_lru_noprof, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_alloc_lru_noprof);
@@ -237,22 +238,33 @@ void *__memsan_kmem_cache_alloc_node_noprof(struct kmem_cache *cache, gfp_t flag
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked_in(cache, kmem_cache_alloc_node_noprof(cache, flags, node),
+	return tracked_in(cache,
+			  alloc_unheld(cache, kmem_cache_alloc_node_noprof(cache, flags, node)),
 			  kmem_cache_alloc_node_noprof, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_alloc_node_noprof);
 
-/* Record the @filled objects a bulk allocation put in @ptrs. */
-static void track_bulk(struct kmem_cache *cache, void **ptrs, size_t filled, unsigned long ret)
+/*
+ * The @filled objects a bulk allocation put in @ptrs: first objects of
+ * slabs replaced (unhold_bulk()), then recorded.  Return: false if a
+ * replacement failed: the bulk allocation fails.
+ */
+static bool bulk_done(struct kmem_cache *cache, void **ptrs, size_t filled, gfp_t flags,
+		      unsigned long ret)
 {
 	depot_stack_handle_t stack;
 	size_t i;
 
-	if (!filled || !memsan_enabled() || !memsan_cache_trackable(cache))
-		return;
+	if (!filled)
+		return true;
+	if (!unhold_bulk(cache, ptrs, filled, flags, kmem_cache_alloc_node_noprof))
+		return false;
+	if (!memsan_enabled() || !memsan_cache_trackable(cache))
+		return true;
 	stack = memsan_save_stack((unsigned long)kmem_cache_alloc_bulk_noprof, ret);
 	for (i = 0; i < filled; i++)
 		memsan_track_object(ptrs[i], 0, stack);
+	return true;
 }
 
 /* The bulk allocation returns a count (int) up to 6.x, success (bool) in 7.x. */
@@ -268,8 +280,7 @@ bool __memsan_kmem_cache_alloc_bulk_noprof(struct kmem_cache *cache, gfp_t flags
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return false;
 	done = kmem_cache_alloc_bulk_noprof(cache, flags, nr, ptrs);
-	track_bulk(cache, ptrs, done ? nr : 0, _RET_IP_);
-	return done;
+	return done && bulk_done(cache, ptrs, nr, flags, _RET_IP_);
 }
 #else
 int __memsan_kmem_cache_alloc_bulk_noprof(struct kmem_cache *cache, gfp_t flags, size_t nr,
@@ -283,7 +294,8 @@ int __memsan_kmem_cache_alloc_bulk_noprof(struct kmem_cache *cache, gfp_t flags,
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return 0;
 	got = kmem_cache_alloc_bulk_noprof(cache, flags, nr, ptrs);
-	track_bulk(cache, ptrs, got > 0 ? got : 0, _RET_IP_);
+	if (got > 0 && !bulk_done(cache, ptrs, got, flags, _RET_IP_))
+		return 0;
 	return got;
 }
 #endif

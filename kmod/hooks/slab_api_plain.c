@@ -148,7 +148,8 @@ void *__memsan_kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags)
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked_in(cache, kmem_cache_alloc(cache, flags), kmem_cache_alloc, _RET_IP_);
+	return tracked_in(cache, alloc_unheld(cache, kmem_cache_alloc(cache, flags)),
+			  kmem_cache_alloc, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_alloc);
 
@@ -157,8 +158,8 @@ void *__memsan_kmem_cache_alloc_lru(struct kmem_cache *cache, struct list_lru *l
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked_in(cache, kmem_cache_alloc_lru(cache, lru, flags), kmem_cache_alloc_lru,
-			  _RET_IP_);
+	return tracked_in(cache, alloc_unheld(cache, kmem_cache_alloc_lru(cache, lru, flags)),
+			  kmem_cache_alloc_lru, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_alloc_lru);
 
@@ -166,7 +167,7 @@ void *__memsan_kmem_cache_alloc_node(struct kmem_cache *cache, gfp_t flags, int 
 {
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return NULL;
-	return tracked_in(cache, kmem_cache_alloc_node(cache, flags, node),
+	return tracked_in(cache, alloc_unheld(cache, kmem_cache_alloc_node(cache, flags, node)),
 			  kmem_cache_alloc_node, _RET_IP_);
 }
 EXPORT_SYMBOL(__memsan_kmem_cache_alloc_node);
@@ -180,6 +181,8 @@ int __memsan_kmem_cache_alloc_bulk(struct kmem_cache *cache, gfp_t flags, size_t
 	if (memsan_inject_fail(flags, _RET_IP_))
 		return 0;
 	got = kmem_cache_alloc_bulk(cache, flags, nr, ptrs);
+	if (got > 0 && !unhold_bulk(cache, ptrs, got, flags, kmem_cache_alloc_node))
+		return 0;
 	if (got <= 0 || !memsan_enabled() || !memsan_cache_trackable(cache))
 		return got;
 	stack = memsan_save_stack((unsigned long)kmem_cache_alloc_bulk, _RET_IP_);

@@ -16,6 +16,7 @@
 #include <linux/percpu.h>
 #include <linux/poison.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
@@ -24,12 +25,17 @@
 #include "shadow_port/memsan_shadow.h"
 
 /*
- * The caches whose objects end with memsan's guard (objects/own_caches.c),
- * for memsan_cache_guard(), which runs on every classified slab pointer: an
- * open-addressed table of cache pointers, written only at load and unload.
+ * The caches whose objects end with memsan's guard (memsan's own kmalloc
+ * caches, objects/own_caches.c, and the caches instrumented modules create,
+ * hooks/slab_api.c), for memsan_cache_guard(), which runs on every
+ * classified slab pointer: an open-addressed table of cache pointers, read
+ * without a lock.  A module's cache leaves a tombstone when it is destroyed,
+ * so that the lookups of the others still find them.
  */
-#define GUARDED_BITS	6
+#define GUARDED_BITS	8
+#define GUARDED_GONE	((struct kmem_cache *)1)
 static struct kmem_cache *guarded[1 << GUARDED_BITS];
+static DEFINE_SPINLOCK(guarded_lock);
 
 static unsigned int guard_slot(const struct kmem_cache *cache)
 {
@@ -38,30 +44,56 @@ static unsigned int guard_slot(const struct kmem_cache *cache)
 
 /**
  * memsan_allocator_guard_add() - @cache's objects end with memsan's guard
- * @cache:	one of memsan's own kmalloc caches, just made
+ * @cache:	a cache just made, from which nothing was allocated yet
  *
- * At load.  Return: false if the table is full.
+ * Return: false if the table is full: its objects then have no left
+ * redzone, the guard is a few more bytes of each slot.
  */
 bool memsan_allocator_guard_add(struct kmem_cache *cache)
 {
 	unsigned int i, h = guard_slot(cache);
+	bool added = false;
 
+	spin_lock(&guarded_lock);
 	for (i = 0; i < ARRAY_SIZE(guarded); i++, h = (h + 1) % ARRAY_SIZE(guarded)) {
-		if (!guarded[h]) {
+		if (!guarded[h] || guarded[h] == GUARDED_GONE) {
 			WRITE_ONCE(guarded[h], cache);
-			return true;
+			added = true;
+			break;
 		}
 	}
-	return false;
+	spin_unlock(&guarded_lock);
+	return added;
+}
+
+/**
+ * memsan_allocator_guard_remove() - @cache is about to be destroyed
+ * @cache:	any cache
+ *
+ * After its objects went back: no pointer into it is classified any more.
+ */
+void memsan_allocator_guard_remove(struct kmem_cache *cache)
+{
+	unsigned int i, h = guard_slot(cache);
+
+	spin_lock(&guarded_lock);
+	for (i = 0; i < ARRAY_SIZE(guarded) && guarded[h]; i++,
+	     h = (h + 1) % ARRAY_SIZE(guarded)) {
+		if (guarded[h] == cache) {
+			WRITE_ONCE(guarded[h], GUARDED_GONE);
+			break;
+		}
+	}
+	spin_unlock(&guarded_lock);
 }
 
 /**
  * memsan_cache_guard() - the left redzone memsan keeps before @cache's objects
  * @cache:	any slab cache
  *
- * Return: MEMSAN_GUARD for memsan's own kmalloc caches without SLUB's left
- * redzone (memsan_allocator_guard_add()): the last bytes of every slot, before the next object; 0 for
- * every other cache.
+ * Return: MEMSAN_GUARD for a cache memsan_allocator_guard_add() took (its
+ * slots end with the guard: the next object's left redzone); 0 for every
+ * other cache.
  */
 unsigned int memsan_cache_guard(const struct kmem_cache *cache)
 {
@@ -98,6 +130,70 @@ void memsan_allocator_guard_clear(void)
 
 	for (i = 0; i < ARRAY_SIZE(guarded); i++)
 		WRITE_ONCE(guarded[i], NULL);
+}
+
+/*
+ * The first objects of slabs of guarded caches, which memsan keeps (they
+ * have no slot before them for a left redzone), linked through their first
+ * word.
+ */
+static void *held;
+static DEFINE_RAW_SPINLOCK(held_lock);
+
+/**
+ * memsan_allocator_hold_first() - keep the first object of a slab back
+ * @cache:	the cache @obj came from
+ * @obj:	an object just allocated
+ *
+ * The first object of a slab of a guarded cache would have no left
+ * redzone: memsan keeps it (until the cache is destroyed or memsan
+ * unloaded) and the caller allocates another.  Its first word links it:
+ * what a constructor put there is lost, which does not matter for an
+ * object that goes back only when nothing allocates from its cache any
+ * more.  Any context.
+ *
+ * Return: true if memsan kept @obj.
+ */
+bool memsan_allocator_hold_first(struct kmem_cache *cache, void *obj)
+{
+	unsigned long flags;
+
+	if (!memsan_slab_first((unsigned long)obj) || !memsan_cache_guard(cache))
+		return false;
+	raw_spin_lock_irqsave(&held_lock, flags);
+	*(void **)obj = held;
+	held = obj;
+	raw_spin_unlock_irqrestore(&held_lock, flags);
+	return true;
+}
+
+/**
+ * memsan_allocator_release_held() - give back the kept first objects
+ * @cache:	those of this cache, before it is destroyed; NULL: all (unload)
+ */
+void memsan_allocator_release_held(struct kmem_cache *cache)
+{
+	void **link, *obj, *mine = NULL;
+	unsigned long flags;
+
+	if (cache && !memsan_cache_guard(cache))
+		return;
+	raw_spin_lock_irqsave(&held_lock, flags);
+	link = &held;
+	while ((obj = *link)) {
+		if (!cache || memsan_folio_slab_cache(virt_to_folio(obj)) == cache) {
+			*link = *(void **)obj;
+			*(void **)obj = mine;
+			mine = obj;
+		} else {
+			link = (void **)obj;
+		}
+	}
+	raw_spin_unlock_irqrestore(&held_lock, flags);
+	while ((obj = mine)) {
+		mine = *(void **)obj;
+		memsan_allocator_free_untouched(obj);
+	}
 }
 
 /**
@@ -243,7 +339,7 @@ static void left_redzone_release(struct kmem_cache *cache, unsigned long addr,
 
 /**
  * memsan_allocator_free_untouched() - kfree() of an object memsan never tracked
- * @obj:	a slab object memsan kept for itself (memsan_own_cache_hold())
+ * @obj:	a slab object memsan kept for itself (memsan_allocator_hold_first())
  *
  * Past the free hooks, shadow and left redzone untouched.
  */

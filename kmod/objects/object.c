@@ -412,7 +412,9 @@ void memsan_objects_purge_cache(struct kmem_cache *cache)
 
 		while ((obj = dead)) {
 			dead = obj->hash_next;
-			shadow_clear(&memsan_shadow, obj->addr, obj->slot_size);
+			/* its left redzone too: the cache's pages go back */
+			shadow_clear(&memsan_shadow, obj->addr - obj->left_zone,
+				     obj->left_zone + obj->slot_size);
 			memsan_count(MEMSAN_COUNTER_OBJECTS, -1);
 			memsan_object_free(obj);
 		}

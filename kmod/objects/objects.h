@@ -179,7 +179,6 @@ void memsan_own_caches_exit(void);
 struct kmem_cache *memsan_own_cache_for(size_t size, size_t grown, gfp_t flags);
 const char *memsan_own_cache_name(const struct kmem_cache *cache);
 unsigned int memsan_own_cache_class(const struct kmem_cache *cache);
-bool memsan_own_cache_hold(struct kmem_cache *cache, void *obj);
 
 /* === The slab allocator (allocator.c) === */
 
@@ -198,10 +197,16 @@ void memsan_allocator_vfree(const void *addr);
 void memsan_allocator_free_untouched(void *obj);
 unsigned int memsan_slot_left_zone(const struct memsan_slot *slot);
 
-/* memsan's left redzone in its own kmalloc caches: the end of every slot */
+/*
+ * memsan's left redzone in its own kmalloc caches and in the caches
+ * instrumented modules create: the end of every slot
+ */
 #define MEMSAN_GUARD	16
 bool memsan_allocator_guard_add(struct kmem_cache *cache);
+void memsan_allocator_guard_remove(struct kmem_cache *cache);
 void memsan_allocator_guard_clear(void);
+bool memsan_allocator_hold_first(struct kmem_cache *cache, void *obj);
+void memsan_allocator_release_held(struct kmem_cache *cache);
 unsigned int memsan_cache_guard(const struct kmem_cache *cache);
 bool memsan_slab_first(unsigned long addr);
 void memsan_allocator_flush(void);

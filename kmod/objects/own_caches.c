@@ -10,7 +10,7 @@
  * lifecycle.c) and clears it when the object goes back (objects/
  * allocator.c), so an underflow is reported however the previous slot is
  * used.  The first object of a slab has no slot before it: memsan keeps
- * it (memsan_own_cache_hold()) and never hands it out, which also keeps
+ * it (memsan_allocator_hold_first()) and never hands it out, which also keeps
  * the slab.  The object pointer is SLUB's own: the kernel's frees on the
  * module's behalf (kfree_rcu(), kvfree(), krealloc()'s kfree()) work as
  * for any slab object.
@@ -41,7 +41,6 @@
 #include <linux/log2.h>
 #include <linux/random.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 
 #include "compat/compat.h"
 #include "objects/objects.h"
@@ -66,50 +65,10 @@ static struct own_class own_caches[ARRAY_SIZE(own_classes)];
 static unsigned int own_count;
 static unsigned int own_capacity_extra;	/* bytes past the class: the redzone at load */
 
-/* The first objects of slabs memsan keeps, linked through their first word. */
-static void *held;
-static DEFINE_RAW_SPINLOCK(held_lock);
-
 /* What every object of memsan's caches is aligned to, at least. */
 static unsigned int own_min_align(void)
 {
 	return max_t(unsigned int, ARCH_KMALLOC_MINALIGN, OWN_MIN_LEFT_PAD);
-}
-
-/**
- * memsan_own_cache_hold() - keep the first object of a slab back
- * @cache:	one of memsan's caches, which @obj came from
- * @obj:	an object just allocated
- *
- * The first object of a slab of a guarded cache would have no left
- * redzone: memsan keeps it until unload and the caller allocates another.
- * Any context.
- *
- * Return: true if memsan kept @obj.
- */
-bool memsan_own_cache_hold(struct kmem_cache *cache, void *obj)
-{
-	unsigned long flags;
-
-	if (!memsan_slab_first((unsigned long)obj) || !memsan_cache_guard(cache))
-		return false;
-	raw_spin_lock_irqsave(&held_lock, flags);
-	*(void **)obj = held;
-	held = obj;
-	raw_spin_unlock_irqrestore(&held_lock, flags);
-	return true;
-}
-
-/* At unload, the objects no longer in use: give back the kept first objects. */
-static void held_release(void)
-{
-	void *obj, *next;
-
-	for (obj = held; obj; obj = next) {
-		next = *(void **)obj;
-		memsan_allocator_free_untouched(obj);
-	}
-	held = NULL;
 }
 
 static struct kmem_cache *own_cache_create(unsigned int size, unsigned int align,
@@ -237,7 +196,7 @@ void memsan_own_caches_exit(void)
 			w.live);
 	own_count = 0;
 	if (!w.live)
-		held_release();
+		memsan_allocator_release_held(NULL);
 	memsan_allocator_guard_clear();
 	for (i = 0; i < ARRAY_SIZE(own_caches); i++) {
 		struct own_class *c = &own_caches[i];

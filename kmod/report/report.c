@@ -240,9 +240,9 @@ static void fetch_stack(struct memsan_stack *s, depot_stack_handle_t handle, pid
 
 /*
  * Does @obj's slot hold @addr?  The slot runs from the object to the next
- * object's left redzone; the left redzone before the object (SLUB's pad in
- * module caches, memsan's guard in its own kmalloc caches) is the object's
- * too: an underflow.
+ * object's left redzone; the left redzone before the object (memsan's
+ * guard in its own kmalloc caches and in modules' caches, or SLUB's pad
+ * with slub_debug=Z) is the object's too: an underflow.
  */
 static bool object_covers(const struct memsan_object *obj, unsigned long addr)
 {

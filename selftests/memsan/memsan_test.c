@@ -236,6 +236,7 @@ static const struct expect cases[] = {
 	BAD(oob_left_const_kmalloc64, SOOB, WRITE, 1, -16, 64, NULL, UNCHECKED),
 	BAD(oob_left_kmalloc4096,   SOOB,  READ,   8, -8, 4096, NULL, UNCHECKED),
 	BAD(oob_left_kmem_cache,    SOOB,  READ,   1, -1, 20, VICTIM_CACHE, UNCHECKED),
+	BAD(oob_left_kmem_cache_bulk, SOOB, READ,  1, -1, 20, VICTIM_CACHE, UNCHECKED),
 	CLEAN(clean_kmalloc_align),
 	/* issue 10: alloc_pages_exact() */
 	BAD(uaf_pages_exact,        UAF,   READ,   1, 100, 5000, KIND_PAGES, BY_CASE),
@@ -289,6 +290,7 @@ static const struct {
 	{ "oob_left_const_kmalloc64", LEFT_PAD },
 	{ "oob_left_kmalloc4096", LEFT_PAD },
 	{ "oob_left_kmem_cache", LEFT_PAD },
+	{ "oob_left_kmem_cache_bulk", LEFT_PAD },
 };
 
 static const char *redzone_only_why(const char *name)

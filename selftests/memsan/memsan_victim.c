@@ -30,6 +30,7 @@
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
+#include <linux/kfence.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -1853,6 +1854,46 @@ static noinline int victim_clean_module_cache(void)
 }
 
 /*
+ * A bulk allocation from the module's cache, over several slabs: memsan
+ * keeps the first object of each slab (it has no slot before it for a
+ * left redzone) and must have put another in its place.  -EIO if one was
+ * handed out, else a 1-byte read at offset -1 of the first object.
+ */
+#define VICTIM_BULK_NR	256
+
+static noinline int victim_oob_left_kmem_cache_bulk(void)
+{
+	void **ptrs = kcalloc(VICTIM_BULK_NR, sizeof(*ptrs), GFP_KERNEL);
+	int i, ret = 0;
+	u8 v;
+
+	if (!ptrs)
+		return -ENOMEM;
+	/* 6.1-6.x return the count, 7.x true: 0 is a failure on all of them */
+	if (!kmem_cache_alloc_bulk(victim_cache, GFP_KERNEL, VICTIM_BULK_NR, ptrs)) {
+		kfree(ptrs);
+		return -ENOMEM;
+	}
+	for (i = 0; i < VICTIM_BULK_NR; i++) {
+		void *p = ptrs[i];
+
+		if (PAGE_ALIGNED(p) && !is_kfence_address(p) &&
+		    folio_address(virt_to_folio(p)) == p)
+			ret = -EIO;
+	}
+	if (!ret) {
+		u8 *p = ptrs[0];
+
+		OPTIMIZER_HIDE_VAR(p);
+		v = READ_ONCE(p[-1]);
+		barrier_data(&v);
+	}
+	kmem_cache_free_bulk(victim_cache, VICTIM_BULK_NR, ptrs);
+	kfree(ptrs);
+	return ret;
+}
+
+/*
  * === get_user() and put_user() of a kernel-side object (issue 10) ===
  *
  * The kernel side of get_user()/put_user() is plain C in the macro (the
@@ -2288,6 +2329,7 @@ static const struct victim_case victim_cases[] = {
 	VICTIM_CASE(oob_left_const_kmalloc64),
 	VICTIM_CASE(oob_left_kmalloc4096),
 	VICTIM_CASE(oob_left_kmem_cache),
+	VICTIM_CASE(oob_left_kmem_cache_bulk),
 	VICTIM_CASE(clean_kmalloc_align),
 	VICTIM_CASE(uaf_pages_exact),
 	VICTIM_CASE(oob_pages_exact),
