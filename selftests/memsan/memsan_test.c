@@ -533,27 +533,49 @@ static bool report_equal(const struct report *a, const struct report *b)
 }
 
 /*
- * Index in @after of the first report that is not in @before.  memsan keeps
- * its reports in a ring, so the oldest of @before may have been dropped:
- * find the longest tail of @before that @after starts with.
+ * The longest tail of @before (@b_nr reports) that @after (@a_nr reports)
+ * starts with: how many of @before are still there.
  */
-static size_t first_new_report(const struct report_list *before,
-			       const struct report_list *after)
+static size_t kept_tail(const struct report *before, size_t b_nr,
+			const struct report *after, size_t a_nr)
 {
 	size_t drop, i, kept;
 
-	for (drop = 0; drop < before->nr; drop++) {
-		kept = before->nr - drop;
-		if (kept > after->nr)
+	for (drop = 0; drop < b_nr; drop++) {
+		kept = b_nr - drop;
+		if (kept > a_nr)
 			continue;
 		for (i = 0; i < kept; i++)
-			if (!report_equal(&before->reports[drop + i],
-					  &after->reports[i]))
+			if (!report_equal(&before[drop + i], &after[i]))
 				break;
 		if (i == kept)
 			return kept;
 	}
 	return 0;
+}
+
+/* memsan keeps the first reports for good, then the last ones in a ring */
+#define REPORTS_KEPT_FIRST	16
+
+/*
+ * Index in @after of the first report that is not in @before.  memsan
+ * keeps its first REPORTS_KEPT_FIRST reports and the last ones in a ring
+ * (debugfs "reports"), so once the ring is full the oldest of @before's
+ * ring part may have been dropped: past the kept first ones, find the
+ * longest tail of @before that @after goes on with.
+ */
+static size_t first_new_report(const struct report_list *before,
+			       const struct report_list *after)
+{
+	size_t head = REPORTS_KEPT_FIRST, i;
+
+	if (before->nr <= head || after->nr < head)
+		return kept_tail(before->reports, before->nr, after->reports, after->nr);
+	for (i = 0; i < head; i++)
+		if (!report_equal(&before->reports[i], &after->reports[i]))
+			return 0;
+	return head + kept_tail(before->reports + head, before->nr - head,
+				after->reports + head, after->nr - head);
 }
 
 static void diag_report(const struct report *r)
