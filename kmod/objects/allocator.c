@@ -74,14 +74,23 @@ bool memsan_allocator_guard_add(struct kmem_cache *cache)
  */
 void memsan_allocator_guard_remove(struct kmem_cache *cache)
 {
-	unsigned int i, h = guard_slot(cache);
+	unsigned int size = ARRAY_SIZE(guarded), i, n, h = guard_slot(cache);
 
 	spin_lock(&guarded_lock);
-	for (i = 0; i < ARRAY_SIZE(guarded) && guarded[h]; i++,
-	     h = (h + 1) % ARRAY_SIZE(guarded)) {
-		if (guarded[h] == cache) {
-			WRITE_ONCE(guarded[h], GUARDED_GONE);
-			break;
+	for (i = 0; i < size && guarded[h] && guarded[h] != cache; i++)
+		h = (h + 1) % size;
+	if (i < size && guarded[h] == cache) {
+		WRITE_ONCE(guarded[h], GUARDED_GONE);
+		/*
+		 * Tombstones just before an empty slot end no lookup that the
+		 * empty slot would not end: they go, so that a module loaded
+		 * and unloaded many times does not fill the table with them
+		 * (every lookup of a cache without the guard walks to an empty
+		 * slot).
+		 */
+		for (n = 0; n < size && guarded[h] == GUARDED_GONE && !guarded[(h + 1) % size]; n++) {
+			WRITE_ONCE(guarded[h], NULL);
+			h = (h + size - 1) % size;
 		}
 	}
 	spin_unlock(&guarded_lock);
