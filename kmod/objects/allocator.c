@@ -150,7 +150,7 @@ static void *held;
 static DEFINE_RAW_SPINLOCK(held_lock);
 
 /**
- * memsan_allocator_hold_first() - keep the first object of a slab back
+ * __memsan_allocator_hold_first() - keep the first object of a slab back
  * @cache:	the cache @obj came from
  * @obj:	an object just allocated
  *
@@ -163,7 +163,7 @@ static DEFINE_RAW_SPINLOCK(held_lock);
  *
  * Return: true if memsan kept @obj.
  */
-bool memsan_allocator_hold_first(struct kmem_cache *cache, void *obj)
+bool __memsan_allocator_hold_first(struct kmem_cache *cache, void *obj)
 {
 	unsigned long flags;
 

@@ -19,6 +19,7 @@
 #ifndef _MEMSAN_OBJECTS_H
 #define _MEMSAN_OBJECTS_H
 
+#include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/stackdepot.h>
@@ -205,10 +206,20 @@ unsigned int memsan_slot_left_zone(const struct memsan_slot *slot);
 bool memsan_allocator_guard_add(struct kmem_cache *cache);
 void memsan_allocator_guard_remove(struct kmem_cache *cache);
 void memsan_allocator_guard_clear(void);
-bool memsan_allocator_hold_first(struct kmem_cache *cache, void *obj);
+bool __memsan_allocator_hold_first(struct kmem_cache *cache, void *obj);
 void memsan_allocator_release_held(struct kmem_cache *cache);
 unsigned int memsan_cache_guard(const struct kmem_cache *cache);
 bool memsan_slab_first(unsigned long addr);
+
+/*
+ * __memsan_allocator_hold_first(), called on every allocation from a
+ * guarded cache: only a page-aligned object can start a slab, and that is
+ * tested here, without the call.
+ */
+static __always_inline bool memsan_allocator_hold_first(struct kmem_cache *cache, void *obj)
+{
+	return PAGE_ALIGNED(obj) && __memsan_allocator_hold_first(cache, obj);
+}
 void memsan_allocator_flush(void);
 void memsan_allocator_cache_destroy(struct kmem_cache *cache);
 
