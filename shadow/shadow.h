@@ -263,7 +263,7 @@ shadow_chunk(const struct shadow_map *m, unsigned long addr)
 
 /**
  * shadow_fast_clean() - the whole inline part of a naturally aligned access check
- * @m: shadow map.
+ * @f: the fast region of a shadow map (&m->fast).
  * @addr: address accessed.
  * @order: log2 of the bytes accessed, 0..3 (1, 2, 4 or 8 bytes; a constant).
  *
@@ -277,10 +277,10 @@ shadow_chunk(const struct shadow_map *m, unsigned long addr)
  * Return: nonzero if the access is certainly fine; 0 if the caller must decide out of
  * line (a shadow byte that is not zero, a misaligned access, another region).
  */
-static shadow_inline int shadow_fast_clean(const struct shadow_map *m, unsigned long addr,
+static shadow_inline int shadow_fast_clean(const struct shadow_region *f, unsigned long addr,
 					   unsigned int order)
 {
-	unsigned long off = addr - m->fast.base, g;
+	unsigned long off = addr - f->base, g;
 
 	if (order)
 		off = (off >> order) | (off << (SHADOW_LONG_BITS - order));
@@ -291,13 +291,13 @@ static shadow_inline int shadow_fast_clean(const struct shadow_map *m, unsigned 
 	 * and a byte, so it cannot tear, and any value of a slot a writer may be changing
 	 * is a valid one (the zero chunk's or the new chunk's), like any shadow byte.
 	 */
-	return shadow_likely(g < m->fast.ngranules) &&
-	       shadow_likely(!((const unsigned char *)m->fast.dir[g >> SHADOW_CHUNK_SHIFT])[g]);
+	return shadow_likely(g < f->ngranules) &&
+	       shadow_likely(!((const unsigned char *)f->dir[g >> SHADOW_CHUNK_SHIFT])[g]);
 }
 
 /**
  * shadow_fast_clean8() - shadow_fast_clean() of an 8-byte access, keeping nothing live
- * @m: shadow map.
+ * @f: the fast region of a shadow map (&m->fast).
  * @addr: in: the address accessed; out, when the access is not certainly fine: the
  *	same address, recomputed from the granule index.
  *
@@ -306,25 +306,25 @@ static shadow_inline int shadow_fast_clean(const struct shadow_map *m, unsigned 
  *
  * Return: nonzero if the access is certainly fine, as shadow_fast_clean(m, addr, 3).
  */
-static shadow_inline int shadow_fast_clean8(const struct shadow_map *m, unsigned long *addr)
+static shadow_inline int shadow_fast_clean8(const struct shadow_region *f, unsigned long *addr)
 {
-	unsigned long off = *addr - m->fast.base;
+	unsigned long off = *addr - f->base;
 	unsigned long g = (off >> SHADOW_GRANULE_SHIFT) |
 			  (off << (SHADOW_LONG_BITS - SHADOW_GRANULE_SHIFT));
 
-	if (shadow_likely(g < m->fast.ngranules &&
-			  !((const unsigned char *)m->fast.dir[g >> SHADOW_CHUNK_SHIFT])[g]))
+	if (shadow_likely(g < f->ngranules &&
+			  !((const unsigned char *)f->dir[g >> SHADOW_CHUNK_SHIFT])[g]))
 		return 1;
 	/* Opaque to the compiler: else it keeps the address live instead of undoing this. */
 	__asm__("" : "+r" (g));
 	*addr = ((g << SHADOW_GRANULE_SHIFT) | (g >> (SHADOW_LONG_BITS - SHADOW_GRANULE_SHIFT))) +
-		shadow_read_once(m->fast.base);
+		shadow_read_once(f->base);
 	return 0;
 }
 
 /**
  * shadow_fast_clean16() - the whole inline part of a 16-byte access check
- * @m: shadow map.
+ * @f: the fast region of a shadow map (&m->fast).
  * @addr: address accessed.
  *
  * As shadow_fast_clean(): the offset rotated right by 3 is a huge granule index when
@@ -336,24 +336,24 @@ static shadow_inline int shadow_fast_clean8(const struct shadow_map *m, unsigned
  * out of line (a shadow byte that is not zero, misaligned, the last granule of a page,
  * another region).
  */
-static shadow_inline int shadow_fast_clean16(const struct shadow_map *m, unsigned long addr)
+static shadow_inline int shadow_fast_clean16(const struct shadow_region *f, unsigned long addr)
 {
-	unsigned long off = addr - m->fast.base;
+	unsigned long off = addr - f->base;
 	unsigned long g = (off >> SHADOW_GRANULE_SHIFT) |
 			  (off << (SHADOW_LONG_BITS - SHADOW_GRANULE_SHIFT));
 	unsigned short pair;
 
-	if (shadow_unlikely(g >= m->fast.ngranules || !((g + 1) & (SHADOW_CHUNK_SIZE - 1))))
+	if (shadow_unlikely(g >= f->ngranules || !((g + 1) & (SHADOW_CHUNK_SIZE - 1))))
 		return 0;
 	/* one load of both bytes (plain, as in shadow_fast_clean()); never torn per byte */
-	__builtin_memcpy(&pair, (const unsigned char *)m->fast.dir[g >> SHADOW_CHUNK_SHIFT] + g,
+	__builtin_memcpy(&pair, (const unsigned char *)f->dir[g >> SHADOW_CHUNK_SHIFT] + g,
 			 sizeof(pair));
 	return shadow_likely(!pair);
 }
 
 /**
  * shadow_fast_cleanN() - the whole inline part of an access check of 1..16 bytes
- * @m: shadow map.
+ * @f: the fast region of a shadow map (&m->fast).
  * @addr: address accessed.
  * @size: bytes accessed.
  *
@@ -367,15 +367,15 @@ static shadow_inline int shadow_fast_clean16(const struct shadow_map *m, unsigne
  * must decide out of line (a shadow byte that is not zero, more than 16 bytes, three
  * granules, another region).
  */
-static shadow_inline int shadow_fast_cleanN(const struct shadow_map *m, unsigned long addr,
+static shadow_inline int shadow_fast_cleanN(const struct shadow_region *f, unsigned long addr,
 					    unsigned long size)
 {
-	unsigned long off = addr - m->fast.base;
+	unsigned long off = addr - f->base;
 	unsigned long g = off >> SHADOW_GRANULE_SHIFT;
 	unsigned long glast = (off + size - 1) >> SHADOW_GRANULE_SHIFT;
-	const unsigned long *dir = m->fast.dir;
+	const unsigned long *dir = f->dir;
 
-	if (shadow_unlikely(size > 2 * SHADOW_GRANULE_SIZE || glast >= m->fast.ngranules ||
+	if (shadow_unlikely(size > 2 * SHADOW_GRANULE_SIZE || glast >= f->ngranules ||
 			    glast - g > 1))
 		return 0;
 	return shadow_likely(!(((const unsigned char *)dir[g >> SHADOW_CHUNK_SHIFT])[g] |
@@ -496,7 +496,7 @@ static shadow_inline int shadow_check_in_page(const struct shadow_map *m, unsign
 static shadow_inline int shadow_check_small(const struct shadow_map *m, unsigned long addr,
 					    unsigned int order)
 {
-	if (shadow_likely(shadow_fast_clean(m, addr, order)))
+	if (shadow_likely(shadow_fast_clean(&m->fast, addr, order)))
 		return 0;
 	return shadow_range_bad(m, addr, addr + (1UL << order) - 1);
 }
@@ -548,7 +548,7 @@ static shadow_inline int shadow_check4(const struct shadow_map *m, unsigned long
  */
 static shadow_inline int shadow_check8(const struct shadow_map *m, unsigned long addr)
 {
-	if (shadow_likely(shadow_fast_clean8(m, &addr)))
+	if (shadow_likely(shadow_fast_clean8(&m->fast, &addr)))
 		return 0;
 	return shadow_range_bad(m, addr, addr + 7);
 }
@@ -565,7 +565,7 @@ static shadow_inline int shadow_check8(const struct shadow_map *m, unsigned long
  */
 static shadow_inline int shadow_check16(const struct shadow_map *m, unsigned long addr)
 {
-	if (shadow_likely(shadow_fast_clean16(m, addr)))
+	if (shadow_likely(shadow_fast_clean16(&m->fast, addr)))
 		return 0;
 	return shadow_range_bad(m, addr, addr + 15);
 }
@@ -585,7 +585,7 @@ static shadow_inline int shadow_check16(const struct shadow_map *m, unsigned lon
 static shadow_inline int shadow_checkN(const struct shadow_map *m, unsigned long addr,
 				       unsigned long size)
 {
-	if (shadow_likely(shadow_fast_cleanN(m, addr, size)) || shadow_unlikely(!size))
+	if (shadow_likely(shadow_fast_cleanN(&m->fast, addr, size)) || shadow_unlikely(!size))
 		return 0;
 	return shadow_range_bad(m, addr, addr + size - 1);
 }

@@ -244,7 +244,7 @@ static void fx_check_in_page_at(struct fx *fx, unsigned long addr)
 		int want = addr - r->base < r->npages * SHADOW_PAGE_SIZE &&
 			   !(addr & ((1UL << order) - 1)) && !model_code(&fx->md, addr);
 
-		expect_same(!!shadow_fast_clean(&fx->map, addr, order), want,
+		expect_same(!!shadow_fast_clean(&fx->map.fast, addr, order), want,
 			    "fast_clean(%#lx, %u)", addr, order);
 		if (want)
 			expect_same(model_bad(&fx->md, addr, 1UL << order), 0,
@@ -252,9 +252,9 @@ static void fx_check_in_page_at(struct fx *fx, unsigned long addr)
 	}
 	{
 		unsigned long a = addr;
-		int clean = shadow_fast_clean8(&fx->map, &a);
+		int clean = shadow_fast_clean8(&fx->map.fast, &a);
 
-		expect_same(!!clean, !!shadow_fast_clean(&fx->map, addr, 3), "fast_clean8(%#lx)",
+		expect_same(!!clean, !!shadow_fast_clean(&fx->map.fast, addr, 3), "fast_clean8(%#lx)",
 			    addr);
 		if (!clean)
 			expect_same(a, addr, "fast_clean8(%#lx) gave back", addr);
