@@ -281,7 +281,10 @@ static void notrace vfree_hook(unsigned long ip, unsigned long parent_ip,
 static void notrace cache_free_bulk_hook(unsigned long ip, unsigned long parent_ip,
 					 struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	if (memsan_enabled() && memsan_ftrace_arg(fregs, 1))
+	void **ptrs = (void **)memsan_ftrace_arg(fregs, 2);
+
+	/* memsan's own runs out of the quarantine go through (bypass: the array) */
+	if (!memsan_free_bypass_hit(ptrs) && memsan_enabled() && memsan_ftrace_arg(fregs, 1))
 		memsan_ftrace_redirect(fregs, memsan_kmem_cache_free_bulk);
 }
 

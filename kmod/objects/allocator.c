@@ -251,6 +251,34 @@ enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *sl
 	return addr == base ? MEMSAN_PTR_LARGE : MEMSAN_PTR_INTERIOR;
 }
 
+/**
+ * memsan_cache_slot() - the slot of an object @cache just handed out
+ * @cache:	the cache
+ * @ptr:	the object
+ * @slot:	filled in as memsan_classify_ptr() would
+ *
+ * A slab object starts its slot (after SLUB's left pad, before memsan's
+ * guard), so @cache says the rest; KFENCE places its objects anywhere in
+ * their page, and memsan_classify_ptr() must look.
+ *
+ * Return: false for KFENCE's objects (@slot not filled in).
+ */
+bool memsan_cache_slot(struct kmem_cache *cache, const void *ptr, struct memsan_slot *slot)
+{
+	unsigned int stride = memsan_cache_stride(cache);
+	unsigned int pad = memsan_cache_left_pad(cache);
+	unsigned int guard = pad ? 0 : memsan_cache_guard(cache);
+
+	if (is_kfence_address(ptr))
+		return false;
+	slot->cache = cache;
+	slot->slot_size = stride - pad - guard;
+	slot->start = (unsigned long)ptr;
+	slot->left_pad = pad;
+	slot->guard = guard;
+	return true;
+}
+
 /* === Frees past memsan's hooks === */
 
 DEFINE_PER_CPU(const void *, memsan_free_bypass);
@@ -396,6 +424,58 @@ void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 rele
 	else
 		kfree((void *)addr);
 	bypassed_call_end(flags);
+}
+
+/**
+ * memsan_allocator_free_batched() - memsan_allocator_free(), in runs
+ * @b:		the run being gathered (zeroed to start; memsan_allocator_free_end())
+ * @addr:	object start
+ * @cache:	its cache
+ * @release:	which free function the object was freed with
+ * @size:	bytes memsan owns from @addr
+ * @left_zone:	bytes before @addr that memsan poisoned
+ *
+ * Slab objects leaving the quarantine together go back with one
+ * kmem_cache_free_bulk() per run of one free function and cache (NULL for
+ * kfree(), which frees any slab object and large kmalloc): the free hook's
+ * trampoline and the interrupt toggle are paid once per run, not once per
+ * object.  Other kinds go back at once.
+ */
+void memsan_allocator_free_batched(struct memsan_free_run *b, unsigned long addr,
+				   struct kmem_cache *cache, u8 release, unsigned long size,
+				   unsigned int left_zone)
+{
+	struct kmem_cache *bulk_cache = release == MEMSAN_RELEASE_CACHE_FREE ? cache : NULL;
+
+	if (release != MEMSAN_RELEASE_KFREE && release != MEMSAN_RELEASE_CACHE_FREE) {
+		memsan_allocator_free(addr, cache, release, size, left_zone);
+		return;
+	}
+	if (b->nr && (b->cache != bulk_cache || b->nr == ARRAY_SIZE(b->ptrs)))
+		memsan_allocator_free_end(b);
+	if (cache && left_zone)
+		left_redzone_release(cache, addr, left_zone);
+	b->cache = bulk_cache;
+	b->ptrs[b->nr++] = (void *)addr;
+}
+
+/**
+ * memsan_allocator_free_end() - give back the run memsan_allocator_free_batched() gathered
+ * @b:		the run; empty afterwards
+ *
+ * The bypass is the array: the hook on kmem_cache_free_bulk() lets the
+ * call through, and nothing in it calls another hooked free.
+ */
+void memsan_allocator_free_end(struct memsan_free_run *b)
+{
+	unsigned long flags;
+
+	if (!b->nr)
+		return;
+	flags = bypassed_call_begin(b->ptrs);
+	kmem_cache_free_bulk(b->cache, b->nr, b->ptrs);
+	bypassed_call_end(flags);
+	b->nr = 0;
 }
 
 /**

@@ -191,9 +191,22 @@ enum memsan_ptr_kind {
 };
 
 enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *slot);
+bool memsan_cache_slot(struct kmem_cache *cache, const void *ptr, struct memsan_slot *slot);
 
 void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release,
 			   unsigned long size, unsigned int left_zone);
+
+/* Objects of one free function and cache going back together (memsan_allocator_free_batched()) */
+struct memsan_free_run {
+	struct kmem_cache *cache;	/* NULL: kfree() */
+	unsigned int nr;
+	void *ptrs[16];
+};
+
+void memsan_allocator_free_batched(struct memsan_free_run *b, unsigned long addr,
+				   struct kmem_cache *cache, u8 release, unsigned long size,
+				   unsigned int left_zone);
+void memsan_allocator_free_end(struct memsan_free_run *b);
 void memsan_allocator_vfree(const void *addr);
 void memsan_allocator_free_untouched(void *obj);
 unsigned int memsan_slot_left_zone(const struct memsan_slot *slot);

@@ -62,11 +62,16 @@ static unsigned long stage_limit(unsigned long budget)
  * Release a detached list of quarantined objects.  The shadow is cleared and
  * the record removed before the object goes back: from then on the allocator
  * may hand the address out again, and the allocation hook records it anew.
+ * Slab objects go back in runs (memsan_allocator_free_batched()).
  */
 static void release_list(struct memsan_object *list)
 {
 	struct memsan_object *obj, *rec;
+	struct memsan_free_run run;
 	long released = 0;
+
+	run.cache = NULL;
+	run.nr = 0;
 
 	while ((obj = list)) {
 		unsigned long addr = obj->addr;
@@ -82,8 +87,9 @@ static void release_list(struct memsan_object *list)
 			continue;	/* leave the object alone rather than free it twice */
 		memsan_object_free(obj);
 		released++;
-		memsan_allocator_free(addr, cache, release, slot_size, left_zone);
+		memsan_allocator_free_batched(&run, addr, cache, release, slot_size, left_zone);
 	}
+	memsan_allocator_free_end(&run);
 	if (released)
 		memsan_count(MEMSAN_COUNTER_QUARANTINE_RELEASED, released);
 }
