@@ -74,6 +74,8 @@ static inline bool memsan_caller_tracked(unsigned long caller)
 bool memsan_cache_trackable(struct kmem_cache *cache);
 size_t memsan_grown_size(size_t size);
 void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle_t stack);
+void memsan_track_cache_object(struct kmem_cache *cache, const void *ptr, unsigned long size,
+			       depot_stack_handle_t stack);
 bool memsan_realloc_needs_record(const void *old, const void *ptr);
 bool memsan_kvmalloc_needs_record(const void *ptr);
 size_t memsan_track_ksize(const void *ptr, size_t size);

@@ -63,33 +63,22 @@ size_t memsan_grown_size(size_t size)
 	return size + redzone;
 }
 
-/**
- * memsan_track_object() - record a new object and poison what was not asked for
- * @ptr:	the object
- * @size:	bytes the caller asked for; 0 means the whole object (kmem_cache)
- * @stack:	allocation stack
- *
- * Anything but a slab object or a large kmalloc object is ignored.  A record
- * already at @ptr is replaced.
+/*
+ * memsan_track_object() of the slab or large kmalloc object in @slot (@kind
+ * MEMSAN_PTR_SLAB or _LARGE).
  */
-void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle_t stack)
+static void track_slot(enum memsan_ptr_kind kind, const struct memsan_slot *slot,
+		       unsigned long size, depot_stack_handle_t stack)
 {
 	struct memsan_object *obj;
-	struct memsan_slot slot;
-	enum memsan_ptr_kind kind;
 	unsigned int pad;
 	u8 redzone;
 
-	if (ZERO_OR_NULL_PTR(ptr))
-		return;
-	kind = memsan_classify_ptr(ptr, &slot);
-	if (kind != MEMSAN_PTR_SLAB && kind != MEMSAN_PTR_LARGE)
-		return;
-	if (!memsan_cache_trackable(slot.cache))
+	if (!memsan_cache_trackable(slot->cache))
 		return;
 	if (!size)
-		size = slot.cache ? cache_size(slot.cache) : slot.slot_size;
-	if (MEMSAN_WARN_ON(size > slot.slot_size))
+		size = slot->cache ? cache_size(slot->cache) : slot->slot_size;
+	if (MEMSAN_WARN_ON(size > slot->slot_size))
 		return;
 
 	obj = memsan_object_alloc();
@@ -103,8 +92,8 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 	 * the page of a tracked object must have a chunk even when the object
 	 * fills its slot and no byte of the page is poisoned.
 	 */
-	if (shadow_reserve(&memsan_shadow, slot.start, 1) ||
-	    shadow_mark_object(&memsan_shadow, slot.start, size, slot.slot_size, redzone)) {
+	if (shadow_reserve(&memsan_shadow, slot->start, 1) ||
+	    shadow_mark_object(&memsan_shadow, slot->start, size, slot->slot_size, redzone)) {
 		memsan_object_free(obj);
 		memsan_count(MEMSAN_COUNTER_UNTRACKED_NOMEM, 1);
 		return;
@@ -118,13 +107,13 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 	 * object of a slab, which has no slot before it (memsan keeps those
 	 * for itself: memsan_allocator_hold_first()).
 	 */
-	pad = memsan_slot_left_zone(&slot);
+	pad = memsan_slot_left_zone(slot);
 	if (pad)
-		shadow_poison(&memsan_shadow, slot.start - pad, pad, SHADOW_REDZONE_LEFT);
-	obj->addr = slot.start;
-	obj->cache = slot.cache;
+		shadow_poison(&memsan_shadow, slot->start - pad, pad, SHADOW_REDZONE_LEFT);
+	obj->addr = slot->start;
+	obj->cache = slot->cache;
 	obj->size = size;
-	obj->slot_size = slot.slot_size;
+	obj->slot_size = slot->slot_size;
 	obj->alloc_stack = stack;
 	obj->alloc_pid = task_pid_nr(current);
 	obj->state = MEMSAN_OBJECT_LIVE;
@@ -132,6 +121,49 @@ void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle
 	obj->left_zone = pad;
 	memsan_object_insert(obj);
 	memsan_count(MEMSAN_COUNTER_ALLOCS, 1);
+}
+
+/**
+ * memsan_track_object() - record a new object and poison what was not asked for
+ * @ptr:	the object
+ * @size:	bytes the caller asked for; 0 means the whole object (kmem_cache)
+ * @stack:	allocation stack
+ *
+ * Anything but a slab object or a large kmalloc object is ignored.  A record
+ * already at @ptr is replaced.
+ */
+void memsan_track_object(const void *ptr, unsigned long size, depot_stack_handle_t stack)
+{
+	struct memsan_slot slot;
+	enum memsan_ptr_kind kind;
+
+	if (ZERO_OR_NULL_PTR(ptr))
+		return;
+	kind = memsan_classify_ptr(ptr, &slot);
+	if (kind == MEMSAN_PTR_SLAB || kind == MEMSAN_PTR_LARGE)
+		track_slot(kind, &slot, size, stack);
+}
+
+/**
+ * memsan_track_cache_object() - memsan_track_object() of an object @cache
+ *	just handed out
+ * @cache:	the cache
+ * @ptr:	the object (not NULL)
+ * @size:	as for memsan_track_object()
+ * @stack:	allocation stack
+ *
+ * Its slot follows from @cache alone (memsan_cache_slot()), without the
+ * page lookups of memsan_classify_ptr(), except for KFENCE's objects.
+ */
+void memsan_track_cache_object(struct kmem_cache *cache, const void *ptr, unsigned long size,
+			       depot_stack_handle_t stack)
+{
+	struct memsan_slot slot;
+
+	if (memsan_cache_slot(cache, ptr, &slot))
+		track_slot(MEMSAN_PTR_SLAB, &slot, size, stack);
+	else
+		memsan_track_object(ptr, size, stack);
 }
 
 /**

@@ -35,10 +35,20 @@ static inline void *tracked(void *ptr, size_t size, void *fn, unsigned long ret)
 	return ptr;
 }
 
-/* The same for an object of @cache. */
+/* tracked() of an object @cache just handed out: its slot needs no lookup */
+static inline void *tracked_from(struct kmem_cache *cache, void *ptr, size_t size, void *fn,
+				 unsigned long ret)
+{
+	if (memsan_enabled() && !ZERO_OR_NULL_PTR(ptr))
+		memsan_track_cache_object(cache, ptr, size,
+					  memsan_save_stack((unsigned long)fn, ret));
+	return ptr;
+}
+
+/* The same for an object of @cache, the whole object. */
 static inline void *tracked_in(struct kmem_cache *cache, void *ptr, void *fn, unsigned long ret)
 {
-	return memsan_cache_trackable(cache) ? tracked(ptr, 0, fn, ret) : ptr;
+	return memsan_cache_trackable(cache) ? tracked_from(cache, ptr, 0, fn, ret) : ptr;
 }
 
 /* Record @ptr of @size bytes, unless it is NULL or an error pointer. */
@@ -100,7 +110,7 @@ static inline bool own_kmalloc(size_t size, gfp_t flags, int node, void *fn, uns
 	 */
 	if (!tries)
 		return false;
-	*ptr = tracked(obj, size, fn, ret);
+	*ptr = tracked_from(cache, obj, size, fn, ret);
 	return true;
 }
 
