@@ -63,6 +63,19 @@ struct own_class {
 
 static struct own_class own_caches[ARRAY_SIZE(own_classes)];
 static unsigned int own_count;
+
+/*
+ * The own_caches[] index of a kmalloc of each size, found with one load:
+ * by steps of 8 bytes up to OWN_SMALL_MAX, then by power of two (every
+ * class above it is one); OWN_NONE where no class of this machine fits.
+ * Which classes exist depends on ARCH_KMALLOC_MINALIGN (arm64: 128).
+ */
+#define OWN_SMALL_MAX	192
+#define OWN_LARGE_MAX	4096
+#define OWN_NONE	0xff
+static u8 own_small_index[OWN_SMALL_MAX / 8 + 1];	/* by (size + 7) / 8 */
+static u8 own_large_index[ilog2(OWN_LARGE_MAX) + 1];	/* by fls(size - 1) */
+static_assert(ARRAY_SIZE(own_classes) < OWN_NONE);
 static unsigned int own_capacity_extra;	/* bytes past the class: the redzone at load */
 
 /* What every object of memsan's caches is aligned to, at least. */
@@ -87,6 +100,27 @@ static struct kmem_cache *own_cache_create(unsigned int size, unsigned int align
 		cache = NULL;
 	}
 	return cache;
+}
+
+/* The first of the own_count classes that holds @size bytes, or OWN_NONE */
+static u8 own_first_class(unsigned int size)
+{
+	unsigned int i;
+
+	for (i = 0; i < own_count; i++)
+		if (size <= own_caches[i].size)
+			return i;
+	return OWN_NONE;
+}
+
+static void own_index_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(own_small_index); i++)
+		own_small_index[i] = own_first_class(i * 8);
+	for (i = 0; i < ARRAY_SIZE(own_large_index); i++)
+		own_large_index[i] = own_first_class(1U << i);
 }
 
 /**
@@ -125,6 +159,7 @@ void memsan_own_caches_init(void)
 		return;
 	}
 	own_capacity_extra = redzone;
+	own_index_init();
 }
 
 struct own_count_walk {
@@ -221,20 +256,24 @@ void memsan_own_caches_exit(void)
  */
 struct kmem_cache *memsan_own_cache_for(size_t size, size_t grown, gfp_t flags)
 {
+	const struct own_class *c;
 	unsigned int i;
 
 	if (flags & (GFP_DMA | GFP_DMA32 | __GFP_RECLAIMABLE))
 		return NULL;
-	for (i = 0; i < own_count; i++) {
-		const struct own_class *c = &own_caches[i];
-
-		if (size > c->size)
-			continue;
-		if (grown > c->size + own_capacity_extra)
-			return NULL;
-		return size == c->size ? c->aligned : c->packed;
-	}
-	return NULL;
+	if (size <= OWN_SMALL_MAX)
+		i = own_small_index[(size + 7) / 8];
+	else if (size <= OWN_LARGE_MAX)
+		i = own_large_index[fls(size - 1)];
+	else
+		return NULL;
+	/* none made, or gone (own_count is 0 after memsan_own_caches_exit()) */
+	if (i >= READ_ONCE(own_count))
+		return NULL;
+	c = &own_caches[i];
+	if (grown > c->size + own_capacity_extra)
+		return NULL;
+	return size == c->size ? c->aligned : c->packed;
 }
 
 static const struct own_class *own_class_of(const struct kmem_cache *cache)
