@@ -426,6 +426,12 @@ void memsan_free_object(struct kmem_cache *cache, void *ptr, u8 release, unsigne
 
 	if (ZERO_OR_NULL_PTR(ptr))
 		return;
+	/* the common free: a live record, still current, needs no classification */
+	obj = memsan_object_mark_freed_current((unsigned long)ptr, cache, release);
+	if (obj) {
+		quarantine_freed(obj, ip, fn);
+		return;
+	}
 	kind = memsan_classify_ptr(ptr, &slot);
 	if (kind == MEMSAN_PTR_NOT_HEAP && not_slab_memory(ptr)) {
 		memsan_report_mismatch(ptr, ip, fn, cache);

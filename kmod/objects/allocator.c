@@ -279,6 +279,31 @@ bool memsan_cache_slot(struct kmem_cache *cache, const void *ptr, struct memsan_
 	return true;
 }
 
+/**
+ * memsan_record_current() - is the memory of a slab or large kmalloc record
+ *	still what the record says?
+ * @obj:	a live record
+ *
+ * A slab object's page still belongs to the record's cache (a cache's
+ * objects all start where its layout puts them), a large kmalloc's folio
+ * still starts at the object and has the record's size.  Not so when the
+ * object went back to the allocator unseen (memsan_object_mark_freed()).
+ * The record proves its address is in the linear map: no virt_addr_valid().
+ */
+bool memsan_record_current(const struct memsan_object *obj)
+{
+	struct folio *folio;
+
+	if (obj->kind != MEMSAN_KIND_SLAB && obj->kind != MEMSAN_KIND_LARGE)
+		return false;
+	folio = virt_to_folio((void *)obj->addr);
+	if (obj->kind == MEMSAN_KIND_SLAB)
+		return folio_test_slab(folio) && memsan_folio_slab_cache(folio) == obj->cache;
+	return !folio_test_slab(folio) && folio_test_large(folio) &&
+	       (unsigned long)folio_address(folio) == obj->addr &&
+	       folio_size(folio) == obj->slot_size;
+}
+
 /* === Frees past memsan's hooks === */
 
 DEFINE_PER_CPU(const void *, memsan_free_bypass);

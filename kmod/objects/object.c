@@ -305,6 +305,43 @@ struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u
 }
 
 /**
+ * memsan_object_mark_freed_current() - memsan_object_mark_freed() of a
+ *	record known to be current
+ * @addr:	the pointer given to kfree() or kmem_cache_free()
+ * @cache:	the cache given to kmem_cache_free(), NULL for kfree()
+ * @release:	how the quarantine will give it back
+ *
+ * The common free: a live record at @addr whose memory is still what the
+ * record says (memsan_record_current()), of @cache if one is given.  Then
+ * @addr starts the slot memsan_classify_ptr() would find, with the
+ * record's cache and size: the free needs no classification.
+ *
+ * Return: the record if this call moved it to quarantined; NULL if the
+ * caller must classify the pointer and call memsan_object_mark_freed().
+ */
+struct memsan_object *memsan_object_mark_freed_current(unsigned long addr,
+						       struct kmem_cache *cache, u8 release)
+{
+	unsigned int bucket = object_bucket(addr);
+	struct memsan_object *obj;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(object_lock(bucket), flags);
+	obj = *object_slot(bucket, addr);
+	if (obj && obj->state == MEMSAN_OBJECT_LIVE && (!cache || obj->cache == cache) &&
+	    memsan_record_current(obj)) {
+		obj->state = MEMSAN_OBJECT_QUARANTINED;
+		obj->free_stack = 0;	/* the caller saves it */
+		obj->free_pid = task_pid_nr(current);
+		obj->release = release;
+	} else {
+		obj = NULL;
+	}
+	raw_spin_unlock_irqrestore(object_lock(bucket), flags);
+	return obj;
+}
+
+/**
  * memsan_object_mark_freed_kind() - the same for a page or vmalloc object
  * @addr:	the address given to the free function
  * @kind:	the kind that free function frees (enum memsan_object_kind)

@@ -117,6 +117,8 @@ struct memsan_object *memsan_object_remove(unsigned long addr);
 bool memsan_object_lookup(unsigned long addr, struct memsan_object *copy);
 struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u8 release,
 					       u8 *old_state, u8 *old_kind);
+struct memsan_object *memsan_object_mark_freed_current(unsigned long addr,
+						       struct kmem_cache *cache, u8 release);
 struct memsan_object *memsan_object_mark_freed_kind(unsigned long addr, u8 kind, u8 release,
 						    u8 *old_state, u8 *old_kind);
 bool memsan_object_find(unsigned long addr, struct memsan_object *copy);
@@ -192,6 +194,7 @@ enum memsan_ptr_kind {
 
 enum memsan_ptr_kind memsan_classify_ptr(const void *ptr, struct memsan_slot *slot);
 bool memsan_cache_slot(struct kmem_cache *cache, const void *ptr, struct memsan_slot *slot);
+bool memsan_record_current(const struct memsan_object *obj);
 
 void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 release,
 			   unsigned long size, unsigned int left_zone);
