@@ -453,7 +453,7 @@ void memsan_allocator_free(unsigned long addr, struct kmem_cache *cache, u8 rele
 
 /**
  * memsan_allocator_free_batched() - memsan_allocator_free(), in runs
- * @b:		the run being gathered (zeroed to start; memsan_allocator_free_end())
+ * @b:		the run being gathered (nr 0 to start; memsan_allocator_free_end() ends it)
  * @addr:	object start
  * @cache:	its cache
  * @release:	which free function the object was freed with
