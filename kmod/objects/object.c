@@ -253,6 +253,15 @@ static bool kind_is_slab(u8 kind)
 	return kind == MEMSAN_KIND_SLAB || kind == MEMSAN_KIND_LARGE;
 }
 
+/* Under the bucket lock: a live record becomes quarantined, freed by current */
+static void mark_quarantined(struct memsan_object *obj, u8 release)
+{
+	obj->state = MEMSAN_OBJECT_QUARANTINED;
+	obj->free_stack = 0;	/* the caller saves it */
+	obj->free_pid = task_pid_nr(current);
+	obj->release = release;
+}
+
 /**
  * memsan_object_mark_freed() - move a live object to the quarantined state
  * @slot:	the object's slot, as the slab allocator sees it now
@@ -293,10 +302,7 @@ struct memsan_object *memsan_object_mark_freed(const struct memsan_slot *slot, u
 			/* what lies before it now is not its old life's to clear */
 			obj->left_zone = 0;
 		}
-		obj->state = MEMSAN_OBJECT_QUARANTINED;
-		obj->free_stack = 0;	/* the caller saves it */
-		obj->free_pid = task_pid_nr(current);
-		obj->release = release;
+		mark_quarantined(obj, release);
 	} else {
 		obj = NULL;
 	}
@@ -329,14 +335,10 @@ struct memsan_object *memsan_object_mark_freed_current(unsigned long addr,
 	raw_spin_lock_irqsave(object_lock(bucket), flags);
 	obj = *object_slot(bucket, addr);
 	if (obj && obj->state == MEMSAN_OBJECT_LIVE && (!cache || obj->cache == cache) &&
-	    memsan_record_current(obj)) {
-		obj->state = MEMSAN_OBJECT_QUARANTINED;
-		obj->free_stack = 0;	/* the caller saves it */
-		obj->free_pid = task_pid_nr(current);
-		obj->release = release;
-	} else {
+	    memsan_record_current(obj))
+		mark_quarantined(obj, release);
+	else
 		obj = NULL;
-	}
 	raw_spin_unlock_irqrestore(object_lock(bucket), flags);
 	return obj;
 }
@@ -364,14 +366,10 @@ struct memsan_object *memsan_object_mark_freed_kind(unsigned long addr, u8 kind,
 	obj = *object_slot(bucket, addr);
 	*old_state = obj ? obj->state : MEMSAN_OBJECT_UNTRACKED;
 	*old_kind = obj ? obj->kind : kind;
-	if (obj && obj->state == MEMSAN_OBJECT_LIVE && obj->kind == kind) {
-		obj->state = MEMSAN_OBJECT_QUARANTINED;
-		obj->free_stack = 0;	/* the caller saves it */
-		obj->free_pid = task_pid_nr(current);
-		obj->release = release;
-	} else {
+	if (obj && obj->state == MEMSAN_OBJECT_LIVE && obj->kind == kind)
+		mark_quarantined(obj, release);
+	else
 		obj = NULL;
-	}
 	raw_spin_unlock_irqrestore(object_lock(bucket), flags);
 	return obj;
 }
